@@ -1,0 +1,204 @@
+"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,demo}``.
+
+The contract that tests and other tools rely on: with ``--format json`` only JSON goes to
+stdout; problems go to stderr. Exit codes: 0 ok, 2 bad input (with every problem listed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from quartier_geo.errors import DataValidationError, QuartierGeoError
+
+__all__ = ["main"]
+
+log = logging.getLogger("quartier_geo")
+
+_BUILDING_FIELDS = (
+    "building_id",
+    "building_type",
+    "age_class",
+    "conditioned_floor_area_m2",
+    "heating_system",
+    "refurbishment_state",
+    "useful_heat_kwh_per_a",
+    "final_energy_kwh_per_a",
+    "co2_t_per_a",
+    "potential_usual_kwh_per_a",
+    "potential_advanced_kwh_per_a",
+    "demand_source",
+    "typology_fallback",
+)
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalars: numpy to Python, NaN/NA to None, floats rounded to 3 decimals."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    return value
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def _emit(payload: Any, fmt: str, table: pd.DataFrame | None = None) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    elif table is not None:
+        with pd.option_context("display.width", 200, "display.max_columns", 50):
+            sys.stdout.write(table.to_string(index=False) + "\n")
+    else:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+
+def _cmd_quarters(args: argparse.Namespace) -> int:
+    from quartier_geo import energy, layers
+    from quartier_geo.reference import load_reference
+    from quartier_geo.summary import quarter_figures
+
+    started = time.perf_counter()
+    ref = load_reference()
+    quarters = layers.load_layer("quarters")
+    buildings = layers.validate_buildings(layers.load_layer("buildings"), ref).buildings
+    assessed = energy.assess_buildings(buildings, ref)
+    programme = {name: layers.load_table(name) for name in layers.TABLES}
+    figures = quarter_figures(quarters, assessed, ref, programme=programme)
+    log.info("quarters: %.2f s", time.perf_counter() - started)
+    _emit(_records(figures), args.format, figures)
+    return 0
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from quartier_geo import energy, layers
+    from quartier_geo.reference import load_reference
+    from quartier_geo.summary import summary_record
+
+    ref = load_reference()
+    gdf = layers.read_building_file(Path(args.file))
+    validated = layers.validate_buildings(gdf, ref, what=f"Die Datei {Path(args.file).name}")
+    assessed = energy.assess_buildings(validated.buildings, ref)
+    summary = {k: _clean(v) for k, v in summary_record(assessed).items()}
+    payload: dict[str, Any] = {"summary": summary, "problems": validated.notes}
+    if args.buildings:
+        payload["buildings"] = _records(assessed[list(_BUILDING_FIELDS)])
+    if args.format == "json":
+        _emit(payload, "json")
+    else:
+        table = pd.DataFrame([summary])
+        _emit(payload, "table", table)
+        for note in validated.notes:
+            sys.stderr.write(f"Hinweis: {note}\n")
+    return 0
+
+
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from quartier_geo import energy, layers
+    from quartier_geo.columns import RefurbState
+    from quartier_geo.reference import load_reference
+    from quartier_geo.refurbishment import Priority, ScenarioParams, scenario_path
+
+    ref = load_reference()
+    buildings = layers.validate_buildings(layers.load_layer("buildings"), ref).buildings
+    if args.quarter is not None:
+        buildings = buildings[buildings["quarter_id"] == args.quarter]
+        if buildings.empty:
+            raise QuartierGeoError(f"Quartier {args.quarter} unbekannt: IDs 1–20 (siehe 'quarters').")
+    params = ScenarioParams(
+        start_year=args.start,
+        end_year=args.until,
+        rate_per_a=args.rate,
+        depth=RefurbState(args.depth),
+        priority=Priority(args.priority),
+        heat_pump_switch_rate_per_a=args.heat_pump_switch,
+        district_heating_switch_rate_per_a=args.district_heating_switch,
+    )
+    path = scenario_path(energy.assess_buildings(buildings, ref), params, ref)
+    _emit(_records(path), args.format, path)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from quartier_geo import demo, phases
+    from quartier_geo.layers import GEOPACKAGE
+    from quartier_geo.reference import load_reference
+
+    ref = load_reference()
+    out = Path(args.out) / GEOPACKAGE.name if args.out else GEOPACKAGE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    layers_ = demo.generate(ref, seed=args.seed)
+    demo.write_geopackage(layers_, phases.build_programme_tables(ref), out)
+    sys.stderr.write(f"Demodaten geschrieben: {out} ({time.perf_counter() - started:.1f} s)\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m quartier_geo", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true", help="log timings to stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    q = sub.add_parser("quarters", help="key figures of the 20 quarters")
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    q.set_defaults(func=_cmd_quarters)
+
+    a = sub.add_parser("analyse", help="analyse a building file (GeoJSON/GeoPackage)")
+    a.add_argument("file")
+    a.add_argument("--format", choices=["table", "json"], default="table")
+    a.add_argument("--buildings", action="store_true", help="include per-building results")
+    a.set_defaults(func=_cmd_analyse)
+
+    s = sub.add_parser("scenario", help="yearly refurbishment path to 2045")
+    s.add_argument("--quarter", type=int, default=None, help="quarter id (default: all 20)")
+    s.add_argument("--rate", type=float, default=0.01, help="share of floor area per year, 0.03 = 3 %%/a")
+    s.add_argument("--depth", choices=["usual", "advanced"], default="usual")
+    s.add_argument("--priority", choices=[x.value for x in _priorities()], default="worst_first")
+    s.add_argument("--start", type=int, default=2025)
+    s.add_argument("--until", type=int, default=2045)
+    s.add_argument("--heat-pump-switch", type=float, default=0.0, help="share per year")
+    s.add_argument("--district-heating-switch", type=float, default=0.0, help="share per year")
+    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.set_defaults(func=_cmd_scenario)
+
+    d = sub.add_parser("demo", help="regenerate the bundled demo GeoPackage")
+    d.add_argument("--out", default=None, help="folder (default: geodata/)")
+    d.add_argument("--seed", type=int, default=2016)
+    d.set_defaults(func=_cmd_demo)
+    return p
+
+
+def _priorities() -> list[Any]:
+    from quartier_geo.refurbishment import Priority
+
+    return list(Priority)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    try:
+        return int(args.func(args))
+    except DataValidationError as exc:
+        sys.stderr.write(str(exc) + "\n")
+        if getattr(args, "format", "table") == "json":
+            _emit({"error": exc.what, "problems": exc.problems}, "json")
+        return 2
+    except QuartierGeoError as exc:
+        sys.stderr.write(f"Fehler: {exc}\n")
+        if getattr(args, "format", "table") == "json":
+            _emit({"error": str(exc), "problems": [str(exc)]}, "json")
+        return 2

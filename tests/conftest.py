@@ -1,0 +1,38 @@
+"""Shared fixtures: tiny hand-checkable buildings in EPSG:25832."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from quartier_geo.reference import Reference, load_reference
+
+
+@pytest.fixture(scope="session")
+def ref() -> Reference:
+    return load_reference()
+
+
+def rect(x0: float, y0: float, w: float = 10.0, h: float = 20.0) -> shapely.Polygon:
+    return shapely.box(x0, y0, x0 + w, y0 + h)
+
+
+@pytest.fixture
+def three_buildings() -> gpd.GeoDataFrame:
+    """Three 10 m x 20 m footprints (200 m² each) 10 m apart, near Gelsenkirchen."""
+    x, y = 365_000.0, 5_707_000.0
+    return gpd.GeoDataFrame(
+        {
+            "building_id": ["a", "b", "c"],
+            "building_type": ["EFH", "MFH", "RH"],
+            "age_class": ["E", "C", "F"],
+            "storeys": [1.0, 3.0, 2.0],
+            "conditioned_floor_area_m2": [100.0, None, None],
+            "heating_carrier": ["gas", "oil", "electricity"],
+            "refurbishment_state": ["existing", "existing", "usual"],
+            "owner_type": ["self_user", "housing_company", "private_landlord"],
+        },
+        geometry=[rect(x, y), rect(x + 20, y), rect(x + 40, y)],
+        crs="EPSG:25832",
+    )

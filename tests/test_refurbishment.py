@@ -1,0 +1,87 @@
+"""Scenario paths: invariants and hand-checked years."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quartier_geo.columns import RefurbState
+from quartier_geo.energy import assess_buildings
+from quartier_geo.errors import QuartierGeoError
+from quartier_geo.layers import validate_buildings
+from quartier_geo.refurbishment import (
+    Priority,
+    ScenarioParams,
+    refurbishment_years,
+    scenario_path,
+    target_lines,
+)
+
+
+@pytest.fixture
+def assessed(ref, three_buildings):
+    return assess_buildings(validate_buildings(three_buildings, ref).buildings, ref)
+
+
+def test_rate_zero_gives_a_flat_path(ref, assessed):
+    p = scenario_path(assessed, ScenarioParams(rate_per_a=0.0), ref)
+    assert len(p) == 21
+    assert np.ptp(p["useful_heat_mwh_per_a"]) == 0.0
+    assert p["refurbished_buildings"].max() == 0
+
+
+def test_first_year_is_the_status_quo(ref, assessed):
+    p = scenario_path(assessed, ScenarioParams(rate_per_a=0.05), ref)
+    first = p.iloc[0]
+    assert first["useful_heat_mwh_per_a"] == pytest.approx(assessed["useful_heat_kwh_per_a"].sum() / 1000)
+    assert first["final_energy_mwh_per_a"] == pytest.approx(assessed["final_energy_kwh_per_a"].sum() / 1000)
+    # in 2025 the electricity path equals the GEG value, so CO2 equals the assessment
+    assert first["co2_t_per_a"] == pytest.approx(assessed["co2_t_per_a"].sum())
+
+
+def test_years_by_hand(ref, assessed):
+    # floor areas: a 100 m², b 522 m², c 348 m² (already usual) -> total 970 m².
+    # usual depth, worst first: a (275.3 kWh/m²a) then b (233.5); c is no candidate.
+    # rate 10 %/a: a reaches 100/970 = 10.3 % -> ceil(1.03) = 2 -> 2027;
+    # b reaches 622/970 = 64.1 % -> ceil(6.41) = 7 -> 2032.
+    years = refurbishment_years(assessed, ScenarioParams(rate_per_a=0.10))
+    assert years.tolist()[0] == 2027
+    assert years.tolist()[1] == 2032
+    assert np.isnan(years.tolist()[2])
+
+
+def test_refurbishment_never_raises_demand_and_share_stays_within_one(ref, assessed):
+    for depth in (RefurbState.USUAL, RefurbState.ADVANCED):
+        for prio in Priority:
+            p = scenario_path(assessed, ScenarioParams(rate_per_a=0.5, depth=depth, priority=prio), ref)
+            assert (np.diff(p["useful_heat_mwh_per_a"]) <= 1e-9).all()
+            assert p["refurbished_share"].between(0, 1).all()
+            assert (np.diff(p["refurbished_share"]) >= 0).all()
+
+
+def test_full_switch_removes_fossil_heat(ref, assessed):
+    p = scenario_path(assessed, ScenarioParams(rate_per_a=0.0, heat_pump_switch_rate_per_a=1.0), ref)
+    # a (gas) 27,530 + b (oil) 121,887 of 178,092 kWh/a; c (348 m² x 82.4) is electric
+    assert p["fossil_heat_share"].iloc[0] == pytest.approx(149_417 / 178_092, rel=1e-4)
+    assert p["fossil_heat_share"].iloc[1] == 0.0
+    # 2045: all heat by heat pumps on a grid path that reaches 0 g/kWh -> no CO2
+    assert p["co2_t_per_a"].iloc[-1] == pytest.approx(0.0)
+
+
+def test_bad_parameters_are_refused_with_a_message():
+    with pytest.raises(QuartierGeoError, match="Sanierungsrate"):
+        ScenarioParams(rate_per_a=1.5)
+    with pytest.raises(QuartierGeoError, match="Endjahr"):
+        ScenarioParams(start_year=2045, end_year=2030)
+
+
+def test_target_lines(ref, assessed):
+    p = scenario_path(assessed, ScenarioParams(), ref)
+    t = target_lines(p, ref)
+    start = p["co2_t_per_a"].iloc[0]
+    assert t["bottrop_t_per_a"].iloc[10] == pytest.approx(start / 2)  # 2035: halved (Bottrop)
+    assert t["neutral_t_per_a"].iloc[-1] == 0.0
+
+
+def test_params_are_hashable_cache_keys():
+    assert hash(ScenarioParams()) == hash(ScenarioParams())
