@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "ConflictError",
+    "StorageError",
     "CrsError",
     "DataValidationError",
     "PermissionDeniedError",
@@ -48,3 +50,11 @@ class DataValidationError(QuartierGeoError):
         self.what = what
         lines = "\n".join(f"- {p}" for p in self.problems)
         super().__init__(f"{what} hat {len(self.problems)} Problem(e):\n{lines}")
+
+
+class ConflictError(QuartierGeoError):
+    """Someone else saved the same record since it was read (optimistic locking)."""
+
+
+class StorageError(QuartierGeoError):
+    """The workspace could not be written (disk full, locked too long, broken file)."""
