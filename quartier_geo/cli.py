@@ -117,7 +117,9 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     if args.quarter is not None:
         buildings = buildings[buildings["quarter_id"] == args.quarter]
         if buildings.empty:
-            raise QuartierGeoError(f"Quartier {args.quarter} unbekannt: IDs 1–20 (siehe 'quarters').")
+            raise QuartierGeoError(
+                f"Quartier {args.quarter} unbekannt: IDs 1–20 (siehe 'quarters')."
+            )
     params = ScenarioParams(
         start_year=args.start,
         end_year=args.until,
@@ -164,7 +166,9 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("scenario", help="yearly refurbishment path to 2045")
     s.add_argument("--quarter", type=int, default=None, help="quarter id (default: all 20)")
-    s.add_argument("--rate", type=float, default=0.01, help="share of floor area per year, 0.03 = 3 %%/a")
+    s.add_argument(
+        "--rate", type=float, default=0.01, help="share of floor area per year, 0.03 = 3 %%/a"
+    )
     s.add_argument("--depth", choices=["usual", "advanced"], default="usual")
     s.add_argument("--priority", choices=[x.value for x in _priorities()], default="worst_first")
     s.add_argument("--start", type=int, default=2025)

@@ -88,9 +88,7 @@ def typology_values(
     return merged[["q_h_nd_kwh_per_m2a", "q_w_nd_kwh_per_m2a", "typology_fallback"]]
 
 
-def useful_heat_kwh_per_a(
-    area_m2: pd.Series, values: pd.DataFrame
-) -> pd.Series:
+def useful_heat_kwh_per_a(area_m2: pd.Series, values: pd.DataFrame) -> pd.Series:
     """Useful heat Q_nd = A_C x (q_h_nd + q_w_nd) [kWh/a] (TABULA DE)."""
     specific = values["q_h_nd_kwh_per_m2a"] + values["q_w_nd_kwh_per_m2a"]
     return (area_m2 * specific).rename("useful_heat_kwh_per_a")

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 
 __all__ = [
     "ConflictError",
-    "StorageError",
     "CrsError",
     "DataValidationError",
     "PermissionDeniedError",
     "QuartierGeoError",
     "ReferenceDataError",
+    "StorageError",
 ]
 
 

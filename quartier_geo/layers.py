@@ -36,7 +36,7 @@ GEOPACKAGE = Path(__file__).resolve().parent.parent / "geodata" / "quartiere_ruh
 #: Spatial layers of the bundled GeoPackage.
 LAYERS = ("quarters", "buildings", "streets", "heat_networks", "potentials")
 #: Programme tables (no geometry) of the bundled GeoPackage.
-TABLES = ("phases", "modules", "measures", "meetings")
+TABLES = ("phases", "modules", "measures", "meetings", "lessons", "milestones")
 
 _MAX_IDS = 10
 
@@ -116,13 +116,15 @@ def validate_buildings(
     problems: list[str] = []
     notes: list[str] = []
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
-        raise DataValidationError(["Keine Geometrie gefunden: Gebäude-Polygone erwartet."], what=what)
+        raise DataValidationError(
+            ["Keine Geometrie gefunden: Gebäude-Polygone erwartet."], what=what
+        )
     if gdf.crs is None:
         problems.append(
             "Kein Koordinatenreferenzsystem (CRS): Datei mit CRS speichern, z. B. EPSG:25832."
         )
     if len(gdf) == 0:
-        raise DataValidationError(problems + ["Die Datei enthält keine Gebäude."], what=what)
+        raise DataValidationError([*problems, "Die Datei enthält keine Gebäude."], what=what)
 
     df = gdf.copy()
     if "building_id" in df:
@@ -134,12 +136,15 @@ def validate_buildings(
     geom = df.geometry
     empty = geom.isna() | geom.is_empty
     if empty.any():
-        problems.append(f"Leere oder fehlende Geometrie: {_ids(labels[empty])}. Entfernen oder ergänzen.")
+        problems.append(
+            f"Leere oder fehlende Geometrie: {_ids(labels[empty])}. Entfernen oder ergänzen."
+        )
     kinds = geom.geom_type
     non_poly = ~empty & ~kinds.isin(["Polygon", "MultiPolygon"])
     if non_poly.any():
         problems.append(
-            f"Keine Fläche (Punkt/Linie): {_ids(labels[non_poly])}. Gebäude-Umringe als Polygone liefern."
+            f"Keine Fläche (Punkt/Linie): {_ids(labels[non_poly])}. "
+            "Gebäude-Umringe als Polygone liefern."
         )
     ok_geom = ~empty & ~non_poly
     invalid = ok_geom & ~shapely.is_valid(geom.to_numpy())
@@ -160,15 +165,17 @@ def validate_buildings(
             "um die Wohn-/Nutzfläche zu bestimmen."
         )
     else:
-        area = pd.to_numeric(df.get("conditioned_floor_area_m2"), errors="coerce") if has_area else None
+        area = (
+            pd.to_numeric(df.get("conditioned_floor_area_m2"), errors="coerce")
+            if has_area
+            else None
+        )
         storeys = pd.to_numeric(df.get("storeys"), errors="coerce") if has_storeys else None
         ok_area = area > 0 if area is not None else pd.Series(False, index=df.index)
         ok_storeys = storeys > 0 if storeys is not None else pd.Series(False, index=df.index)
         bad = ~(ok_area.fillna(False) | ok_storeys.fillna(False))
         if bad.any():
-            problems.append(
-                f"Keine gültige Fläche oder Geschosszahl (> 0): {_ids(labels[bad])}."
-            )
+            problems.append(f"Keine gültige Fläche oder Geschosszahl (> 0): {_ids(labels[bad])}.")
         if area is not None:
             df["conditioned_floor_area_m2"] = area
         if storeys is not None:
@@ -239,7 +246,8 @@ def _resolve_heating(
         bad = carriers.notna() & ~carriers.isin(list(defaults.index)).fillna(False).astype(bool)
         if bad.any():
             problems.append(
-                f"Unbekannte Energieträger: {_ids(labels[bad])}. Erlaubt: {', '.join(defaults.index)}."
+                f"Unbekannte Energieträger: {_ids(labels[bad])}. "
+                f"Erlaubt: {', '.join(defaults.index)}."
             )
     else:
         carriers = pd.Series(pd.NA, index=df.index, dtype="string")

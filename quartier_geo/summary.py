@@ -35,6 +35,9 @@ FIGURE_FIELDS = (
 )
 
 
+_OUTSIDE = {"before": "not_started", "after": "completed"}
+
+
 def summary_record(assessed: gpd.GeoDataFrame) -> dict[str, float]:
     """Totals of one set of assessed buildings plus its heat density.
 
@@ -71,7 +74,11 @@ def quarter_figures(
     base["area_ha"] = quarters.geometry.area / 10_000.0
     out = base.merge(figures, on="quarter_id", how="left")
     if programme is not None:
-        status = phases.status_at(programme, on or dt.date.today())
+        status = phases.status_at(programme, on or dt.date.today()).reset_index()
+        # outside the programme's dates the quarter has no phase: say before or completed
+        status["phase"] = status["phase"].astype(object).where(
+            status["phase"].notna(), status["state"].map(_OUTSIDE)
+        )
         out = out.merge(status[["quarter_id", "phase"]], on="quarter_id", how="left")
     else:
         out["phase"] = pd.NA

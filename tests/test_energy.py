@@ -14,7 +14,11 @@ from quartier_geo.energy import assess_buildings, conditioned_floor_area_m2, sum
 from quartier_geo.layers import validate_buildings
 from quartier_geo.reference import REFERENCE_DIR
 
-_STATE = {"existing": "existing", "usual_refurbishment": "usual", "advanced_refurbishment": "advanced"}
+_STATE = {
+    "existing": "existing",
+    "usual_refurbishment": "usual",
+    "advanced_refurbishment": "advanced",
+}
 
 
 def _tabula_rows() -> list[dict[str, str]]:
@@ -45,7 +49,9 @@ def test_every_tabula_row_gives_100_m2_times_its_specific_need(ref):
     rows = _tabula_rows()
     assert len(rows) == 126  # 129 rows minus the three EFH F LightFrame variants
     assessed = assess_buildings(validate_buildings(_one_building_file(rows), ref).buildings, ref)
-    expected = np.array([100.0 * (float(r["q_h_nd_kwh_m2a"]) + float(r["q_w_nd_kwh_m2a"])) for r in rows])
+    expected = np.array(
+        [100.0 * (float(r["q_h_nd_kwh_m2a"]) + float(r["q_w_nd_kwh_m2a"])) for r in rows]
+    )
     np.testing.assert_allclose(assessed["useful_heat_kwh_per_a"].to_numpy(), expected, rtol=1e-12)
     assert (assessed["typology_fallback"] == "").all()
     assert (assessed["demand_source"] == "tabula").all()
@@ -75,7 +81,9 @@ def test_district_heating_uses_the_geg_chp_gas_default(ref, three_buildings):
     # GEG Anlage 9: Nah-/Fernwärme aus KWK, gasförmige/flüssige Brennstoffe = 180 g/kWh
     b = three_buildings.assign(heating_carrier="district_heating")
     assessed = assess_buildings(validate_buildings(b, ref).buildings, ref)
-    np.testing.assert_allclose(assessed["co2_t_per_a"], assessed["final_energy_kwh_per_a"] * 180 / 1e6)
+    np.testing.assert_allclose(
+        assessed["co2_t_per_a"], assessed["final_energy_kwh_per_a"] * 180 / 1e6
+    )
 
 
 def test_final_energy_of_a_gas_boiler_by_hand(ref, three_buildings):
@@ -91,12 +99,19 @@ def test_final_energy_of_a_gas_boiler_by_hand(ref, three_buildings):
 def test_area_from_storeys_uses_the_documented_factor(ref, three_buildings):
     # building b: 10 m x 20 m footprint, 3 storeys, factor 0.87 -> 522 m²
     assessed = assess_buildings(validate_buildings(three_buildings, ref).buildings, ref)
-    assert assessed.set_index("building_id").loc["b", "conditioned_floor_area_m2"] == pytest.approx(522.0)
+    assert assessed.set_index("building_id").loc["b", "conditioned_floor_area_m2"] == pytest.approx(
+        522.0
+    )
 
 
 def test_given_area_wins_over_the_estimate():
-    df = pd.DataFrame({"footprint_m2": [200.0, 200.0], "storeys": [2.0, 2.0],
-                       "conditioned_floor_area_m2": [150.0, np.nan]})
+    df = pd.DataFrame(
+        {
+            "footprint_m2": [200.0, 200.0],
+            "storeys": [2.0, 2.0],
+            "conditioned_floor_area_m2": [150.0, np.nan],
+        }
+    )
     assert conditioned_floor_area_m2(df, factor=0.87).tolist() == [150.0, 348.0]
 
 
@@ -134,11 +149,15 @@ def test_reported_demand_is_used_and_labelled(ref, three_buildings):
     assert assessed.loc["a", "demand_source"] == "file"
     assert assessed.loc["b", "demand_source"] == "tabula"
     # potential scales the reported value with the TABULA ratio: EFH E usual 138.1 / 275.3
-    assert assessed.loc["a", "potential_usual_kwh_per_a"] == pytest.approx(10_000 * (1 - 138.1 / 275.3))
+    assert assessed.loc["a", "potential_usual_kwh_per_a"] == pytest.approx(
+        10_000 * (1 - 138.1 / 275.3)
+    )
 
 
 def test_summary_in_mwh(ref, three_buildings):
     assessed = assess_buildings(validate_buildings(three_buildings, ref).buildings, ref)
     s = summarise(assessed).iloc[0]
     assert s["buildings"] == 3
-    assert s["heat_demand_mwh_per_a"] == pytest.approx(assessed["useful_heat_kwh_per_a"].sum() / 1000)
+    assert s["heat_demand_mwh_per_a"] == pytest.approx(
+        assessed["useful_heat_kwh_per_a"].sum() / 1000
+    )

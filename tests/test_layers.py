@@ -15,7 +15,11 @@ def test_valid_file_is_normalised_to_work_crs(ref, three_buildings):
     v = validate_buildings(in_4326, ref)
     assert v.buildings.crs.to_epsg() == 25832
     assert v.buildings["footprint_m2"].round(3).tolist() == [200.0, 200.0, 200.0]
-    assert v.buildings["heating_system"].tolist() == ["gas_low_temp", "oil_low_temp", "storage_heater"]
+    assert v.buildings["heating_system"].tolist() == [
+        "gas_low_temp",
+        "oil_low_temp",
+        "storage_heater",
+    ]
 
 
 def test_all_problems_are_reported_together(ref, three_buildings):

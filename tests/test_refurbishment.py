@@ -33,8 +33,12 @@ def test_rate_zero_gives_a_flat_path(ref, assessed):
 def test_first_year_is_the_status_quo(ref, assessed):
     p = scenario_path(assessed, ScenarioParams(rate_per_a=0.05), ref)
     first = p.iloc[0]
-    assert first["useful_heat_mwh_per_a"] == pytest.approx(assessed["useful_heat_kwh_per_a"].sum() / 1000)
-    assert first["final_energy_mwh_per_a"] == pytest.approx(assessed["final_energy_kwh_per_a"].sum() / 1000)
+    assert first["useful_heat_mwh_per_a"] == pytest.approx(
+        assessed["useful_heat_kwh_per_a"].sum() / 1000
+    )
+    assert first["final_energy_mwh_per_a"] == pytest.approx(
+        assessed["final_energy_kwh_per_a"].sum() / 1000
+    )
     # in 2025 the electricity path equals the GEG value, so CO2 equals the assessment
     assert first["co2_t_per_a"] == pytest.approx(assessed["co2_t_per_a"].sum())
 
@@ -53,14 +57,18 @@ def test_years_by_hand(ref, assessed):
 def test_refurbishment_never_raises_demand_and_share_stays_within_one(ref, assessed):
     for depth in (RefurbState.USUAL, RefurbState.ADVANCED):
         for prio in Priority:
-            p = scenario_path(assessed, ScenarioParams(rate_per_a=0.5, depth=depth, priority=prio), ref)
+            p = scenario_path(
+                assessed, ScenarioParams(rate_per_a=0.5, depth=depth, priority=prio), ref
+            )
             assert (np.diff(p["useful_heat_mwh_per_a"]) <= 1e-9).all()
             assert p["refurbished_share"].between(0, 1).all()
             assert (np.diff(p["refurbished_share"]) >= 0).all()
 
 
 def test_full_switch_removes_fossil_heat(ref, assessed):
-    p = scenario_path(assessed, ScenarioParams(rate_per_a=0.0, heat_pump_switch_rate_per_a=1.0), ref)
+    p = scenario_path(
+        assessed, ScenarioParams(rate_per_a=0.0, heat_pump_switch_rate_per_a=1.0), ref
+    )
     # a (gas) 27,530 + b (oil) 121,887 of 178,092 kWh/a; c (348 m² x 82.4) is electric
     assert p["fossil_heat_share"].iloc[0] == pytest.approx(149_417 / 178_092, rel=1e-4)
     assert p["fossil_heat_share"].iloc[1] == 0.0

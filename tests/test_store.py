@@ -18,8 +18,12 @@ def ws(tmp_path):
 
 
 def test_insert_update_and_audit(ws):
-    v1 = ws.put("scenario", "Basis", {"rate": 0.01}, expected_version=None, author="anna", mode=Mode.PLANNER)
-    v2 = ws.put("scenario", "Basis", {"rate": 0.03}, expected_version=v1, author="ben", mode=Mode.PLANNER)
+    v1 = ws.put(
+        "scenario", "Basis", {"rate": 0.01}, expected_version=None, author="anna", mode=Mode.PLANNER
+    )
+    v2 = ws.put(
+        "scenario", "Basis", {"rate": 0.03}, expected_version=v1, author="ben", mode=Mode.PLANNER
+    )
     assert (v1, v2) == (1, 2)
     rec = ws.get("scenario", "Basis")
     assert rec.payload == {"rate": 0.03} and rec.author == "ben"
@@ -54,8 +58,14 @@ def test_concurrent_editors_lose_nothing(ws):
         for _ in range(50):
             rec = ws.get("counter", "c")
             try:
-                ws.put("counter", "c", {"n": rec.payload["n"] + 1}, expected_version=rec.version,
-                       author=name, mode=Mode.PLANNER)
+                ws.put(
+                    "counter",
+                    "c",
+                    {"n": rec.payload["n"] + 1},
+                    expected_version=rec.version,
+                    author=name,
+                    mode=Mode.PLANNER,
+                )
                 acknowledged.append(1)
             except ConflictError:
                 conflicts.append(1)
