@@ -1,0 +1,139 @@
+"""The command-line contract, run as a user would: ``python -m quartier_geo``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+QUARTER_FIELDS = {
+    "quarter_id", "name", "municipality", "quarter_type", "area_ha", "residents", "buildings",
+    "heat_demand_mwh_per_a", "final_energy_mwh_per_a", "co2_t_per_a",
+    "potential_usual_mwh_per_a", "potential_advanced_mwh_per_a", "heat_density_mwh_per_ha_a",
+    "phase",
+}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quartier_geo", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def quarters_json():
+    res = run("quarters", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)  # only JSON on stdout
+
+
+def test_quarters_lists_the_20_real_quarters(quarters_json):
+    assert len(quarters_json) == 20
+    assert all(QUARTER_FIELDS <= set(q) for q in quarters_json)
+    names = {q["municipality"] for q in quarters_json}
+    assert len(names) == 17  # 20 quarters in 17 municipalities (quarters.md)
+    herne = next(q for q in quarters_json if q["municipality"] == "Herne")
+    assert herne["residents"] == 20500
+    assert abs(herne["buildings"] - 2500) <= 250  # reported 2,500 buildings, ±10 %
+
+
+def test_quarter_figures_are_plausible(quarters_json):
+    for q in quarters_json:
+        per_resident = q["co2_t_per_a"] / q["residents"]
+        assert 0.5 < per_resident < 5.0, q["name"]  # t CO2 per resident and year for heat
+        assert q["potential_usual_mwh_per_a"] < q["potential_advanced_mwh_per_a"]
+        assert q["potential_advanced_mwh_per_a"] < q["heat_demand_mwh_per_a"]
+        assert q["final_energy_mwh_per_a"] > q["heat_demand_mwh_per_a"] * 0.5
+        assert q["heat_density_mwh_per_ha_a"] > 0
+        assert q["phase"] in {"preparation", "concept", "agreement", "implementation",
+                              "completed", "not_started"}
+
+
+def _write(gdf: gpd.GeoDataFrame, path: Path) -> Path:
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+    return path
+
+
+def test_analyse_a_good_file(tmp_path, three_buildings):
+    path = _write(three_buildings, tmp_path / "ok.geojson")
+    res = run("analyse", str(path), "--format", "json", "--buildings")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["summary"]["buildings"] == 3
+    ids = [b["building_id"] for b in out["buildings"]]
+    assert ids == ["a", "b", "c"]
+    a = out["buildings"][0]
+    # EFH E existing, 100 m²: 100 x (265.3 + 10.0) kWh/a (TABULA DE.N.SFH.05.Gen.ReEx.001.001)
+    assert a["useful_heat_kwh_per_a"] == pytest.approx(27_530.0)
+    assert set(a) >= {"useful_heat_kwh_per_a", "final_energy_kwh_per_a", "co2_t_per_a",
+                      "potential_usual_kwh_per_a", "potential_advanced_kwh_per_a"}
+    assert out["summary"]["heat_demand_mwh_per_a"] == pytest.approx(
+        sum(b["useful_heat_kwh_per_a"] for b in out["buildings"]) / 1000, rel=1e-3)
+
+
+def test_analyse_reports_every_problem_with_row_ids(tmp_path, three_buildings):
+    bad = three_buildings.copy()
+    bad.loc[0, "building_type"] = "BUNGALOW"
+    bad.loc[1, "age_class"] = "Q"
+    bad.loc[2, "geometry"] = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    path = _write(bad, tmp_path / "bad.geojson")
+    res = run("analyse", str(path))
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    assert "BUNGALOW" in res.stderr and ": a." in res.stderr
+    assert "'age_class'" in res.stderr and ": b." in res.stderr
+    assert "Ungültige Geometrie" in res.stderr and ": c." in res.stderr
+    assert res.stdout == ""
+
+
+def test_analyse_without_crs(tmp_path):
+    gdf = gpd.GeoDataFrame({"building_type": ["EFH"], "age_class": ["E"], "storeys": [1]},
+                           geometry=[shapely.box(0, 0, 10, 10)])
+    with pytest.warns(UserWarning, match="crs"):  # pyogrio warns that it writes no CRS
+        gdf.to_file(tmp_path / "nocrs.gpkg", engine="pyogrio")
+    res = run("analyse", str(tmp_path / "nocrs.gpkg"), "--format", "json")
+    assert res.returncode == 2
+    assert "Koordinatenreferenzsystem" in res.stderr
+    assert json.loads(res.stdout)["problems"]
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not geodata", b"{\"type\": \"Feature"])
+def test_analyse_no_geodata_at_all(tmp_path, content):
+    path = tmp_path / "x.geojson"
+    path.write_bytes(content)
+    res = run("analyse", str(path))
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    assert "keine lesbare Geodatei" in res.stderr or "keine Gebäude" in res.stderr
+
+
+def test_analyse_empty_geometries(tmp_path, three_buildings):
+    b = three_buildings.copy()
+    b.loc[1, "geometry"] = None
+    path = _write(b, tmp_path / "empty.geojson")
+    res = run("analyse", str(path))
+    assert res.returncode == 2
+    assert "Leere oder fehlende Geometrie: b." in res.stderr
+
+
+def test_scenario_json_path():
+    res = run("scenario", "--quarter", "9", "--rate", "0.03", "--depth", "usual", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    path = json.loads(res.stdout)
+    assert [p["year"] for p in path] == list(range(2025, 2046))
+    shares = [p["refurbished_share"] for p in path]
+    assert shares == sorted(shares) and shares[-1] <= 1.0
+    assert path[-1]["useful_heat_mwh_per_a"] < path[0]["useful_heat_mwh_per_a"]
+
+
+def test_scenario_unknown_quarter():
+    res = run("scenario", "--quarter", "99")
+    assert res.returncode == 2
+    assert "Quartier 99 unbekannt" in res.stderr
