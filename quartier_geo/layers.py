@@ -7,6 +7,7 @@ normalised layer in EPSG:25832. Downstream code trusts its output.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +24,11 @@ from quartier_geo.reference import Reference
 
 __all__ = [
     "GEOPACKAGE",
+    "GEOPACKAGE_ENV",
     "LAYERS",
     "TABLES",
     "Validated",
+    "geopackage_path",
     "load_layer",
     "load_table",
     "read_building_file",
@@ -33,6 +36,9 @@ __all__ = [
 ]
 
 GEOPACKAGE = Path(__file__).resolve().parent.parent / "geodata" / "quartiere_ruhr.gpkg"
+#: Environment variable that points the app at another GeoPackage with the same layers
+#: (a deployment with real data, or the security tests' payload data).
+GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
 #: Spatial layers of the bundled GeoPackage.
 LAYERS = ("quarters", "buildings", "streets", "heat_networks", "potentials")
 #: Programme tables (no geometry) of the bundled GeoPackage.
@@ -49,8 +55,15 @@ class Validated:
     notes: list[str] = field(default_factory=list)
 
 
-def load_layer(name: str, *, path: Path = GEOPACKAGE) -> gpd.GeoDataFrame:
-    """Read one spatial layer of the bundled GeoPackage, in EPSG:25832."""
+def geopackage_path() -> Path:
+    """The GeoPackage in use: ``$QUARTIER_GEOPACKAGE`` if set, else the bundled one."""
+    env = os.environ.get(GEOPACKAGE_ENV)
+    return Path(env) if env else GEOPACKAGE
+
+
+def load_layer(name: str, *, path: Path | None = None) -> gpd.GeoDataFrame:
+    """Read one spatial layer of the GeoPackage (:func:`geopackage_path`), in EPSG:25832."""
+    path = path or geopackage_path()
     if name not in LAYERS:
         raise QuartierGeoError(f"Unbekannte Ebene {name!r}; vorhanden: {', '.join(LAYERS)}.")
     if not path.exists():
@@ -63,8 +76,9 @@ def load_layer(name: str, *, path: Path = GEOPACKAGE) -> gpd.GeoDataFrame:
     return gdf
 
 
-def load_table(name: str, *, path: Path = GEOPACKAGE) -> pd.DataFrame:
-    """Read one programme table (no geometry) of the bundled GeoPackage."""
+def load_table(name: str, *, path: Path | None = None) -> pd.DataFrame:
+    """Read one programme table (no geometry) of the GeoPackage (:func:`geopackage_path`)."""
+    path = path or geopackage_path()
     if name not in TABLES:
         raise QuartierGeoError(f"Unbekannte Tabelle {name!r}; vorhanden: {', '.join(TABLES)}.")
     import pyogrio

@@ -50,6 +50,7 @@ class Reference:
     quarter_profiles: pd.DataFrame  # indexed by quarter_id
     potentials: pd.DataFrame
     factors: pd.DataFrame
+    quarter_texts: pd.DataFrame  # German/English texts per quarter, indexed by quarter_id
 
 
 def _read(directory: Path, name: str, **kwargs: object) -> pd.DataFrame:
@@ -167,6 +168,9 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
         quarter_profiles=_read(directory, "quarter_profiles.csv").set_index("quarter_id"),
         potentials=_read(directory, "potentials.csv"),
         factors=_read(directory, "factors.csv"),
+        quarter_texts=_read(directory, "quarter_texts.csv", keep_default_na=False).set_index(
+            "quarter_id"
+        ),
     )
 
 

@@ -76,8 +76,10 @@ def quarter_figures(
     if programme is not None:
         status = phases.status_at(programme, on or dt.date.today()).reset_index()
         # outside the programme's dates the quarter has no phase: say before or completed
-        status["phase"] = status["phase"].astype(object).where(
-            status["phase"].notna(), status["state"].map(_OUTSIDE)
+        status["phase"] = (
+            status["phase"]
+            .astype(object)
+            .where(status["phase"].notna(), status["state"].map(_OUTSIDE))
         )
         out = out.merge(status[["quarter_id", "phase"]], on="quarter_id", how="left")
     else:

@@ -1,0 +1,137 @@
+"""German and English number formatting for maps, legends, charts and fact sheets.
+
+German (the default): ``1.234,5``; English: ``1,234.5``. A missing value shows as ``–``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["Lang", "auto_decimals", "fmt_number", "fmt_value", "fmt_values"]
+
+Lang = Literal["de", "en"]
+
+_DE = str.maketrans({",": ".", ".": ","})
+
+
+def fmt_number(x: float | int | None, *, lang: Lang = "de", decimals: int = 0) -> str:
+    """Format ``x`` with a thousands separator and ``decimals`` decimal places.
+
+    Parameters
+    ----------
+    x
+        The number; None or NaN give ``"–"``, ±inf gives ``"∞"``/``"-∞"``.
+    lang
+        ``"de"``: ``1.234,5``; ``"en"``: ``1,234.5``.
+    decimals
+        Decimal places (rounded half to even, as Python's ``format``).
+
+    Examples
+    --------
+    >>> fmt_number(1234.5, lang="de", decimals=1)
+    '1.234,5'
+    >>> fmt_number(1234.5, lang="en", decimals=1)
+    '1,234.5'
+    >>> fmt_number(-0.04, decimals=1)
+    '0,0'
+    """
+    if x is None:
+        return "–"
+    value = float(x)
+    if math.isnan(value):
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if decimals < 0:
+        raise ValueError("decimals muss >= 0 sein.")
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and float(text[1:].replace(",", "")) == 0.0:
+        text = text[1:]  # no "-0,0"
+    return text.translate(_DE) if lang == "de" else text
+
+
+def auto_decimals(values: object) -> int:
+    """Decimal places for a set of legend values (class edges), 0 to 3.
+
+    Rule: the smaller of (a) the fewest decimals that show every value exactly and
+    (b) one more than needed to tell the closest two values apart,
+    ``ceil(-log10(min step)) + 1`` clipped to 0..3. So heat-demand edges such as
+    2.964,37 / 10.354,12 get 0 decimals, while 0,25 / 0,5 / 1 keep 2.
+
+    Examples
+    --------
+    >>> auto_decimals([0, 1200, 5100])
+    0
+    >>> auto_decimals([0.25, 0.5, 1.0])
+    2
+    >>> auto_decimals([2964.37, 10354.12, 16578.64])
+    0
+    >>> auto_decimals([1.5, 2.5, 3.5])
+    1
+    """
+    arr = np.unique(np.asarray(values, dtype=float))
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return 0
+    scale = np.maximum(np.abs(arr), 1.0)
+    exact = next((d for d in range(4) if np.all(np.abs(np.round(arr, d) - arr) <= 1e-9 * scale)), 3)
+    steps = np.diff(arr) if arr.size > 1 else np.abs(arr[arr != 0])
+    if steps.size == 0:
+        return exact
+    apart = int(np.clip(math.ceil(-math.log10(float(steps.min()))) + 1, 0, 3))
+    return min(exact, apart)
+
+
+def fmt_value(x: float | int | None, *, lang: Lang = "de") -> str:
+    """Format one value for a tooltip with decimals that suit its own size.
+
+    Whole numbers and values from 100 up get 0 decimals, from 10 up 1, below 10 two:
+    ``12.345``, ``15,4``, ``0,42``.
+
+    Examples
+    --------
+    >>> fmt_value(12345.67)
+    '12.346'
+    >>> fmt_value(0.4249, lang="en")
+    '0.42'
+    """
+    if x is None:
+        return "–"
+    value = float(x)
+    if not math.isfinite(value):
+        return fmt_number(value, lang=lang)
+    if value == round(value) or abs(value) >= 100:
+        decimals = 0
+    elif abs(value) >= 10:
+        decimals = 1
+    else:
+        decimals = 2
+    return fmt_number(value, lang=lang, decimals=decimals)
+
+
+def fmt_values(values: object, *, lang: Lang = "de") -> list[str]:
+    """:func:`fmt_value` of many numbers at once (same result, about 10x faster).
+
+    Examples
+    --------
+    >>> fmt_values([12345.67, 15.44, 0.4249, 3.0, float("nan")])
+    ['12.346', '15,4', '0,42', '3', '–']
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    finite = np.isfinite(x)
+    a = np.abs(np.where(finite, x, 0.0))
+    decimals = np.where((a >= 100) | (x == np.round(x)), 0, np.where(a >= 10, 1, 2))
+    out: list[str] = [""] * x.size
+    for d in (0, 1, 2):
+        idx = np.flatnonzero(finite & (decimals == d))
+        for i, v in zip(idx.tolist(), x[idx].tolist(), strict=True):
+            text = f"{v:,.{d}f}"
+            out[i] = text[1:] if text[0] == "-" and not text.strip("-0.,") else text
+    for i in np.flatnonzero(~finite).tolist():
+        out[i] = fmt_number(float(x[i]), lang=lang)
+    if lang == "de" and out:
+        return "\x00".join(out).translate(_DE).split("\x00")
+    return out

@@ -1,0 +1,119 @@
+"""The app frame: page config, navigation, the shared sidebar and the mode's styling.
+
+Called by ``app.py`` before ``pg.run()``; pages read the shared choices through
+:func:`context`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from quartier_geo.i18n import LANGS, Lang, t
+from quartier_geo.modes import Mode, current_mode
+from quartier_geo.ui import state
+from quartier_geo.ui.data import Bundle, bundle
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+__all__ = ["Context", "configure", "context", "current_lang", "navigation", "sidebar"]
+
+_PAGES = (
+    ("pages/overview.py", "page_overview", "uebersicht", ":material/map:"),
+    ("pages/quarter_map.py", "page_quarter_map", "quartierskarte", ":material/home_work:"),
+    ("pages/refurbishment.py", "page_refurbishment", "sanierung", ":material/construction:"),
+    ("pages/supply.py", "page_supply", "versorgung", ":material/local_fire_department:"),
+    ("pages/phases.py", "page_phases", "projektphasen", ":material/timeline:"),
+    ("pages/jury.py", "page_jury", "jury", ":material/how_to_vote:"),
+    ("pages/projekttisch.py", "page_projekttisch", "projekttisch", ":material/groups:"),
+    ("pages/data.py", "page_data", "daten", ":material/database:"),
+    ("pages/methods.py", "page_methods", "methodik", ":material/menu_book:"),
+)
+
+_WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+h1 { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: Lang
+    mode: Mode
+    quarter_id: int
+    data: Bundle
+
+
+def configure() -> Mode:
+    """Set the page config once; return the server's mode."""
+    mode = current_mode()
+    st.set_page_config(
+        page_title="Quartiere Ruhr",
+        page_icon=str(STATIC / "favicon.png"),
+        layout="wide",
+        initial_sidebar_state="collapsed" if mode is Mode.WORKSHOP else "auto",
+        menu_items={"About": "Quartiere Ruhr – InnovationCity roll out (2016–2019)"},
+    )
+    if mode is Mode.WORKSHOP:
+        st.html(_WORKSHOP_CSS)
+    return mode
+
+
+def current_lang() -> Lang:
+    """The language of this run (URL on first visit, then the sidebar switch)."""
+    return state.init_from_query(state.LANG, "de", options=list(LANGS))  # type: ignore[return-value]
+
+
+def navigation(lang: Lang):  # type: ignore[no-untyped-def]
+    pages = [
+        st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))
+        for i, (path, key, url, icon) in enumerate(_PAGES)
+    ]
+    return st.navigation(pages, position="sidebar")
+
+
+def sidebar(mode: Mode) -> Context:
+    """The cross-page widgets: quarter, language; the mode and the demo-data note."""
+    data = bundle()
+    ids = data.quarter_ids
+    state.init_from_query(state.LANG, "de", options=list(LANGS))
+    state.init_from_query(state.QUARTER, ids[0], options=ids, parse=int)
+    lang: Lang = state.get(state.LANG, "de")
+    names = data.quarters.set_index("quarter_id")
+    with st.sidebar:
+        st.markdown(f"### {t('app_title', lang)}")
+        st.selectbox(
+            t("quarter", lang),
+            ids,
+            format_func=lambda q: f"{names.loc[q, 'municipality']} – {names.loc[q, 'name']}",
+            **state.widget_kwargs(state.QUARTER),
+        )
+        st.segmented_control(
+            t("language", lang),
+            list(LANGS),
+            format_func=lambda code: {"de": "Deutsch", "en": "English"}[code],
+            **state.widget_kwargs(state.LANG),
+        )
+        st.caption(
+            f"{t('mode', lang)}: **{t('mode_' + mode.value, lang)}** – "
+            f"{t('mode_note_' + mode.value, lang)}"
+        )
+        st.caption(t("synthetic_note", lang))
+    state.write_query(state.QUARTER, state.LANG)
+    qid = int(state.get(state.QUARTER, ids[0]))
+    ctx = Context(lang=lang, mode=mode, quarter_id=qid, data=data)
+    st.session_state["_context"] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The context set by the sidebar in this run (pages call this)."""
+    ctx = st.session_state.get("_context")
+    if ctx is None:  # a page run on its own (tests): build the sidebar now
+        ctx = sidebar(current_mode())
+    return ctx  # type: ignore[no-any-return]

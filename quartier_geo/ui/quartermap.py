@@ -1,0 +1,176 @@
+"""The quarter map view: colouring options, layers, and building or block map."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import streamlit as st
+
+from quartier_geo import maps
+from quartier_geo.columns import AGE_CLASS_YEARS
+from quartier_geo.i18n import Lang, label, t
+from quartier_geo.modes import Mode
+from quartier_geo.ui import mapview
+from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_grid, quarter_streets
+
+__all__ = [
+    "BREAK_METHODS",
+    "LAYERS",
+    "ViewChoice",
+    "colour_options",
+    "extra_layers",
+    "parse_layers",
+    "show",
+]
+
+BREAK_METHODS = ("quantiles", "equal_interval", "natural_breaks")
+LAYERS = ("streets", "grid", "heat_networks", "potentials")
+#: Other layers within this distance of the quarter are drawn (m).
+NEARBY_M = 3000.0
+
+#: column -> (title key, unit, categorical, vocabulary for labels)
+_BUILDING_COLOURS: dict[str, tuple[str, str | None, bool, str | None]] = {
+    "age_class": ("age_class", None, True, "age_class"),
+    "building_type": ("building_type", None, True, "building_type"),
+    "useful_heat_kwh_per_m2a": ("specific_demand", "kWh/(m²·a)", False, None),
+    "useful_heat_kwh_per_a": ("heat_demand", "kWh/a", False, None),
+    "co2_t_per_a": ("co2", "t/a", False, None),
+    "potential_usual_kwh_per_a": ("potential_usual", "kWh/a", False, None),
+    "potential_advanced_kwh_per_a": ("potential_advanced", "kWh/a", False, None),
+    "heating_carrier": ("heating_carrier", None, True, "heating_carrier"),
+    "refurbishment_state": ("refurbishment_state", None, True, "refurbishment_state"),
+    "owner_type": ("owner_type", None, True, "owner_type"),
+}
+#: Public mode: block totals or block ratios only (no single building is shown).
+_BLOCK_COLOURS: dict[str, tuple[str, str | None, bool, str | None]] = {
+    "useful_heat_kwh_per_m2a": ("specific_demand", "kWh/(m²·a)", False, None),
+    "useful_heat_kwh_per_a": ("heat_demand", "kWh/a", False, None),
+    "co2_t_per_a": ("co2", "t/a", False, None),
+    "potential_usual_kwh_per_a": ("potential_usual", "kWh/a", False, None),
+}
+
+
+@dataclass(frozen=True)
+class ViewChoice:
+    quarter_id: int
+    colour: str
+    method: str
+    k: int
+    layers: tuple[str, ...]
+    lang: Lang
+    mode: Mode
+
+
+def colour_options(
+    lang: Lang, *, public: bool
+) -> dict[str, tuple[str, str | None, bool, str | None]]:
+    """Colouring choices: column -> (title, unit, categorical, vocabulary)."""
+    table = _BLOCK_COLOURS if public else _BUILDING_COLOURS
+    return {col: (t(key, lang), unit, cat, vocab) for col, (key, unit, cat, vocab) in table.items()}
+
+
+def parse_layers(raw: str) -> str:
+    keys = [k for k in raw.split(",") if k in LAYERS]
+    return ",".join(keys)
+
+
+def _age_label(code: str, lang: Lang) -> str:
+    start, end = AGE_CLASS_YEARS[code]
+    if start is None:
+        return f"{code} ({'bis' if lang == 'de' else 'to'} {end})"
+    if end is None:
+        return f"{code} ({'ab' if lang == 'de' else 'from'} {start})"
+    return f"{code} ({start}–{end})"
+
+
+def value_labels(vocab: str | None, values: object, lang: Lang) -> dict[object, str] | None:
+    if vocab is None:
+        return None
+    if vocab == "age_class":
+        return {v: _age_label(str(v), lang) for v in AGE_CLASS_YEARS}
+    return {v: label(vocab, v, lang) for v in values}  # type: ignore[attr-defined]
+
+
+def _nearby(layer: gpd.GeoDataFrame, quarter: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    area = quarter.geometry.iloc[0].buffer(NEARBY_M)
+    return layer[layer.intersects(area)]
+
+
+def extra_layers(view: ViewChoice, data: Bundle) -> dict[str, gpd.GeoDataFrame]:
+    quarter = data.quarters[data.quarters["quarter_id"] == view.quarter_id]
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for key in view.layers:
+        if key == "streets":
+            out[key] = quarter_streets(view.quarter_id)
+        elif key == "grid":
+            out[key] = quarter_grid(view.quarter_id)
+        elif key == "heat_networks":
+            out[key] = _nearby(data.heat_networks, quarter)
+        elif key == "potentials":
+            out[key] = _nearby(data.potentials, quarter)
+    return {k: v for k, v in out.items() if not v.empty}
+
+
+def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple]) -> object:  # type: ignore[type-arg]
+    """Draw the map; return the id of the clicked building (None in public mode)."""
+    lang = view.lang
+    title, unit, categorical, vocab = options[view.colour]
+    quarter = data.quarters[data.quarters["quarter_id"] == view.quarter_id]
+    buildings = quarter_buildings(view.quarter_id)
+    font = 18 if view.mode is Mode.WORKSHOP else 13
+    method = view.method if view.method in BREAK_METHODS else "quantiles"
+    note = t("modelled_short", lang)
+    if view.mode is Mode.PUBLIC:
+        ratio = view.colour == "useful_heat_kwh_per_m2a"
+        m = maps.block_map(
+            buildings,
+            quarter=quarter,
+            value_column="useful_heat_kwh_per_a" if ratio else view.colour,
+            denominator_column="conditioned_floor_area_m2" if ratio else None,
+            method=method,
+            k=view.k,  # type: ignore[arg-type]
+            legend_title=f"{title} – {t('per_block', lang)}",
+            unit=unit,
+            value_label=title,
+            note=note,
+            lang=lang,
+            font_px=font,
+        )
+        mapview.static_map(m, height=620)
+        st.caption(t("public_blocks_note", lang))
+        return None
+    display = buildings.assign(
+        type_label=[label("building_type", v, lang) for v in buildings["building_type"]]
+    )
+    tooltip = [
+        ("address", t("address", lang), ""),
+        ("type_label", t("building_type", lang), ""),
+        ("age_class", t("age_class", lang), ""),
+        ("useful_heat_kwh_per_a", t("heat_demand", lang), "kWh/a"),
+    ]
+    if view.colour not in {c for c, *_ in tooltip} and not categorical:
+        tooltip.append((view.colour, title, unit or ""))
+    m = maps.quarter_map(
+        display,
+        quarter=quarter,
+        color_column=view.colour,
+        categorical=categorical,
+        labels=value_labels(vocab, buildings[view.colour].unique(), lang),
+        method=method,
+        k=view.k,  # type: ignore[arg-type]
+        tooltip_columns=tooltip,
+        title_column="address",
+        selected_id=st.session_state.get("building"),
+        extra_layers=extra_layers(view, data),
+        legend_title=title,
+        unit=unit,
+        note=note,
+        lang=lang,
+        assets="st_folium",
+        font_px=font,
+    )
+    clicked = mapview.clickable_map(m, key=f"qmap_{view.quarter_id}", height=620)
+    st.caption(t("click_building_hint", lang))
+    return clicked

@@ -1,0 +1,85 @@
+"""Session-state keys and the URL query: a copied link reopens the same view.
+
+Every cross-page value (quarter, language) and each page's choices are mirrored into
+``st.query_params``. Widget keys are private (``_w_<name>``); the persistent value lives
+under ``<name>`` so it survives page switches, when Streamlit drops widget state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import streamlit as st
+
+__all__ = [
+    "LANG",
+    "QUARTER",
+    "get",
+    "init_from_query",
+    "widget_kwargs",
+    "write_query",
+]
+
+T = TypeVar("T")
+
+QUARTER = "q"
+LANG = "lang"
+
+
+def init_from_query(
+    name: str,
+    default: T,
+    *,
+    options: Sequence[T] | None = None,
+    parse: Callable[[str], T] | None = None,
+) -> T:
+    """Set ``session_state[name]`` once per session: from the URL if valid, else ``default``."""
+    if name not in st.session_state:
+        value: Any = default
+        raw = st.query_params.get(name)
+        if raw is not None:
+            try:
+                parsed = parse(raw) if parse else raw
+            except (TypeError, ValueError):
+                parsed = None
+            if parsed is not None and (options is None or parsed in options):
+                value = parsed
+        st.session_state[name] = value
+    return st.session_state[name]  # type: ignore[no-any-return]
+
+
+def get(name: str, default: T) -> T:
+    return st.session_state.get(name, default)  # type: ignore[no-any-return]
+
+
+def widget_kwargs(name: str, *, query: bool = True) -> dict[str, Any]:
+    """``key`` and ``on_change`` for a widget that edits the persistent value ``name``.
+
+    The widget's state is seeded from ``name`` (do not also pass ``index``/``value``/
+    ``default``, which Streamlit would report as a conflict); the callback copies the new
+    value back to ``name`` and the URL. A widget cleared to ``None`` keeps the old value.
+    """
+    wkey = f"_w_{name}"
+    if name in st.session_state:
+        st.session_state[wkey] = st.session_state[name]
+
+    def _copy() -> None:
+        value = st.session_state.get(wkey)
+        if value is None:
+            st.session_state[wkey] = st.session_state.get(name)
+            return
+        st.session_state[name] = value
+        if query:
+            st.query_params[name] = str(value)
+
+    return {"key": wkey, "on_change": _copy}
+
+
+def write_query(*names: str) -> None:
+    """Mirror persistent values into the URL (only when changed, to avoid reruns)."""
+    for name in names:
+        if name in st.session_state:
+            value = str(st.session_state[name])
+            if st.query_params.get(name) != value:
+                st.query_params[name] = value

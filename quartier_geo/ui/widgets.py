@@ -1,0 +1,147 @@
+"""Shared widgets and formatting for pages: metrics with units, notes, safe text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from quartier_geo.i18n import Lang, label, t
+from quartier_geo.numfmt import fmt_number
+from quartier_geo.phases import parse_date
+from quartier_geo.reference import Reference
+
+__all__ = [
+    "md_escape",
+    "metric",
+    "metric_row",
+    "modelled_caption",
+    "quarter_facts",
+    "synthetic_banner",
+    "table",
+]
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def md_escape(text: object) -> str:
+    """Escape data text for ``st.markdown``: no links, images, HTML or formulas from data."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def metric(
+    label: str,
+    value: float | None,
+    unit: str,
+    *,
+    lang: Lang,
+    decimals: int = 0,
+    help: str | None = None,
+) -> None:
+    """A metric whose label carries the unit, so that the value stays short and readable."""
+    text = fmt_number(value, lang=lang, decimals=decimals)
+    st.metric(f"{label} ({unit})" if unit else label, text, help=help)
+
+
+def metric_row(
+    items: Sequence[tuple[str, float | None, str, int]], *, lang: Lang, help: str | None = None
+) -> None:
+    """Several metrics side by side: (label, value, unit, decimals)."""
+    cols = st.columns(len(items))
+    for col, (text, value, unit, decimals) in zip(cols, items, strict=True):
+        with col:
+            metric(text, value, unit, lang=lang, decimals=decimals, help=help)
+
+
+def synthetic_banner(lang: Lang) -> None:
+    st.info(t("synthetic_note", lang), icon=":material/info:")
+
+
+def modelled_caption(lang: Lang) -> None:
+    st.caption(t("modelled_note", lang))
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    columns: dict[str, tuple[str, str | None, int]],
+    lang: Lang,
+    height: int | str = "auto",
+    key: str | None = None,
+) -> None:
+    """A read-only table with German/English headers incl. units and formatted numbers.
+
+    ``columns`` maps a column to (header, unit or None, decimals); numbers are rendered as
+    text with the language's separators so that the table matches the rest of the UI.
+    ``decimals=None`` shows the value as it is (years, ids).
+    """
+    out = pd.DataFrame(index=df.index)
+    for col, (header, unit, decimals) in columns.items():
+        name = f"{header} [{unit}]" if unit else header
+        values = df[col]
+        if decimals is None:
+            out[name] = [
+                (
+                    "–"
+                    if pd.isna(v)
+                    else str(int(v))
+                    if isinstance(v, float) and v == int(v)
+                    else str(v)
+                )
+                for v in values
+            ]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[name] = [fmt_number(v, lang=lang, decimals=decimals) for v in values]
+        else:
+            out[name] = values.astype("string").fillna("–")
+    st.dataframe(out, hide_index=True, height=height, key=key)
+
+
+def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
+    """The reported facts of one quarter with their status and sources (the "Steckbrief")."""
+    qid = int(quarter.name) if quarter.name is not None else int(quarter["quarter_id"])
+    texts = ref.quarter_texts.loc[qid] if qid in ref.quarter_texts.index else None
+    suffix = "_de" if lang == "de" else "_en"
+
+    def status(kind: str) -> str:
+        value = quarter.get(f"{kind}_status", "")
+        return t("reported", lang) if value == "read" else t("assumption", lang)
+
+    kind = md_escape(label("quarter_type", quarter["quarter_type"], lang))
+    residents = fmt_number(quarter["residents"], lang=lang)
+    lines = [
+        f"**{t('quarter_type', lang)}:** {kind}",
+        f"**{t('residents', lang)}:** {residents} ({status('residents')})",
+        f"**{t('area_ha', lang)}:** {fmt_number(quarter['area_ha'], lang=lang, decimals=1)} ha "
+        f"({status('area')})",
+        f"**{t('concept_start', lang)}:** {md_escape(fmt_date(quarter['concept_start'], lang))}",
+    ]
+    if texts is not None:
+        for key in ("type_note", "completed", "results", "facts"):
+            value = str(texts.get(key + suffix, "") or "")
+            if value:
+                lines.append(f"**{t('facts_' + key, lang)}:** {md_escape(value)}")
+        sources = str(texts.get("source", "") or "")
+    else:
+        sources = str(quarter.get("source", "") or "")
+    st.markdown("  \n".join(lines))
+    if sources:
+        st.caption(f"{t('sources', lang)}: {md_escape(sources)}")
+    st.caption(t("synthetic_geometry", lang))
+
+
+def fmt_date(text: object, lang: Lang) -> str:
+    """A reference date ("2016-11-14", "2016-10", "2017-07 (approx.)") for display."""
+    try:
+        parsed = parse_date(str(text))
+    except Exception:
+        return str(text)
+    d = parsed.first
+    approx = parsed.status == "inferred"
+    if lang == "de":
+        shown = f"{d:%m/%Y}" if parsed.precision == "month" else f"{d:%d.%m.%Y}"
+        return shown + (" (erschlossen)" if approx else "")
+    shown = f"{d:%b %Y}" if parsed.precision == "month" else f"{d:%d %b %Y}"
+    return shown + (" (inferred)" if approx else "")

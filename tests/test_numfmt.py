@@ -1,0 +1,49 @@
+"""German and English number formatting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quartier_geo.numfmt import auto_decimals, fmt_number, fmt_value, fmt_values
+
+
+def test_fmt_number_german_and_english() -> None:
+    assert fmt_number(1234.5, lang="de", decimals=1) == "1.234,5"
+    assert fmt_number(1234.5, lang="en", decimals=1) == "1,234.5"
+    assert fmt_number(1234567, lang="de") == "1.234.567"
+    assert fmt_number(-1234.56, lang="de", decimals=2) == "-1.234,56"
+
+
+def test_fmt_number_special_values() -> None:
+    assert fmt_number(None) == "–"
+    assert fmt_number(float("nan")) == "–"
+    assert fmt_number(float("inf")) == "∞"
+    assert fmt_number(-0.04, decimals=1) == "0,0"  # no "-0,0"
+    with pytest.raises(ValueError):
+        fmt_number(1.0, decimals=-1)
+
+
+def test_fmt_value_decimals_follow_size() -> None:
+    assert fmt_value(12345.67) == "12.346"
+    assert fmt_value(15.44) == "15,4"
+    assert fmt_value(0.4249) == "0,42"
+    assert fmt_value(3.0) == "3"
+    assert fmt_value(0.4249, lang="en") == "0.42"
+
+
+def test_fmt_values_equals_fmt_value() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.lognormal(2.0, 3.0, 2000) * rng.choice([-1.0, 1.0], 2000)
+    x = np.concatenate([x, [0.0, -0.0, -0.004, 0.005, 9.995, 99.995, np.nan, np.inf, 1e12]])
+    for lang in ("de", "en"):
+        assert fmt_values(x, lang=lang) == [fmt_value(v, lang=lang) for v in x]
+        assert fmt_values([], lang=lang) == []
+
+
+def test_auto_decimals() -> None:
+    assert auto_decimals([0, 1200, 5100]) == 0
+    assert auto_decimals([0.25, 0.5, 1.0]) == 2
+    assert auto_decimals([1.5, 2.5, 3.5]) == 1
+    assert auto_decimals([2964.37, 10354.12]) == 0
+    assert auto_decimals([]) == 0
