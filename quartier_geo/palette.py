@@ -19,12 +19,14 @@ __all__ = [
     "BACKGROUND_COLOR",
     "BUILDING_TYPE_COLORS",
     "CARRIER_COLORS",
+    "CONTEXT_COLOR",
     "HEAT_NETWORK_COLOR",
     "MISSING_COLOR",
     "MODULE_STATUS_COLORS",
     "OKABE_ITO",
     "OUTLINE_COLOR",
     "PHASE_COLORS",
+    "PHASE_OUTSIDE_COLORS",
     "POTENTIAL_COLOR",
     "QUARTER_TYPE_COLORS",
     "REFURB_STATE_COLORS",
@@ -293,3 +295,6 @@ PHASE_OUTSIDE_COLORS: dict[str, str] = {
     "before": "#DDDDDD",
     "after": "#999999",
 }
+
+#: Buildings drawn only as context under another layer (light grey, no meaning of its own).
+CONTEXT_COLOR = "#C8C8C8"

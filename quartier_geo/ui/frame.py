@@ -21,15 +21,15 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 __all__ = ["Context", "configure", "context", "current_lang", "navigation", "sidebar"]
 
 _PAGES = (
-    ("pages/overview.py", "page_overview", "uebersicht", ":material/map:"),
-    ("pages/quarter_map.py", "page_quarter_map", "quartierskarte", ":material/home_work:"),
-    ("pages/refurbishment.py", "page_refurbishment", "sanierung", ":material/construction:"),
-    ("pages/supply.py", "page_supply", "versorgung", ":material/local_fire_department:"),
-    ("pages/phases.py", "page_phases", "projektphasen", ":material/timeline:"),
+    ("pages/uebersicht.py", "page_overview", "uebersicht", ":material/map:"),
+    ("pages/quartierskarte.py", "page_quarter_map", "quartierskarte", ":material/home_work:"),
+    ("pages/sanierung.py", "page_refurbishment", "sanierung", ":material/construction:"),
+    ("pages/versorgung.py", "page_supply", "versorgung", ":material/local_fire_department:"),
+    ("pages/projektphasen.py", "page_phases", "projektphasen", ":material/timeline:"),
     ("pages/jury.py", "page_jury", "jury", ":material/how_to_vote:"),
     ("pages/projekttisch.py", "page_projekttisch", "projekttisch", ":material/groups:"),
-    ("pages/data.py", "page_data", "daten", ":material/database:"),
-    ("pages/methods.py", "page_methods", "methodik", ":material/menu_book:"),
+    ("pages/daten.py", "page_data", "daten", ":material/database:"),
+    ("pages/methodik.py", "page_methods", "methodik", ":material/menu_book:"),
 )
 
 _WORKSHOP_CSS = """
