@@ -1,5 +1,7 @@
 """Versorgung: density maps with adjustable thresholds, options, suitability of all quarters."""
 
+import dataclasses
+
 import streamlit as st
 
 from quartier_geo import charts, maps, supply
@@ -61,9 +63,10 @@ for col, key, title in (
 ):
     with col:
         st.markdown(f"**{title}**")
-        layer = default_layer_spec(
+        spec = default_layer_spec(
             key, grid if key == "grid" else streets, lang=lang, thresholds=thresholds
         )
+        layer = dataclasses.replace(spec, show=True)
         context = quarter_buildings(qid)[["building_id", "geometry"]].assign(
             kind=t("buildings", lang)
         )
@@ -110,6 +113,7 @@ with left:
             "cost": (t("cost", lang), "€/MWh", 0),
         },
         lang=lang,
+        static=True,
     )
     st.caption(t("cost_note", lang))
 with right:
@@ -120,12 +124,14 @@ with right:
 
 st.subheader(t("matrix", lang))
 names_all = data.quarters.set_index("quarter_id")
+SUITABILITY_SYMBOLS = {3: "++", 2: "+", 1: "o", 0: "–"}
 matrix = supplyview.matrix(data.quarter_ids, thresholds)
 fig = charts.suitability_heatmap(
     matrix,
     row_labels={i: f"{r.municipality} – {r['name']}" for i, r in names_all.iterrows()},
     column_labels=options[f"label_{suffix}"].to_dict(),
     score_labels=supply.SUITABILITY_LABELS[suffix],
+    cell_symbols=SUITABILITY_SYMBOLS,
     lang=lang,
 )
 st.plotly_chart(fig, key="matrix")

@@ -349,10 +349,15 @@ def suitability_heatmap(
     row_labels: Mapping[object, str] | None = None,
     column_labels: Mapping[object, str] | None = None,
     score_labels: Mapping[int, str],
+    cell_symbols: Mapping[int, str] | None = None,
     title: str | None = None,
     lang: Lang = "de",
 ) -> go.Figure:
     """Quarters × supply options coloured by the suitability score 0-3.
+
+    ``cell_symbols`` (e.g. ``{3: "++", 2: "+", 1: "o", 0: "–"}``) writes a short symbol
+    in each cell instead of the full class name, which stays in the hover text and the
+    colour bar; use it when the matrix is too narrow for words.
 
     ``matrix`` as :func:`quartier_geo.supply.suitability_matrix` (index quarter_id,
     columns options); ``score_labels`` e.g. ``supply.SUITABILITY_LABELS["de"]``. Each cell
@@ -374,6 +379,11 @@ def suitability_heatmap(
     for s in scores:
         a, b = (s - lo) / (hi - lo + 1), (s - lo + 1) / (hi - lo + 1)
         scale += [[a, SUITABILITY_COLORS[s]], [b, SUITABILITY_COLORS[s]]]
+    shown = (
+        [[cell_symbols.get(int(v), "") if np.isfinite(v) else "" for v in row] for row in z]
+        if cell_symbols
+        else text
+    )
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -382,10 +392,11 @@ def suitability_heatmap(
             zmin=lo - 0.5,
             zmax=hi + 0.5,
             colorscale=scale,
-            text=text,
+            text=shown,
+            customdata=text,
             texttemplate="%{text}",
-            textfont={"size": 11},
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            textfont={"size": 12},
+            hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>",
             colorbar={
                 "tickvals": scores,
                 "ticktext": [plotly_safe(score_labels.get(s, s)) for s in scores],

@@ -168,8 +168,7 @@ MESSAGES: dict[str, tuple[_T, _T]] = {
     "worker_crashed": (
         "{format_de} konnte nicht gelesen werden (der Leseprozess brach ab). "
         "Bitte die Datei neu exportieren.",
-        "{format_en} could not be read (the reader process stopped). "
-        "Please export the file again.",
+        "{format_en} could not be read (the reader process stopped). Please export the file again.",
     ),
     "validation_failed": (
         "Die Gebäude passen nach der Zuordnung nicht zum Schema: {problems}",
@@ -203,7 +202,10 @@ MESSAGES: dict[str, tuple[_T, _T]] = {
     ),
     # --- warnings of accepted files --------------------------------------------------------
     "null_geometry": (
-        ("{count} Objekt ohne Geometrie übersprungen", "{count} Objekte ohne Geometrie übersprungen"),
+        (
+            "{count} Objekt ohne Geometrie übersprungen",
+            "{count} Objekte ohne Geometrie übersprungen",
+        ),
         ("{count} feature without geometry skipped", "{count} features without geometry skipped"),
     ),
     "non_polygon": (
@@ -249,8 +251,7 @@ MESSAGES: dict[str, tuple[_T, _T]] = {
     "crs_zone_prefix": (
         "Rechtswerte mit Zonenkennung 32 erkannt: als ETRS89/UTM 32N mit Zonenkennung "
         "(EPSG:4647) gelesen.",
-        "Eastings with zone prefix 32 found: read as ETRS89/UTM 32N with zone prefix "
-        "(EPSG:4647).",
+        "Eastings with zone prefix 32 found: read as ETRS89/UTM 32N with zone prefix (EPSG:4647).",
     ),
     "crs_chosen": (
         "Koordinatensystem {crs} wie gewählt verwendet.",
@@ -271,8 +272,14 @@ MESSAGES: dict[str, tuple[_T, _T]] = {
         ),
     ),
     "citygml_no_footprint": (
-        ("{count} Gebäude ohne Grundriss übersprungen", "{count} Gebäude ohne Grundriss übersprungen"),
-        ("{count} building without footprint skipped", "{count} buildings without footprint skipped"),
+        (
+            "{count} Gebäude ohne Grundriss übersprungen",
+            "{count} Gebäude ohne Grundriss übersprungen",
+        ),
+        (
+            "{count} building without footprint skipped",
+            "{count} buildings without footprint skipped",
+        ),
     ),
 }
 

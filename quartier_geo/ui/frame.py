@@ -20,16 +20,18 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 __all__ = ["Context", "configure", "context", "current_lang", "navigation", "sidebar"]
 
+#: (file, title key, URL path). The file name equals the URL path (see :func:`context`);
+#: no page icons: Streamlit would fetch them as favicons from a font CDN.
 _PAGES = (
-    ("pages/uebersicht.py", "page_overview", "uebersicht", ":material/map:"),
-    ("pages/quartierskarte.py", "page_quarter_map", "quartierskarte", ":material/home_work:"),
-    ("pages/sanierung.py", "page_refurbishment", "sanierung", ":material/construction:"),
-    ("pages/versorgung.py", "page_supply", "versorgung", ":material/local_fire_department:"),
-    ("pages/projektphasen.py", "page_phases", "projektphasen", ":material/timeline:"),
-    ("pages/jury.py", "page_jury", "jury", ":material/how_to_vote:"),
-    ("pages/projekttisch.py", "page_projekttisch", "projekttisch", ":material/groups:"),
-    ("pages/daten.py", "page_data", "daten", ":material/database:"),
-    ("pages/methodik.py", "page_methods", "methodik", ":material/menu_book:"),
+    ("pages/uebersicht.py", "page_overview", "uebersicht"),
+    ("pages/quartierskarte.py", "page_quarter_map", "quartierskarte"),
+    ("pages/sanierung.py", "page_refurbishment", "sanierung"),
+    ("pages/versorgung.py", "page_supply", "versorgung"),
+    ("pages/projektphasen.py", "page_phases", "projektphasen"),
+    ("pages/jury.py", "page_jury", "jury"),
+    ("pages/projekttisch.py", "page_projekttisch", "projekttisch"),
+    ("pages/daten.py", "page_data", "daten"),
+    ("pages/methodik.py", "page_methods", "methodik"),
 )
 
 _WORKSHOP_CSS = """
@@ -71,8 +73,8 @@ def current_lang() -> Lang:
 
 def navigation(lang: Lang):  # type: ignore[no-untyped-def]
     pages = [
-        st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))
-        for i, (path, key, url, icon) in enumerate(_PAGES)
+        st.Page(path, title=t(key, lang), url_path=url, default=(i == 0))
+        for i, (path, key, url) in enumerate(_PAGES)
     ]
     return st.navigation(pages, position="sidebar")
 
@@ -112,8 +114,16 @@ def sidebar(mode: Mode) -> Context:
 
 
 def context() -> Context:
-    """The context set by the sidebar in this run (pages call this)."""
+    """The context set by the sidebar in this run (pages call this).
+
+    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until
+    ``st.navigation`` has been called once in the process; a first visitor who opens a
+    deep link then runs the page file without ``app.py``. Calling ``st.navigation`` here
+    switches the server to this app's navigation for good, and the rerun goes through
+    ``app.py`` to the same page.
+    """
     ctx = st.session_state.get("_context")
-    if ctx is None:  # a page run on its own (tests): build the sidebar now
-        ctx = sidebar(current_mode())
+    if ctx is None:
+        navigation(current_lang())
+        st.rerun()
     return ctx  # type: ignore[no-any-return]

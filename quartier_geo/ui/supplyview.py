@@ -27,9 +27,7 @@ def thresholds_with(
     bounds = [float(b) for b in bounds]
     if len(bounds) != len(rows) - 1:
         raise QuartierGeoError(f"{kind}: {len(rows) - 1} Grenzen erwartet.")
-    if any(b <= 0 for b in bounds) or any(
-        b2 <= b1 for b1, b2 in itertools.pairwise(bounds)
-    ):
+    if any(b <= 0 for b in bounds) or any(b2 <= b1 for b1, b2 in itertools.pairwise(bounds)):
         raise QuartierGeoError(
             "Die Schwellen müssen größer als 0 sein und von Klasse zu Klasse steigen."
         )

@@ -63,40 +63,44 @@ def modelled_caption(lang: Lang) -> None:
     st.caption(t("modelled_note", lang))
 
 
+def _plain(v: object) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "–"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def table(
     df: pd.DataFrame,
     *,
-    columns: dict[str, tuple[str, str | None, int]],
+    columns: dict[str, tuple[str, str | None, int | None]],
     lang: Lang,
     height: int | str = "auto",
     key: str | None = None,
+    static: bool = False,
 ) -> None:
     """A read-only table with German/English headers incl. units and formatted numbers.
 
     ``columns`` maps a column to (header, unit or None, decimals); numbers are rendered as
     text with the language's separators so that the table matches the rest of the UI.
-    ``decimals=None`` shows the value as it is (years, ids).
+    ``decimals=None`` shows the value as it is (years, ids). ``static=True`` renders a
+    plain table whose long texts wrap (for a few rows with explanations).
     """
     out = pd.DataFrame(index=df.index)
     for col, (header, unit, decimals) in columns.items():
         name = f"{header} [{unit}]" if unit else header
         values = df[col]
         if decimals is None:
-            out[name] = [
-                (
-                    "–"
-                    if pd.isna(v)
-                    else str(int(v))
-                    if isinstance(v, float) and v == int(v)
-                    else str(v)
-                )
-                for v in values
-            ]
+            out[name] = [_plain(v) for v in values]
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             out[name] = [fmt_number(v, lang=lang, decimals=decimals) for v in values]
         else:
             out[name] = values.astype("string").fillna("–")
-    st.dataframe(out, hide_index=True, height=height, key=key)
+    if static:
+        st.table(out.set_index(out.columns[0]))
+    else:
+        st.dataframe(out, hide_index=True, height=height, key=key)
 
 
 def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
