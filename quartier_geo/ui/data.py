@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from quartier_geo import energy, layers, supply
+from quartier_geo import energy, layers, selection, supply
 from quartier_geo.reference import Reference, load_reference
 from quartier_geo.store import Workspace, open_workspace
 from quartier_geo.summary import quarter_figures
@@ -22,6 +22,7 @@ from quartier_geo.summary import quarter_figures
 __all__ = [
     "Bundle",
     "bundle",
+    "jury_criteria",
     "quarter_buildings",
     "quarter_grid",
     "quarter_streets",
@@ -85,6 +86,13 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
     return supply.linear_heat_density(
         quarter_buildings(quarter_id), s[s["quarter_id"] == quarter_id]
     )
+
+
+@st.cache_resource(show_spinner=False)
+def jury_criteria() -> pd.DataFrame:
+    """Jury criteria of the quarters (selection.criteria_table), derived once."""
+    data = bundle()
+    return selection.criteria_table(data.quarters, data.buildings)
 
 
 @st.cache_resource(show_spinner=False)
