@@ -23,6 +23,11 @@ widgets.metric_row(
         (t("quarters_count", lang), len(region), "", 0),
         (t("residents", lang), region["residents"].sum(), "", 0),
         (t("buildings", lang), region["buildings"].sum(), "", 0),
+    ],
+    lang=lang,
+)
+widgets.metric_row(
+    [
         (t("heat_demand", lang), region["heat_demand_mwh_per_a"].sum() / 1000, "GWh/a", 0),
         (t("co2", lang), region["co2_t_per_a"].sum() / 1000, "kt/a", 1),
         (t("potential_usual", lang), region["potential_usual_mwh_per_a"].sum() / 1000, "GWh/a", 0),
@@ -56,7 +61,7 @@ q["potential_share"] = 100 * q["potential_usual_mwh_per_a"] / q["heat_demand_mwh
 labels = None
 colors = None
 if colour == "phase":
-    as_of = st.date_input(
+    as_of = st.columns([1, 3])[0].date_input(
         t("as_of", lang),
         value=dt.date(2017, 10, 1),
         min_value=dt.date(2016, 1, 1),
@@ -87,6 +92,7 @@ with col_map:
         selected_id=qid,
         lang=lang,
         assets="st_folium",
+        label_column="municipality",
         tooltip_columns=[
             ("residents", t("residents", lang), ""),
             ("heat_demand_mwh_per_a", t("heat_demand", lang), "MWh/a"),

@@ -26,6 +26,7 @@ from quartier_geo.classify import Method, assign_classes, class_breaks, class_la
 from quartier_geo.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_COLUMNS
 from quartier_geo.crs import DISPLAY_CRS, require_crs
 from quartier_geo.errors import QuartierGeoError
+from quartier_geo.escape import js_safe
 from quartier_geo.maps_assets import DEFAULT_BASE_URL, Assets, inline_assets, localise, map_html
 from quartier_geo.maps_extra import (
     LayerSpec,
@@ -207,6 +208,7 @@ def region_map(
     assets: Assets = "minimal",
     base_url: str = DEFAULT_BASE_URL,
     font_px: int = 13,
+    label_column: str | None = None,
 ) -> folium.Map:
     """The quarters on one map, coloured by ``color_column``, the selected one outlined.
 
@@ -225,6 +227,9 @@ def region_map(
         Extra tooltip lines (column, label[, unit]) below name and municipality.
     selected_id
         ``quarter_id`` drawn with a black outline on top.
+    label_column
+        Text written next to each quarter (e.g. ``municipality``), escaped; gives the map
+        orientation where no tiles can load.
     assets
         ``"minimal"`` for ``st.iframe``, ``"st_folium"`` for streamlit-folium.
     """
@@ -265,7 +270,27 @@ def region_map(
         control=False,
     ).add_to(m)
     Legend(title=_legend_title(legend_title, unit), entries=entries).add_to(m)
+    if label_column:
+        _add_labels(m, q, label_column, font_px=font_px)
     return m
+
+
+def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: int) -> None:
+    """Permanent text labels at each feature's representative point (escaped)."""
+    points = gdf.geometry.representative_point()
+    for text, point in zip(gdf[column].tolist(), points, strict=True):
+        folium.Marker(
+            location=[point.y, point.x],
+            icon=folium.DivIcon(
+                html=(
+                    f'<div style="font:{font_px - 1}px sans-serif;color:#333;white-space:nowrap;'
+                    f'transform:translate(8px,-6px);text-shadow:0 0 3px #fff,0 0 3px #fff">'
+                    f"{js_safe(text)}</div>"
+                ),
+                icon_size=(1, 1),
+            ),
+            interactive=False,
+        ).add_to(m)
 
 
 def quarter_map(

@@ -15,6 +15,7 @@ from quartier_geo.i18n import LANGS, Lang, t
 from quartier_geo.modes import Mode, current_mode
 from quartier_geo.ui import state
 from quartier_geo.ui.data import Bundle, bundle
+from quartier_geo.ui.widgets import md_escape
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -63,6 +64,10 @@ def configure() -> Mode:
     )
     if mode is Mode.WORKSHOP:
         st.html(_WORKSHOP_CSS)
+    if mode is not Mode.PLANNER:
+        # belt and braces to deploy/*.env: no tracebacks, no developer menu for the audience
+        st.set_option("client.showErrorDetails", "none")
+        st.set_option("client.toolbarMode", "viewer")
     return mode
 
 
@@ -108,9 +113,41 @@ def sidebar(mode: Mode) -> Context:
         st.caption(t("synthetic_note", lang))
     state.write_query(state.QUARTER, state.LANG)
     qid = int(state.get(state.QUARTER, ids[0]))
+    if mode is Mode.WORKSHOP:
+        qid = _tour(ids, qid, names, lang)
     ctx = Context(lang=lang, mode=mode, quarter_id=qid, data=data)
     st.session_state["_context"] = ctx
     return ctx
+
+
+def _select(quarter_id: int) -> None:
+    st.session_state[state.QUARTER] = quarter_id
+    st.session_state[f"_w_{state.QUARTER}"] = quarter_id
+    st.query_params[state.QUARTER] = str(quarter_id)
+
+
+def _tour(ids: list[int], qid: int, names: object, lang: Lang) -> int:
+    """Workshop: a guided tour from quarter to quarter (previous / next) above every page."""
+    i = ids.index(qid)
+    prev_col, mid, next_col = st.columns([1, 4, 1])
+    prev_col.button(
+        "◀ " + t("tour_prev", lang),
+        key="tour_prev",
+        on_click=_select,
+        args=(ids[(i - 1) % len(ids)],),
+        width="stretch",
+    )
+    next_col.button(
+        t("tour_next", lang) + " ▶",
+        key="tour_next",
+        on_click=_select,
+        args=(ids[(i + 1) % len(ids)],),
+        width="stretch",
+    )
+    row = names.loc[qid]  # type: ignore[attr-defined]
+    position = t("tour_position", lang).format(n=i + 1, total=len(ids))
+    mid.markdown(f"**{position}: {md_escape(row['municipality'])} – {md_escape(row['name'])}**")
+    return qid
 
 
 def context() -> Context:
