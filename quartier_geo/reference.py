@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,7 @@ def _read(directory: Path, name: str, **kwargs: object) -> pd.DataFrame:
         raise ReferenceDataError(
             f"Referenztabelle {name} fehlt in {directory}. Installation prüfen (git checkout)."
         )
-    return pd.read_csv(path, **kwargs)  # type: ignore[call-overload]
+    return pd.read_csv(path, **kwargs)
 
 
 def _tabula_rows(raw: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +134,9 @@ def complete_typology(tabula: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def _substitute(have: dict, btype: str, age: str, state: str):  # type: ignore[no-untyped-def]
+def _substitute(
+    have: dict[tuple[str, str, str], Any], btype: str, age: str, state: str
+) -> tuple[Any, str]:
     if btype in ("GMH", "HH") and ("MFH", age, state) in have:
         return have[("MFH", age, state)], f"MFH/{age}"
     i = _AGE_ORDER.index(age)

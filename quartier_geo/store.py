@@ -11,6 +11,7 @@ Nothing of record lives in a Streamlit cache; the bundled GeoPackage is never wr
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import os
@@ -97,7 +98,7 @@ class Workspace:
             ).fetchone()
         return _record(row) if row else None
 
-    def list(self, kind: str) -> list[Record]:
+    def list(self, kind: str) -> builtins.list[Record]:
         with self._connect() as con:
             rows = con.execute(
                 "SELECT kind, key, payload, version, updated_at, author FROM records "
@@ -170,7 +171,7 @@ class Workspace:
                 (_now(), author, kind, key, expected_version),
             )
 
-    def audit(self, *, limit: int = 100) -> list[dict[str, Any]]:
+    def audit(self, *, limit: int = 100) -> builtins.list[dict[str, Any]]:
         with self._connect() as con:
             rows = con.execute(
                 "SELECT at, author, kind, key, action, version FROM audit ORDER BY id DESC LIMIT ?",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -73,10 +74,10 @@ def configure() -> Mode:
 
 def current_lang() -> Lang:
     """The language of this run (URL on first visit, then the sidebar switch)."""
-    return state.init_from_query(state.LANG, "de", options=list(LANGS))  # type: ignore[return-value]
+    return state.init_from_query(state.LANG, "de", options=list(LANGS))
 
 
-def navigation(lang: Lang):  # type: ignore[no-untyped-def]
+def navigation(lang: Lang) -> Any:
     pages = [
         st.Page(path, title=t(key, lang), url_path=url, default=(i == 0))
         for i, (path, key, url) in enumerate(_PAGES)
@@ -163,4 +164,4 @@ def context() -> Context:
     if ctx is None:
         navigation(current_lang())
         st.rerun()
-    return ctx  # type: ignore[no-any-return]
+    return ctx

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
 
 from quartier_geo import maps
+from quartier_geo.classify import Method
 from quartier_geo.columns import AGE_CLASS_YEARS
 from quartier_geo.i18n import Lang, label, t
 from quartier_geo.modes import Mode
@@ -113,14 +115,14 @@ def extra_layers(view: ViewChoice, data: Bundle) -> dict[str, gpd.GeoDataFrame]:
     return {k: v for k, v in out.items() if not v.empty}
 
 
-def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple]) -> object:  # type: ignore[type-arg]
+def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...]]) -> object:
     """Draw the map; return the id of the clicked building (None in public mode)."""
     lang = view.lang
     title, unit, categorical, vocab = options[view.colour]
     quarter = data.quarters[data.quarters["quarter_id"] == view.quarter_id]
     buildings = quarter_buildings(view.quarter_id)
     font = 18 if view.mode is Mode.WORKSHOP else 13
-    method = view.method if view.method in BREAK_METHODS else "quantiles"
+    method: Method = view.method if view.method in BREAK_METHODS else "quantiles"  # type: ignore[assignment]
     note = t("modelled_short", lang)
     if view.mode is Mode.PUBLIC:
         ratio = view.colour == "useful_heat_kwh_per_m2a"
@@ -130,7 +132,7 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple]) -> obj
             value_column="useful_heat_kwh_per_a" if ratio else view.colour,
             denominator_column="conditioned_floor_area_m2" if ratio else None,
             method=method,
-            k=view.k,  # type: ignore[arg-type]
+            k=view.k,
             legend_title=f"{title} – {t('per_block', lang)}",
             unit=unit,
             value_label=title,
@@ -159,7 +161,7 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple]) -> obj
         categorical=categorical,
         labels=value_labels(vocab, buildings[view.colour].unique(), lang),
         method=method,
-        k=view.k,  # type: ignore[arg-type]
+        k=view.k,
         tooltip_columns=tooltip,
         title_column="address",
         selected_id=st.session_state.get("building"),

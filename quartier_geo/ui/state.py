@@ -46,11 +46,11 @@ def init_from_query(
             if parsed is not None and (options is None or parsed in options):
                 value = parsed
         st.session_state[name] = value
-    return st.session_state[name]  # type: ignore[no-any-return]
+    return st.session_state[name]
 
 
 def get(name: str, default: T) -> T:
-    return st.session_state.get(name, default)  # type: ignore[no-any-return]
+    return st.session_state.get(name, default)
 
 
 def widget_kwargs(name: str, *, query: bool = True) -> dict[str, Any]:

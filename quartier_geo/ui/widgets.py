@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -76,7 +77,7 @@ def table(
     *,
     columns: dict[str, tuple[str, str | None, int | None]],
     lang: Lang,
-    height: int | str = "auto",
+    height: int | Literal["auto", "stretch", "content"] = "auto",
     key: str | None = None,
     static: bool = False,
 ) -> None:
