@@ -47,6 +47,7 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "estate_6070": ("Großsiedlung der 1960er/70er", "1960s/70s housing estate"),
         "suburb_efh": ("Einfamilienhausgebiet", "Single-family suburb"),
         "mixed_inner": ("Gemischte Innenstadt", "Mixed inner city"),
+        "imported": ("Importiertes Gebiet", "Imported area"),
     },
     "refurbishment_state": {
         "existing": ("unsaniert (Bestand)", "unrefurbished (existing)"),

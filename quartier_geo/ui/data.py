@@ -7,7 +7,9 @@ Parameterised caches are keyed by small values and bounded by ``max_entries``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -15,6 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo import energy, layers, selection, supply
+from quartier_geo.errors import QuartierGeoError
+from quartier_geo.imports_store import list_imports, load_import
 from quartier_geo.reference import Reference, load_reference
 from quartier_geo.store import Workspace, open_workspace
 from quartier_geo.summary import quarter_figures
@@ -22,12 +26,19 @@ from quartier_geo.summary import quarter_figures
 __all__ = [
     "Bundle",
     "bundle",
+    "current",
     "jury_criteria",
     "quarter_buildings",
     "quarter_grid",
     "quarter_streets",
     "workspace",
 ]
+
+
+log = logging.getLogger(__name__)
+
+#: quarter_type of an imported area (no settlement type is known).
+IMPORTED = "imported"
 
 
 @dataclass(frozen=True)
@@ -69,9 +80,47 @@ def bundle() -> Bundle:
     )
 
 
+def current() -> Bundle:
+    """The bundled data plus the areas imported into the workspace (read on every run).
+
+    The listing of imports is a small SQLite query; the merged bundle is cached by the
+    keys and versions of the imports, so a new or deleted import shows up at once.
+    """
+    listing = tuple((i.key, i.version) for i in list_imports(workspace()))
+    return _merged(listing) if listing else bundle()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Importierte Gebiete werden geladen …")
+def _merged(listing: tuple[tuple[str, int], ...]) -> Bundle:
+    base = bundle()
+    quarters, buildings, figures = [base.quarters], [base.buildings], [base.figures]
+    for key, _version in listing:
+        try:
+            quarter, raw = load_import(workspace(), key)
+            validated = layers.validate_buildings(raw, base.ref, what=f"Import {key}")
+        except QuartierGeoError as exc:  # a broken import must not take the app down
+            log.warning("import %s skipped: %s", key, exc)
+            continue
+        assessed = energy.assess_buildings(validated.buildings, base.ref)
+        quarter = quarter.assign(
+            municipality="Import", quarter_type=IMPORTED, residents=float("nan"),
+            residents_status="", area_status="read", concept_start="",
+        )
+        quarters.append(quarter)
+        buildings.append(assessed)
+        figures.append(quarter_figures(quarter, assessed, base.ref))
+    return dataclasses.replace(
+        base,
+        quarters=pd.concat(quarters, ignore_index=True),
+        buildings=pd.concat(buildings, ignore_index=True),
+        figures=pd.concat(figures, ignore_index=True),
+    )
+
+
 @st.cache_resource(max_entries=24, show_spinner=False)
 def quarter_buildings(quarter_id: int) -> gpd.GeoDataFrame:
-    b = bundle().buildings
+    """Assessed buildings of one quarter. Imported quarters have negative, never reused ids."""
+    b = bundle().buildings if quarter_id > 0 else current().buildings
     return b[b["quarter_id"] == quarter_id]
 
 

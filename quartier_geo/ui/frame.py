@@ -15,7 +15,7 @@ import streamlit as st
 from quartier_geo.i18n import LANGS, Lang, t
 from quartier_geo.modes import Mode, current_mode
 from quartier_geo.ui import state
-from quartier_geo.ui.data import Bundle, bundle
+from quartier_geo.ui.data import Bundle, current
 from quartier_geo.ui.widgets import md_escape
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -38,9 +38,13 @@ _PAGES = (
 
 _WORKSHOP_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
-h1 { font-size: 2.6rem !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p,
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.3rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+h1 { font-size: 3rem !important; }
+h2, h3 { font-size: 2rem !important; }
 </style>
 """
 
@@ -87,7 +91,7 @@ def navigation(lang: Lang) -> Any:
 
 def sidebar(mode: Mode) -> Context:
     """The cross-page widgets: quarter, language; the mode and the demo-data note."""
-    data = bundle()
+    data = current()
     ids = data.quarter_ids
     state.init_from_query(state.LANG, "de", options=list(LANGS))
     state.init_from_query(state.QUARTER, ids[0], options=ids, parse=int)

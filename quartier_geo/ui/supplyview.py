@@ -10,7 +10,7 @@ import streamlit as st
 
 from quartier_geo import supply
 from quartier_geo.errors import QuartierGeoError
-from quartier_geo.ui.data import bundle, quarter_buildings
+from quartier_geo.ui.data import current, quarter_buildings
 
 __all__ = ["matrix", "options_for", "thresholds_with"]
 
@@ -42,7 +42,7 @@ def _key(thresholds: pd.DataFrame) -> tuple[tuple[str, float], ...]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _options(quarter_id: int, bounds: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    data = bundle()
+    data = current()
     thresholds = data.ref.thresholds.copy()
     for kind in {k for k, _ in bounds}:
         lows = sorted(v for k, v in bounds if k == kind)[1:]

@@ -20,6 +20,7 @@ __all__ = [
     "metric_row",
     "modelled_caption",
     "quarter_facts",
+    "source_links",
     "synthetic_banner",
     "table",
 ]
@@ -133,8 +134,27 @@ def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
         sources = str(quarter.get("source", "") or "")
     st.markdown("  \n".join(lines))
     if sources:
-        st.caption(f"{t('sources', lang)}: {md_escape(sources)}")
+        st.caption(f"{t('sources', lang)}: {source_links(sources)}")
     st.caption(t("synthetic_geometry", lang))
+
+
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s()<>\[\]]*)?$")
+
+
+def source_links(text: str) -> str:
+    """Sources separated by ";" as Markdown: checked http(s) URLs become links with the host
+    as text; anything else is escaped text."""
+    parts = []
+    for raw in str(text).split(";"):
+        item = raw.strip()
+        url, _, rest = item.partition(" ")
+        if _URL.match(url):
+            host = url.split("/")[2]
+            note = f" {md_escape(rest)}" if rest else ""
+            parts.append(f"[{md_escape(host)}]({url}){note}")
+        elif item:
+            parts.append(md_escape(item))
+    return " · ".join(parts)
 
 
 def fmt_date(text: object, lang: Lang) -> str:
