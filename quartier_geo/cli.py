@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,demo}``.
+"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,demo}``.
 
 The contract that tests and other tools rely on: with ``--format json`` only JSON goes to
 stdout; problems go to stderr. Exit codes: 0 ok, 2 bad input (with every problem listed).
@@ -149,6 +149,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from quartier_geo.factsheet import report_main
+
+    return report_main(args.target, Path(args.out), lang=args.lang)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m quartier_geo", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="log timings to stderr")
@@ -177,6 +183,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--district-heating-switch", type=float, default=0.0, help="share per year")
     s.add_argument("--format", choices=["table", "json"], default="table")
     s.set_defaults(func=_cmd_scenario)
+
+    r = sub.add_parser("report", help="fact sheet (HTML or PDF) of a quarter or a building file")
+    r.add_argument("target", help="quarter id 1-20 or a building file (GeoJSON/GeoPackage)")
+    r.add_argument("--out", required=True, help="sheet.html or sheet.pdf")
+    r.add_argument("--lang", choices=["de", "en"], default="de")
+    r.set_defaults(func=_cmd_report)
 
     d = sub.add_parser("demo", help="regenerate the bundled demo GeoPackage")
     d.add_argument("--out", default=None, help="folder (default: geodata/)")
