@@ -37,6 +37,7 @@ def test_keys_built_from_a_prefix_exist():
         "mode_note_": [m.value for m in Mode],
         "potential_": ["usual", "advanced"],
         "facts_": ["type_note", "completed", "results", "facts"],
+        "csv_": ["excel_de", "rfc4180"],
     }
     used = {k for k in _used_keys() if k.endswith("_")}
     assert used <= set(families), used - set(families)

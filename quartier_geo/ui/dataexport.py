@@ -1,0 +1,146 @@
+"""Data page, export part: layers, fact sheets and images as downloads.
+
+Files are built only when the user asks (a button), kept in the session until the next
+request, and offered with ``st.download_button``. The public mode exports blocks, never
+single buildings (DESIGN.md §5).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from quartier_geo import exporters, factsheet
+from quartier_geo.errors import QuartierGeoError
+from quartier_geo.i18n import Lang, t
+from quartier_geo.maps_extra import aggregate_to_blocks
+from quartier_geo.modes import Mode
+from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_streets
+
+__all__ = ["show"]
+
+_READY = "_export_ready"
+_BLOCK_VALUES = (
+    "useful_heat_kwh_per_a",
+    "final_energy_kwh_per_a",
+    "co2_t_per_a",
+    "potential_usual_kwh_per_a",
+    "potential_advanced_kwh_per_a",
+    "conditioned_floor_area_m2",
+)
+
+
+def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:  # type: ignore[type-arg]
+    buildings = quarter_buildings(quarter_id)
+    quarter = data.quarters[data.quarters["quarter_id"] == quarter_id]
+    streets = quarter_streets(quarter_id) if quarter_id > 0 else None
+    layers = exporters.quarter_layers(buildings, quarter=quarter, streets=streets)
+    if public:
+        layers["buildings"] = aggregate_to_blocks(buildings, value_columns=list(_BLOCK_VALUES))
+        layers = {("blocks" if k == "buildings" else k): v for k, v in layers.items()}
+    return layers
+
+
+def _prepare(kind: str, build, *, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with st.spinner(t("export_running", lang)):
+            st.session_state[_READY] = (kind, *build())
+    except QuartierGeoError as exc:
+        st.session_state.pop(_READY, None)
+        st.error(str(exc))
+
+
+def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
+    public = mode is Mode.PUBLIC
+    quarter = data.quarter(quarter_id)
+    stem = f"quartier_{quarter_id}" if quarter_id > 0 else "import"
+    st.markdown(t("export_intro_public" if public else "export_intro", lang))
+
+    c1, c2, c3 = st.columns(3)
+    fmt = c1.selectbox(
+        t("export_format", lang),
+        ["gpkg", "geojson", "csv"],
+        key="exp_fmt",
+        format_func=lambda f: {"gpkg": "GeoPackage", "geojson": "GeoJSON", "csv": "CSV"}[f],
+    )
+    style = c2.selectbox(
+        t("csv_style", lang),
+        ["excel_de", "rfc4180"],
+        key="exp_csv",
+        format_func=lambda s: t("csv_" + s, lang),
+        disabled=fmt != "csv",
+    )
+    if c3.button(t("export_prepare", lang), key="exp_layers"):
+        layers = _layers(data, quarter_id, public=public)
+        _prepare(
+            "layers",
+            lambda: (
+                exporters.export_bytes(layers, fmt=fmt, csv_style=style),
+                exporters.export_name(stem, fmt=fmt, n_layers=len(layers)),
+                "application/octet-stream",
+            ),
+            lang=lang,
+        )
+
+    s1, s2, s3 = st.columns(3)
+    sheet = factsheet.SheetData(
+        name=f"{quarter['municipality']} – {quarter['name']}",
+        assessed=quarter_buildings(quarter_id),
+        quarter=data.quarters[data.quarters["quarter_id"] == quarter_id],
+        quarter_id=quarter_id if quarter_id > 0 else None,
+        streets=quarter_streets(quarter_id) if quarter_id > 0 else None,
+        networks=data.heat_networks,
+        potentials=data.potentials,
+        synthetic=quarter_id > 0,
+    )
+    if s1.button(t("sheet_html", lang), key="exp_html"):
+        _prepare(
+            "sheet",
+            lambda: (
+                factsheet.fact_sheet_html(sheet, lang=lang, ref=data.ref, blocks=public).encode(),
+                f"steckbrief_{stem}.html",
+                "text/html",
+            ),
+            lang=lang,
+        )
+    if s2.button(t("sheet_pdf", lang), key="exp_pdf"):
+        _prepare(
+            "sheet",
+            lambda: (
+                factsheet.fact_sheet_pdf_bytes(
+                    factsheet.fact_sheet_html(
+                        sheet, lang=lang, ref=data.ref, blocks=public, charts="static"
+                    )
+                ),
+                f"steckbrief_{stem}.pdf",
+                "application/pdf",
+            ),
+            lang=lang,
+        )
+    if not public and s3.button(t("map_png", lang), key="exp_map"):
+        _prepare(
+            "map",
+            lambda: (
+                exporters.map_image(
+                    quarter_buildings(quarter_id),
+                    fmt="png",
+                    quarter=sheet.quarter,
+                    streets=sheet.streets,
+                    lang=lang,
+                ),
+                f"karte_{stem}.png",
+                "image/png",
+            ),
+            lang=lang,
+        )
+
+    ready = st.session_state.get(_READY)
+    if ready:
+        _kind, payload, filename, mime = ready
+        st.download_button(
+            f"{t('download', lang)}: {filename}",
+            payload,
+            file_name=filename,
+            mime=mime,
+            key="exp_download",
+            type="primary",
+        )
