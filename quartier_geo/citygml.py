@@ -227,9 +227,12 @@ def _building(el: ET.Element, counter: _Counter) -> tuple[dict[str, Any], shapel
     own = _attributes(el)
     pieces = [(own, _footprint(el, counter))]
     parts = [
-        p for c in el if _is(c, _BLDG, "consistsOfBuildingPart") for p in c
+        p
+        for c in el
+        if _is(c, _BLDG, "consistsOfBuildingPart")
+        for p in c
         if _is(p, _BLDG, "BuildingPart")
-    ]  # fmt: skip
+    ]
     pieces += [(_attributes(p), _footprint(p, counter)) for p in parts]
     with_area = [(a, g, float(g.area)) for a, g in pieces if g is not None]
     footprint = _union([q for _, g, _ in with_area for q in shapely.get_parts(g)])
@@ -295,7 +298,7 @@ class _Reader:
             self.builder.data(text)
 
 
-def _refuse(*_args: object) -> None:
+def _refuse(*_args: object) -> Any:
     raise UnsafeXmlError("DTD/entity declarations are not allowed")
 
 

@@ -196,8 +196,9 @@ def diagnose(bounds: Bounds, declared: str | None, *, chosen: bool = False) -> D
     offered = fits + tuple(c for c in _ALWAYS_OFFERED if c not in fits)
     if not fits and _inside(bbox_to_lonlat(_swap(bounds), "EPSG:4326"), NRW_BOX):
         return Diagnosis("swapped", "EPSG:4326", ("EPSG:4326",), (), None)
-    return Diagnosis("missing", fits[0] if fits else None, offered, (), None,
-                     _previews(bounds, offered))  # fmt: skip
+    return Diagnosis(
+        "missing", fits[0] if fits else None, offered, (), None, _previews(bounds, offered)
+    )
 
 
 def finite_bounds(coords: np.ndarray) -> Bounds:

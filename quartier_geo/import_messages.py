@@ -174,6 +174,12 @@ MESSAGES: dict[str, tuple[_T, _T]] = {
         "Die Gebäude passen nach der Zuordnung nicht zum Schema: {problems}",
         "After mapping, the buildings do not fit the schema: {problems}",
     ),
+    "internal_error": (
+        "Beim Prüfen der Datei ist ein interner Fehler aufgetreten. Bitte die Datei an das "
+        "Projektteam schicken; die Arbeitsdaten sind unverändert.",
+        "An internal error occurred while checking the file. Please send the file to the "
+        "project team; the workspace is unchanged.",
+    ),
     # --- choices the user has to make ----------------------------------------------------
     "layer_choice": (
         "Die Datei enthält {count} Ebenen ({names}). Bitte eine Ebene wählen.",
@@ -306,7 +312,7 @@ def render(key: str, params: dict[str, Any] | None = None) -> tuple[str, str]:
     return _fill(entry[0], params), _fill(entry[1], params)
 
 
-class _Lenient(dict):  # type: ignore[type-arg]
+class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
 

@@ -101,7 +101,7 @@ def rejected(key: str, params: dict[str, Any] | None = None, **details: Any) -> 
     """Build a :class:`Rejected` from a message key; ``details`` are added verbatim."""
     params = dict(params or {})
     de, en = render(key, params)
-    return Rejected(key.split(".")[0], de, en, {**params, **details})
+    return Rejected(key.split(".")[0], de, en, {**params, **details, "message_key": key})
 
 
 @dataclass(frozen=True)

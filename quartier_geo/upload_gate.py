@@ -20,7 +20,9 @@ Rules, in order:
 
 from __future__ import annotations
 
+import csv
 import io
+import math
 import re
 import stat
 import zipfile
@@ -42,6 +44,7 @@ __all__ = [
     "inspect_zip",
     "looks_like_csv",
     "plan_upload",
+    "size_params",
     "sniff_geojson",
     "sniff_gpkg",
 ]
@@ -81,8 +84,9 @@ class Plan:
 
 def _suffix(filename: str) -> str:
     name = filename.lower().strip()
-    if name.endswith(_DANGEROUS):
-        return "vrt"
+    for dangerous in _DANGEROUS:
+        if name.endswith(dangerous):
+            return dangerous[1:]
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
@@ -96,19 +100,25 @@ def _strip_bom(head: bytes) -> tuple[bytes, str | None]:
 
 
 def looks_like_csv(head: bytes) -> bool:
-    """True when the first lines share one delimiter (``,``, ``;``, tab, ``|``) count > 0."""
-    try:
-        text = head[:8192].decode("utf-8", errors="replace")
-    except Exception:  # pragma: no cover - decode with errors="replace" does not raise
-        return False
+    r"""True when the first lines parse as CSV rows of one width ≥ 2 (``,``, ``;``, tab, ``|``).
+
+    >>> looks_like_csv(b'WKT,name\n"POLYGON((0 0,1 0,0 1,0 0))",x\n')
+    True
+    >>> looks_like_csv(b"Hallo Welt, kein JSON")
+    False
+    """
+    text = head[:8192].decode("utf-8", errors="replace")
     lines = [ln for ln in text.splitlines()[:6] if ln.strip()]
     if len(lines) < 2:
         return False
     if len(lines) > 2:
         lines = lines[:-1]  # the last line may be cut off by the 8 KB head
     for delim in (";", ",", "\t", "|"):
-        counts = {ln.count(delim) for ln in lines}
-        if len(counts) == 1 and counts.pop() > 0:
+        try:
+            widths = {len(row) for row in csv.reader(lines, delimiter=delim)}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and widths.pop() >= 2:
             return True
     return False
 
@@ -116,20 +126,22 @@ def looks_like_csv(head: bytes) -> bool:
 def sniff_geojson(head: bytes) -> Rejected | None:
     """Check the first bytes of a GeoJSON file (None when it may be parsed)."""
     body, bom = _strip_bom(head)
+    if body.startswith((_SQLITE_MAGIC, b"PK\x03\x04")):
+        reason = "GeoPackage/ZIP mit Endung .geojson"
+        return rejected("unsupported_format", {"reason": reason, "format": "geojson"})
     if bom or b"\x00" in head:
         return rejected("unreadable_file.encoding", {"format": "geojson"})
     text = body.lstrip()
     if not text:
-        return rejected("unreadable_file.empty" if not head else "unreadable_file",
-                        {"format": "geojson"})  # fmt: skip
+        return rejected(
+            "unreadable_file.empty" if not head else "unreadable_file", {"format": "geojson"}
+        )
     first = text[:1]
     if first == b"{":
         return None
     if first == b"<":
         reason = "XML statt GeoJSON, z. B. eine VRT-Datei"
         return rejected("unsupported_format", {"reason": reason, "format": "geojson"})
-    if text.startswith(_SQLITE_MAGIC):
-        return rejected("unsupported_format", {"reason": "GeoPackage/SQLite mit Endung .geojson"})
     if looks_like_csv(text):
         return rejected("unsupported_format", {"reason": "CSV-Inhalt mit Endung .geojson"})
     return rejected("unreadable_file", {"format": "geojson"})
@@ -187,13 +199,7 @@ def plan_upload(
     suffix = _suffix(filename)
     fmt = EXTENSIONS.get(suffix)
     if len(data) > limits.max_upload_bytes:
-        return rejected(
-            "too_large",
-            {
-                "size_mb": round(len(data) / 1e6, 1),
-                "limit_mb": round(limits.max_upload_bytes / 1e6, 1),
-            },
-        )
+        return rejected("too_large", size_params(len(data), limits.max_upload_bytes))
     if (
         fmt is None
         or (fmt == "csv" and not limits.allow_csv)
@@ -219,6 +225,14 @@ def plan_upload(
     if not data.startswith(b"PK\x03\x04"):
         return rejected("unreadable_file", {"format": "zip"})
     return inspect_zip(data, limits=limits, layer=layer)
+
+
+def size_params(size: int, limit: int) -> dict[str, float]:
+    """Size and limit in MiB for messages; the size rounded up, so it never equals the limit."""
+    return {
+        "size_mb": math.ceil(size / 2**20 * 10) / 10,
+        "limit_mb": math.floor(limit / 2**20 * 10) / 10,
+    }
 
 
 def _unsafe_name(name: str) -> bool:
