@@ -84,24 +84,55 @@ def _cmd_quarters(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
+    """Analyse a building file. Every file passes the upload gate first (format sniffing,
+    sandboxed parser, CRS and schema detection). A file in the canonical schema is then
+    validated strictly: any problem (unknown type or age class, invalid or empty geometry,
+    no CRS) is listed and the exit code is 2. Files in a real NRW schema (LANUV, Hausumringe,
+    ALKIS, OSM, LoD2, CSV) are mapped, repaired and filled as on the Data page, and every
+    repair and fill is listed under "problems"."""
     from quartier_geo import energy, layers
+    from quartier_geo.importers import import_file
     from quartier_geo.reference import load_reference
     from quartier_geo.summary import summary_record
 
     ref = load_reference()
-    gdf = layers.read_building_file(Path(args.file))
-    validated = layers.validate_buildings(gdf, ref, what=f"Die Datei {Path(args.file).name}")
-    assessed = energy.assess_buildings(validated.buildings, ref)
+    path = Path(args.file)
+    what = f"Die Datei {path.name}"
+    if not path.exists():
+        raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
+    result = import_file(path, layer=args.layer, crs=args.crs, swap_axes=args.swap_axes)
+    if result.kind == "rejected":
+        raise DataValidationError([result.message_de], what=what)
+    if result.kind == "choice":
+        options = ", ".join(str(o.value) for o in result.options)
+        flag = {"layer": "--layer", "crs": "--crs", "swap_axes": "--swap-axes"}[result.parameter]
+        raise DataValidationError(
+            [f"{result.message_de} Bitte mit {flag} angeben (Möglichkeiten: {options})."],
+            what=what,
+        )
+    if result.mapping.schema == "canonical":
+        # the canonical contract: nothing is guessed or repaired silently
+        validated = layers.validate_buildings(layers.read_building_file(path), ref, what=what)
+        buildings, notes = validated.buildings, validated.notes
+    else:
+        if result.buildings is None or result.buildings.empty:
+            raise DataValidationError(list(result.problems) or ["Keine Gebäude."], what=what)
+        buildings = result.buildings
+        notes = [i.message_de for i in (*result.warnings, *result.fills)]
+    assessed = energy.assess_buildings(buildings, ref)
     summary = {k: _clean(v) for k, v in summary_record(assessed).items()}
-    payload: dict[str, Any] = {"summary": summary, "problems": validated.notes}
+    payload: dict[str, Any] = {
+        "summary": summary,
+        "schema": result.mapping.schema,
+        "problems": notes,
+    }
     if args.buildings:
         payload["buildings"] = _records(assessed[list(_BUILDING_FIELDS)])
     if args.format == "json":
         _emit(payload, "json")
     else:
-        table = pd.DataFrame([summary])
-        _emit(payload, "table", table)
-        for note in validated.notes:
+        _emit(payload, "table", pd.DataFrame([summary]))
+        for note in notes:
             sys.stderr.write(f"Hinweis: {note}\n")
     return 0
 
@@ -168,6 +199,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("file")
     a.add_argument("--format", choices=["table", "json"], default="table")
     a.add_argument("--buildings", action="store_true", help="include per-building results")
+    a.add_argument("--layer", default=None, help="layer of a GeoPackage/ZIP with several")
+    a.add_argument("--crs", default=None, help="CRS when the file has none, e.g. EPSG:25832")
+    a.add_argument("--swap-axes", action="store_true", help="the file has lat/lon swapped")
     a.set_defaults(func=_cmd_analyse)
 
     s = sub.add_parser("scenario", help="yearly refurbishment path to 2045")

@@ -108,7 +108,8 @@ def test_analyse_reports_every_problem_with_row_ids(tmp_path, three_buildings):
     bad = three_buildings.copy()
     bad.loc[0, "building_type"] = "BUNGALOW"
     bad.loc[1, "age_class"] = "Q"
-    bad.loc[2, "geometry"] = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    x, y = 365_040.0, 5_707_000.0
+    bad.loc[2, "geometry"] = shapely.Polygon([(x, y), (x + 10, y + 10), (x + 10, y), (x, y + 10)])
     path = _write(bad, tmp_path / "bad.geojson")
     res = run("analyse", str(path))
     assert res.returncode == 2
@@ -128,18 +129,26 @@ def test_analyse_without_crs(tmp_path):
         gdf.to_file(tmp_path / "nocrs.gpkg", engine="pyogrio")
     res = run("analyse", str(tmp_path / "nocrs.gpkg"), "--format", "json")
     assert res.returncode == 2
-    assert "Koordinatenreferenzsystem" in res.stderr
+    assert "kein Koordinatensystem" in res.stderr
+    assert "--crs" in res.stderr  # says what to do
     assert json.loads(res.stdout)["problems"]
 
 
-@pytest.mark.parametrize("content", [b"", b"this is not geodata", b'{"type": "Feature'])
-def test_analyse_no_geodata_at_all(tmp_path, content):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Die Datei ist leer"),
+        (b"this is not geodata", "GeoJSON ist unvollständig oder beschädigt"),
+        (b'{"type": "Feature', "GeoJSON ist unvollständig oder beschädigt"),
+    ],
+)
+def test_analyse_no_geodata_at_all(tmp_path, content, message):
     path = tmp_path / "x.geojson"
     path.write_bytes(content)
     res = run("analyse", str(path))
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
-    assert "keine lesbare Geodatei" in res.stderr or "keine Gebäude" in res.stderr
+    assert message in res.stderr
 
 
 def test_analyse_empty_geometries(tmp_path, three_buildings):
@@ -149,6 +158,16 @@ def test_analyse_empty_geometries(tmp_path, three_buildings):
     res = run("analyse", str(path))
     assert res.returncode == 2
     assert "Leere oder fehlende Geometrie: b." in res.stderr
+
+
+def test_analyse_a_real_nrw_schema_with_its_reported_demand():
+    # tests/data: a LANUV heat-demand-model fixture; the total must equal the sum of RW_WW
+    fixture = ROOT / "tests" / "data" / "lanuv_wbm.gpkg"
+    res = run("analyse", str(fixture), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["schema"] == "lanuv_wbm"
+    assert out["summary"]["heat_demand_mwh_per_a"] == pytest.approx(243.0)
 
 
 def test_scenario_json_path():
