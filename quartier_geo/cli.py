@@ -100,7 +100,18 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     what = f"Die Datei {path.name}"
     if not path.exists():
         raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
-    result = import_file(path, layer=args.layer, crs=args.crs, swap_axes=args.swap_axes)
+    def progress(stage: str, fraction: float) -> None:
+        sys.stderr.write(f"\r{stage:<12} {100 * fraction:5.1f} %")
+        if fraction >= 1.0:
+            sys.stderr.write("\n")
+
+    result = import_file(
+        path,
+        layer=args.layer,
+        crs=args.crs,
+        swap_axes=args.swap_axes,
+        progress=progress if args.progress else None,
+    )
     if result.kind == "rejected":
         raise DataValidationError([result.message_de], what=what)
     if result.kind == "choice":
@@ -202,6 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--layer", default=None, help="layer of a GeoPackage/ZIP with several")
     a.add_argument("--crs", default=None, help="CRS when the file has none, e.g. EPSG:25832")
     a.add_argument("--swap-axes", action="store_true", help="the file has lat/lon swapped")
+    a.add_argument("--progress", action="store_true", help="show progress on stderr")
     a.set_defaults(func=_cmd_analyse)
 
     s = sub.add_parser("scenario", help="yearly refurbishment path to 2045")
