@@ -38,8 +38,8 @@ def _navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
     ``pages/<stem>.py`` under the url path ``<stem>``; our ``st.Page`` url paths equal the
     file stems, so after ``switch_page`` the page script runs *alone*, without app.py: no
     sidebar, and ``frame.context()`` returns the previous run's context. A server sets the
-    flag to False on the first ``st.navigation`` call and keeps it (see the browser test
-    ``test_fresh_server_deep_link`` for the one case where the server is affected too).
+    flag to False on the first ``st.navigation`` call and keeps it (``frame.context()``
+    forces that call for a first visitor who opens a deep link).
     """
     from streamlit.runtime.pages_manager import PagesManager
 

@@ -17,7 +17,7 @@ from quartier_geo.modes import Mode
 from quartier_geo.ui import frame
 
 NewApp = Callable[..., AppTest]
-PAGES = {path: key for path, key, _url, _icon in frame._PAGES}
+PAGES = {p[0]: p[1] for p in frame._PAGES}  # file -> title key
 PATH_OF = {key: path for path, key in PAGES.items()}
 DEFAULT_PAGE = frame._PAGES[0][0]
 MODES = [m.value for m in Mode]
