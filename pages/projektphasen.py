@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo import charts, maps, phases
-from quartier_geo.i18n import t
+from quartier_geo.i18n import label, t
 from quartier_geo.modes import can_edit
 from quartier_geo.palette import PHASE_OUTSIDE_COLORS
 from quartier_geo.ui import editing, frame, mapview, state, widgets
@@ -36,7 +36,8 @@ state.write_query("asof")
 status = phases.status_at(programme, as_of).reset_index()
 status["phase_key"] = status["phase"].astype(object).where(status["phase"].notna(), status["state"])
 status["phase_label"] = status["phase_key"].map(labels)
-counts = status["phase_label"].value_counts()
+order = ["before", "preparation", "concept", "agreement", "implementation", "after"]
+counts = status["phase_key"].value_counts().reindex(order).dropna().rename(index=labels)
 st.markdown(" · ".join(f"**{widgets.md_escape(k)}**: {v}" for k, v in counts.items()))
 
 col_map, col_chart = st.columns([2, 3])
@@ -70,6 +71,9 @@ row = status.set_index("quarter_id").loc[qid]
 modules["status_at"] = [labels.get(row[mod], row[mod]) for mod in modules["module"]]
 modules["module_label"] = modules["module"].map(labels)
 modules["date_status_label"] = modules["date_status"].map(labels)
+modules["completed_label"] = [
+    widgets.fmt_date(str(v)[:10], lang) for v in modules["completed_date"]
+]
 widgets.table(
     modules,
     columns={
@@ -81,7 +85,7 @@ widgets.table(
             None,
             0,
         ),
-        "completed_date": (t("completed", lang), None, 0),
+        "completed_label": (t("completed", lang), None, 0),
         "date_status_label": (t("date_quality", lang), None, 0),
         "source": (t("source", lang), None, 0),
     },
@@ -154,12 +158,13 @@ measures = programme["measures"][programme["measures"]["quarter_id"] == qid].cop
 measures["title"] = measures["title_de" if lang == "de" else "title_en"]
 measures["category_label"] = measures["category"].map(labels)
 measures["date_status_label"] = measures["date_status"].map(labels)
+measures["funding_label"] = [label("funding_source", v, lang) for v in measures["funding_source"]]
 widgets.table(
     measures,
     columns={
         "title": (t("measure", lang), None, 0),
         "category_label": (t("category", lang), None, 0),
-        "funding_source": (t("funding_source", lang), None, 0),
+        "funding_label": (t("funding_source", lang), None, 0),
         "year": (t("year", lang), None, None),
         "date_status_label": (t("date_quality", lang), None, 0),
         "source": (t("source", lang), None, 0),
@@ -168,4 +173,8 @@ widgets.table(
 )
 all_measures = programme["measures"]
 funding = all_measures[all_measures["category"] != "planning"].groupby("funding_source").size()
-st.caption(t("funding_note", lang) + " " + ", ".join(f"{k}: {v}" for k, v in funding.items()))
+st.caption(
+    t("funding_note", lang)
+    + " "
+    + ", ".join(f"{label('funding_source', k, lang)}: {v}" for k, v in funding.items())
+)

@@ -29,7 +29,7 @@ st.caption(t("projekttisch_intro", lang))
 st.subheader(t("meetings", lang))
 meetings = data.programme["meetings"].copy()
 meetings["quarter_names"] = [quarter_names(v) for v in meetings["quarters"]]
-meetings["date_label"] = [widgets.fmt_date(v, lang) for v in meetings["date"]]
+meetings["date_label"] = [widgets.fmt_date(str(v)[:10], lang) for v in meetings["date"]]
 meetings["status_label"] = meetings["date_status"].map(labels).fillna(meetings["date_status"])
 widgets.table(
     meetings,

@@ -69,6 +69,15 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "public": ("Öffentliche Hand", "Public sector"),
         "commercial": ("Gewerbe", "Commercial"),
     },
+    "funding_source": {
+        "municipal": ("Kommune", "Municipality"),
+        "utility": ("Stadtwerke/Versorger", "Utility"),
+        "unknown": ("unbekannt", "unknown"),
+        "KfW": ("KfW", "KfW"),
+        "BAFA BEG": ("BAFA (BEG)", "BAFA (BEG)"),
+        "EFRE": ("EFRE (Konzeptphase)", "ERDF (concept phase)"),
+        "progres.nrw": ("progres.nrw", "progres.nrw"),
+    },
     "phase": {
         "preparation": ("Vorbereitung", "Preparation"),
         "concept": ("Konzeptphase", "Concept phase"),

@@ -276,20 +276,28 @@ def region_map(
 
 
 def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: int) -> None:
-    """Permanent text labels at each feature's representative point (escaped)."""
+    """Permanent text labels at each feature's representative point (escaped).
+
+    A zero-radius circle marker carries a permanent tooltip: no marker image is loaded
+    (Leaflet's default marker icon would be fetched from the vendor folder otherwise).
+    """
     points = gdf.geometry.representative_point()
     for text, point in zip(gdf[column].tolist(), points, strict=True):
-        folium.Marker(
+        folium.CircleMarker(
             location=[point.y, point.x],
-            icon=folium.DivIcon(
-                html=(
-                    f'<div style="font:{font_px - 1}px sans-serif;color:#333;white-space:nowrap;'
-                    f'transform:translate(8px,-6px);text-shadow:0 0 3px #fff,0 0 3px #fff">'
-                    f"{js_safe(text)}</div>"
-                ),
-                icon_size=(1, 1),
-            ),
+            radius=0,
+            weight=0,
             interactive=False,
+            tooltip=folium.Tooltip(
+                js_safe(text),
+                sticky=False,
+                permanent=True,
+                direction="right",
+                offset=(4, 0),
+                class_name="quarter-label",
+                style=f"font-size:{font_px - 1}px;background:rgba(255,255,255,0.7);"
+                "border:none;box-shadow:none;padding:0 2px;color:#333",
+            ),
         ).add_to(m)
 
 

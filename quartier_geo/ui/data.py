@@ -103,8 +103,12 @@ def _merged(listing: tuple[tuple[str, int], ...]) -> Bundle:
             continue
         assessed = energy.assess_buildings(validated.buildings, base.ref)
         quarter = quarter.assign(
-            municipality="Import", quarter_type=IMPORTED, residents=float("nan"),
-            residents_status="", area_status="read", concept_start="",
+            municipality="Import",
+            quarter_type=IMPORTED,
+            residents=float("nan"),
+            residents_status="",
+            area_status="read",
+            concept_start="",
         )
         quarters.append(quarter)
         buildings.append(assessed)

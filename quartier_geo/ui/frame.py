@@ -41,7 +41,8 @@ _WORKSHOP_CSS = """
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p,
 [data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.3rem !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p,
+[data-testid="stMetricValue"] div { font-size: 3rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
 h1 { font-size: 3rem !important; }
 h2, h3 { font-size: 2rem !important; }
