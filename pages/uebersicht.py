@@ -101,9 +101,14 @@ with col_map:
     )
     clicked = mapview.clickable_map(m, key="overview_map", height=560)
     st.caption(t("click_quarter_hint", lang))
-    if clicked is not None and int(clicked) != qid and int(clicked) in data.quarter_ids:
+    # st_folium keeps returning the last click; act only on a new one, so that a quarter
+    # picked later in the sidebar is not overridden by an old click
+    new_click = clicked is not None and clicked != st.session_state.get("_overview_click")
+    st.session_state["_overview_click"] = clicked
+    if new_click and int(clicked) != qid and int(clicked) in data.quarter_ids:
         st.session_state[state.QUARTER] = int(clicked)
-        st.query_params[state.QUARTER] = str(int(clicked))
+        # the URL is written by the sidebar in the rerun (a query-param change sent just
+        # before st.rerun() can be lost on the way to the browser)
         st.rerun()
 with col_table:
     st.markdown(f"**{t('table_beside_map', lang)}**")

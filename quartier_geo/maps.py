@@ -349,8 +349,10 @@ def quarter_map(
     """
     b = _display(buildings, what="Die Gebäude")
     outline = _display(quarter, what="Das Quartier") if quarter is not None else None
+    # fit the map to the buildings (the synthetic quarter outline is often much larger and
+    # would shrink the footprints to dots); without buildings, to the quarter
     bounds = b.total_bounds if not b.empty else None
-    if outline is not None and not outline.empty:
+    if bounds is None and outline is not None and not outline.empty:
         bounds = outline.total_bounds
     if bounds is None or not np.all(np.isfinite(bounds)):
         raise QuartierGeoError("Keine Gebäude und kein Quartier mit Geometrie: Daten prüfen.")

@@ -76,8 +76,8 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion(
         "co2_t_per_resident_a",
-        "CO2 je Einwohner",
-        "CO2 per resident",
+        "CO₂ je Einwohner",
+        "CO₂ per resident",
         "t/(EW·a)",
         +1,
         "need: high emissions per resident",
