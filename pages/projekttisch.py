@@ -51,7 +51,8 @@ for row in data.programme["lessons"].itertuples():
     text = getattr(row, f"text_{suffix}")
     st.markdown(f"- {widgets.md_escape(text)}")
     st.caption(
-        f"{t('source', lang)}: {widgets.md_escape(row.source)} ({widgets.md_escape(row.status)})"
+        f"{t('source', lang)}: {widgets.source_links(row.source)} "
+        f"({widgets.md_escape(labels.get(row.status, row.status))})"
     )
 
 quarter = names.loc[qid]

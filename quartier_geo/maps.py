@@ -281,10 +281,12 @@ def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: i
     A zero-radius circle marker carries a permanent tooltip: no marker image is loaded
     (Leaflet's default marker icon would be fetched from the vendor folder otherwise).
     """
+    # anchored at the east edge, so that the label does not cover the polygon it names
     points = gdf.geometry.representative_point()
-    for text, point in zip(gdf[column].tolist(), points, strict=True):
+    east = gdf.geometry.bounds["maxx"]
+    for text, point, x in zip(gdf[column].tolist(), points, east, strict=True):
         folium.CircleMarker(
-            location=[point.y, point.x],
+            location=[point.y, x],
             radius=0,
             weight=0,
             interactive=False,

@@ -478,7 +478,9 @@ def to_page(frame: Any, point: Mapping[str, float]) -> tuple[float, float]:
 
 
 def hover_tooltip(page: Any, frame: Any, point: Mapping[str, float]) -> str | None:
-    """Move the mouse onto ``point`` and return the tooltip's text (None if none opened)."""
+    """Move the mouse onto ``point`` and return the tooltip's text (None if none opened).
+
+    Permanent place labels (class ``quarter-label``) are tooltips too; they are ignored."""
     frame.evaluate(
         "() => {"
         + _MAPS_JS
@@ -489,11 +491,13 @@ def hover_tooltip(page: Any, frame: Any, point: Mapping[str, float]) -> str | No
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y, steps=3)
     try:
-        frame.wait_for_selector(".leaflet-tooltip", state="visible", timeout=3000)
+        frame.wait_for_selector(
+            ".leaflet-tooltip:not(.quarter-label)", state="visible", timeout=3000
+        )
     except Exception:
         return None
     return frame.evaluate(
-        "() => [...document.querySelectorAll('.leaflet-tooltip')].map(t => t.innerText).join('\\n')"
+        "() => [...document.querySelectorAll('.leaflet-tooltip:not(.quarter-label)')].map(t => t.innerText).join('\\n')"
     )
 
 
