@@ -82,10 +82,25 @@ def browser_first_paint() -> dict[str, float]:
     env = dict(os.environ, QUARTIER_WORKSPACE=str(Path(tempfile.mkdtemp()) / "ws.sqlite"))
     t_start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     out: dict[str, float] = {}
@@ -104,14 +119,22 @@ def browser_first_paint() -> dict[str, float]:
             )
             for _path, _key, url in _PAGES:
                 page = browser.new_page(viewport={"width": 1920, "height": 1080})
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base)
-                           or r.request.url.startswith(("data:", "blob:", "about:")) else r.abort())
+                page.route(
+                    "**/*",
+                    lambda r: (
+                        r.continue_()
+                        if r.request.url.startswith(base)
+                        or r.request.url.startswith(("data:", "blob:", "about:"))
+                        else r.abort()
+                    ),
+                )
                 t0 = time.perf_counter()
-                page.goto(f"{base}/{'' if url == 'uebersicht' else url}")
+                page.goto(f"{base}/{'' if url == 'uebersicht' else url}")  # default page at /
                 page.wait_for_function(
-                    """() => { const m = document.querySelector('[data-testid="stMainBlockContainer"]');
-                               return m && m.innerText.length > 50
-                                 && !document.querySelector('[data-testid="stStatusWidget"]'); }""",
+                    """() => {
+                        const m = document.querySelector('[data-testid="stMainBlockContainer"]');
+                        return m && m.innerText.length > 50
+                          && !document.querySelector('[data-testid="stStatusWidget"]'); }""",
                     timeout=180_000,
                 )
                 if url in MAP_PAGES:

@@ -100,6 +100,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     what = f"Die Datei {path.name}"
     if not path.exists():
         raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
+
     def progress(stage: str, fraction: float) -> None:
         sys.stderr.write(f"\r{stage:<12} {100 * fraction:5.1f} %")
         if fraction >= 1.0:

@@ -25,7 +25,12 @@ def _env(name: str) -> dict[str, str]:
 def _effective(env: dict[str, str]) -> dict[str, str]:
     out = subprocess.run(
         [sys.executable, "-m", "streamlit", "config", "show"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     ).stdout
     values: dict[str, str] = {}
     section = current = ""
@@ -69,7 +74,13 @@ def test_local_config_serves_leaflet_and_limits_uploads():
 
 def test_public_script_refuses_to_start_without_allowed_hosts():
     env = {k: v for k, v in os.environ.items() if k != "QUARTIER_ALLOWED_HOSTS"}
-    res = subprocess.run(["bash", str(ROOT / "deploy" / "run_public.sh")], env=env,
-                         capture_output=True, text=True, timeout=60, check=False)
+    res = subprocess.run(
+        ["bash", str(ROOT / "deploy" / "run_public.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert res.returncode != 0
     assert "QUARTIER_ALLOWED_HOSTS" in res.stderr

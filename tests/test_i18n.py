@@ -41,8 +41,9 @@ def test_keys_built_from_a_prefix_exist():
     }
     used = {k for k in _used_keys() if k.endswith("_")}
     assert used <= set(families), used - set(families)
-    missing = [p + s for p, suffixes in families.items() for s in suffixes
-               if p + s not in i18n._TEXTS]
+    missing = [
+        p + s for p, suffixes in families.items() for s in suffixes if p + s not in i18n._TEXTS
+    ]
     assert missing == []
 
 

@@ -29,7 +29,7 @@ _BLOCK_VALUES = (
 )
 
 
-def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:  # type: ignore[type-arg]
+def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
     buildings = quarter_buildings(quarter_id)
     quarter = data.quarters[data.quarters["quarter_id"] == quarter_id]
     streets = quarter_streets(quarter_id) if quarter_id > 0 else None
@@ -40,7 +40,7 @@ def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:  # type: ig
     return layers
 
 
-def _prepare(kind: str, build, *, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+def _prepare(kind: str, build, *, lang: Lang) -> None:
     try:
         with st.spinner(t("export_running", lang)):
             st.session_state[_READY] = (kind, *build())
@@ -74,8 +74,8 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
         _prepare(
             "layers",
             lambda: (
-                exporters.export_bytes(layers, fmt=fmt, csv_style=style),
-                exporters.export_name(stem, fmt=fmt, n_layers=len(layers)),
+                exporters.export_bytes(layers, fmt=fmt, csv_style=style),  # type: ignore[arg-type]
+                exporters.export_name(stem, fmt=fmt, n_layers=len(layers)),  # type: ignore[arg-type]
                 "application/octet-stream",
             ),
             lang=lang,

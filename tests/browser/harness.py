@@ -497,7 +497,8 @@ def hover_tooltip(page: Any, frame: Any, point: Mapping[str, float]) -> str | No
     except Exception:
         return None
     return frame.evaluate(
-        "() => [...document.querySelectorAll('.leaflet-tooltip:not(.quarter-label)')].map(t => t.innerText).join('\\n')"
+        "() => [...document.querySelectorAll('.leaflet-tooltip:not(.quarter-label)')]"
+        ".map(t => t.innerText).join('\\n')"
     )
 
 
