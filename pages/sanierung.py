@@ -121,10 +121,15 @@ if last["co2_t_per_a"] > 0.5:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.scenario_paths(path, targets=targets, lang=lang), key="co2_path")
+    st.plotly_chart(
+        charts.scenario_paths(path, targets=targets, title=t("chart_co2_path", lang), lang=lang),
+        key="co2_path",
+    )
 with right:
     st.plotly_chart(
-        charts.scenario_paths(path, value_column="useful_heat_mwh_per_a", lang=lang),
+        charts.scenario_paths(
+            path, value_column="useful_heat_mwh_per_a", title=t("chart_heat_path", lang), lang=lang
+        ),
         key="heat_path",
     )
 
