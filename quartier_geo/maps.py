@@ -281,6 +281,14 @@ def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: i
     A zero-radius circle marker carries a permanent tooltip: no marker image is loaded
     (Leaflet's default marker icon would be fetched from the vendor folder otherwise).
     """
+    m.get_root().header.add_child(
+        folium.Element(
+            "<style>.leaflet-tooltip.quarter-label{background:transparent;border:none;"
+            "box-shadow:none;padding:0;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,"
+            f"0 0 2px #fff;font-size:{font_px - 1}px}}"
+            ".leaflet-tooltip.quarter-label:before{display:none}</style>"
+        )
+    )
     # anchored at the east edge, so that the label does not cover the polygon it names
     points = gdf.geometry.representative_point()
     east = gdf.geometry.bounds["maxx"]
@@ -297,8 +305,6 @@ def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: i
                 direction="right",
                 offset=(4, 0),
                 class_name="quarter-label",
-                style=f"font-size:{font_px - 1}px;background:rgba(255,255,255,0.7);"
-                "border:none;box-shadow:none;padding:0 2px;color:#333",
             ),
         ).add_to(m)
 
