@@ -15,8 +15,6 @@ purpose])``, so each quarter is independent of the others and of the order of ge
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import pandas as pd
 import shapely
 
 from quartier_geo import demo_layout as lay
+from quartier_geo.atomic import atomic_path
 from quartier_geo.crs import WORK_CRS
 from quartier_geo.demo_attributes import (
     assign_energy_and_owner,
@@ -337,21 +336,9 @@ def write_geopackage(
         if gdf.crs is None or not gdf.crs.equals(WORK_CRS):
             raise QuartierGeoError(f"Ebene {name} ist nicht in {WORK_CRS}; vorher to_crs aufrufen.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp.gpkg")
-    try:
+    with atomic_path(path) as tmp:
         for name, gdf in layers.items():
             pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG")
         for name, df in tables.items():
             pyogrio.write_dataframe(pd.DataFrame(df), tmp, layer=name, driver="GPKG")
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal")):
-            leftover.unlink(missing_ok=True)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
     logger.info("GeoPackage geschrieben: %s (%d Ebenen)", path, len(names))

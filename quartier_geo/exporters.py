@@ -24,14 +24,11 @@ temporary file is removed.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import re
 import tempfile
-import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -41,6 +38,7 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
+from quartier_geo.atomic import atomic_path, write_bytes_atomic
 from quartier_geo.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_COLUMNS
 from quartier_geo.crs import WORK_CRS, require_crs
 from quartier_geo.errors import QuartierGeoError, StorageError
@@ -99,75 +97,6 @@ _EXTRA_UNITS = {
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
     if progress is not None:
         progress(stage, min(max(fraction, 0.0), 1.0))
-
-
-# ----------------------------------------------------------------------------- atomic
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):  # some file systems refuse O_RDONLY on folders
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove(tmp: Path) -> None:
-    for side in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(FileNotFoundError):
-            side.unlink()
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path next to ``path``; on success it replaces ``path`` atomically.
-
-    Write the file to the yielded path (any writer, closed before the block ends). On
-    leaving the block: ``fsync`` the file, ``os.replace`` it over ``path``, ``fsync`` the
-    folder. On any error the temporary file (and SQLite side files) is removed and
-    ``path`` keeps its previous content; ``OSError`` becomes :class:`StorageError`.
-
-    Examples
-    --------
-    >>> with atomic_path(Path(tmp) / "a.txt") as t:  # doctest: +SKIP
-    ...     t.write_text("ok")
-    """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise StorageError(f"Ordner {path.parent} fehlt: zuerst anlegen oder anderen Pfad wählen.")
-    if path.is_dir():
-        raise StorageError(f"{path} ist ein Ordner: einen Dateinamen angeben.")
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.tmp{path.suffix}")
-    try:
-        yield tmp
-        if not tmp.exists():
-            raise StorageError(f"Export nach {path.name}: es wurde keine Datei geschrieben.")
-        _fsync_file(tmp)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        _remove(tmp)
-        raise StorageError(
-            f"Export nach {path} fehlgeschlagen ({exc.strerror or exc}). Die vorherige Datei "
-            "ist unverändert; Speicherplatz und Schreibrechte prüfen."
-        ) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`); returns ``path``."""
-    with atomic_path(Path(path)) as tmp:
-        tmp.write_bytes(data)
-    return Path(path)
 
 
 # ----------------------------------------------------------------------------- layers

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
+from quartier_geo.atomic import atomic_path
 from quartier_geo.crs import WORK_CRS
 from quartier_geo.errors import DataValidationError, QuartierGeoError, StorageError
 from quartier_geo.import_types import Accepted
@@ -73,14 +73,6 @@ def imports_dir(ws: Workspace) -> Path:
     return Path(ws.path).parent / "imports"
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -96,15 +88,10 @@ def _json_safe(value: Any) -> Any:
 def _write_gpkg_atomically(buildings: gpd.GeoDataFrame, final: Path) -> str:
     import pyogrio
 
-    tmp = final.with_name(f".{final.stem}.tmp.gpkg")
     try:
-        pyogrio.write_dataframe(buildings, tmp, layer="buildings", driver="GPKG")
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        with atomic_path(final) as tmp:
+            pyogrio.write_dataframe(buildings, tmp, layer="buildings", driver="GPKG")
     except Exception as exc:
-        tmp.unlink(missing_ok=True)
         raise StorageError(
             f"Speichern des Imports fehlgeschlagen ({type(exc).__name__}). "
             "Der Arbeitsbereich ist unverändert; bitte Speicherplatz prüfen und erneut versuchen."

@@ -19,7 +19,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from PIL import Image
 
-from quartier_geo import energy, exporters, layers
+from quartier_geo import atomic, energy, exporters, layers
 from quartier_geo.errors import QuartierGeoError, StorageError
 from quartier_geo.export_map import map_image, map_svg
 from quartier_geo.export_render import chart_images
@@ -212,7 +212,7 @@ def test_failed_replace_keeps_previous_file(export_set, tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(exporters.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
     with pytest.raises(StorageError, match="vorherige Datei"):
         export_layers(export_set, target, fmt="gpkg")
     assert target.read_bytes() == b"previous content"
