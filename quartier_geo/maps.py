@@ -281,7 +281,7 @@ def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: i
     A zero-radius circle marker carries a permanent tooltip: no marker image is loaded
     (Leaflet's default marker icon would be fetched from the vendor folder otherwise).
     """
-    m.get_root().header.add_child(
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element(
             "<style>.leaflet-tooltip.quarter-label{background:transparent;border:none;"
             "box-shadow:none;padding:0;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,"
