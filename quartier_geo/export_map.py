@@ -28,12 +28,9 @@ from quartier_geo.export_render import screenshot_png
 from quartier_geo.heat_density import projected
 from quartier_geo.numfmt import Lang, fmt_number
 from quartier_geo.palette import (
-    AGE_CLASS_COLORS,
     BACKGROUND_COLOR,
-    BUILDING_TYPE_COLORS,
-    CARRIER_COLORS,
+    COLUMN_COLORS,
     MISSING_COLOR,
-    REFURB_STATE_COLORS,
     SequentialScheme,
     category_colors,
     sequential,
@@ -46,12 +43,7 @@ __all__ = ["SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A", "map_image", "map_svg"]
 #: spans the TABULA range (about 40 to 300 kWh/(m²·a)); not a legal efficiency class.
 SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A: tuple[float, ...] = (50.0, 100.0, 150.0, 200.0, 250.0)
 
-_FIXED: dict[str, Mapping[Any, str]] = {
-    "building_type": BUILDING_TYPE_COLORS,
-    "age_class": AGE_CLASS_COLORS,
-    "heating_carrier": CARRIER_COLORS,
-    "refurbishment_state": REFURB_STATE_COLORS,
-}
+_FIXED = COLUMN_COLORS
 _TEXT = {
     "de": {"missing": "keine Angabe", "outline": "Quartiersgrenze", "streets": "Straßen"},
     "en": {"missing": "no data", "outline": "Quarter boundary", "streets": "Streets"},

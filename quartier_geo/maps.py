@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -39,13 +38,8 @@ from quartier_geo.maps_extra import (
 from quartier_geo.maps_layers import FastGeoJson, Kind, Legend, MapChrome, features_json
 from quartier_geo.numfmt import Lang, fmt_values
 from quartier_geo.palette import (
-    AGE_CLASS_COLORS,
-    BUILDING_TYPE_COLORS,
-    CARRIER_COLORS,
+    COLUMN_COLORS,
     MISSING_COLOR,
-    PHASE_COLORS,
-    QUARTER_TYPE_COLORS,
-    REFURB_STATE_COLORS,
     SELECTED_COLOR,
     SequentialScheme,
     category_colors,
@@ -78,15 +72,7 @@ _UNITS: dict[str, str] = {
     for c in (*BUILDING_COLUMNS, *RESULT_COLUMNS, *QUARTER_COLUMNS)
     if c.unit not in ("-", "date", "persons")
 }
-#: Fixed colours of the categorical columns the pages colour by.
-_FIXED_COLORS: dict[str, Mapping[Any, str]] = {
-    "building_type": BUILDING_TYPE_COLORS,
-    "age_class": AGE_CLASS_COLORS,
-    "heating_carrier": CARRIER_COLORS,
-    "refurbishment_state": REFURB_STATE_COLORS,
-    "quarter_type": QUARTER_TYPE_COLORS,
-    "phase": PHASE_COLORS,
-}
+_FIXED_COLORS = COLUMN_COLORS
 _TEXT = {
     "de": {"missing": "keine Angabe", "municipality": "Kommune", "empty": "keine Daten"},
     "en": {"missing": "no data", "municipality": "Municipality", "empty": "no data"},

@@ -10,7 +10,7 @@ colorbrewer2.org, all marked "colorblind safe"). Pages never pick colours themse
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -19,6 +19,7 @@ __all__ = [
     "BACKGROUND_COLOR",
     "BUILDING_TYPE_COLORS",
     "CARRIER_COLORS",
+    "COLUMN_COLORS",
     "CONTEXT_COLOR",
     "HEAT_NETWORK_COLOR",
     "MISSING_COLOR",
@@ -298,3 +299,13 @@ PHASE_OUTSIDE_COLORS: dict[str, str] = {
 
 #: Buildings drawn only as context under another layer (light grey, no meaning of its own).
 CONTEXT_COLOR = "#C8C8C8"
+
+#: Fixed colours of the categorical columns maps are coloured by (same on screen and in print).
+COLUMN_COLORS: dict[str, Mapping[Any, str]] = {
+    "building_type": BUILDING_TYPE_COLORS,
+    "age_class": AGE_CLASS_COLORS,
+    "heating_carrier": CARRIER_COLORS,
+    "refurbishment_state": REFURB_STATE_COLORS,
+    "quarter_type": QUARTER_TYPE_COLORS,
+    "phase": PHASE_COLORS,
+}
