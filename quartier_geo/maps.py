@@ -25,11 +25,11 @@ from quartier_geo.classify import Method, assign_classes, class_breaks, class_la
 from quartier_geo.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_COLUMNS
 from quartier_geo.crs import DISPLAY_CRS, require_crs
 from quartier_geo.errors import QuartierGeoError
-from quartier_geo.escape import js_safe
 from quartier_geo.maps_assets import DEFAULT_BASE_URL, Assets, inline_assets, localise, map_html
 from quartier_geo.maps_extra import (
     LayerSpec,
     TooltipColumn,
+    add_labels,
     aggregate_to_blocks,
     clicked_id,
     default_layer_spec,
@@ -257,42 +257,8 @@ def region_map(
     ).add_to(m)
     Legend(title=_legend_title(legend_title, unit), entries=entries).add_to(m)
     if label_column:
-        _add_labels(m, q, label_column, font_px=font_px)
+        add_labels(m, q, label_column, font_px=font_px)
     return m
-
-
-def _add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: int) -> None:
-    """Permanent text labels at each feature's representative point (escaped).
-
-    A zero-radius circle marker carries a permanent tooltip: no marker image is loaded
-    (Leaflet's default marker icon would be fetched from the vendor folder otherwise).
-    """
-    m.get_root().header.add_child(  # type: ignore[attr-defined]
-        folium.Element(
-            "<style>.leaflet-tooltip.quarter-label{background:transparent;border:none;"
-            "box-shadow:none;padding:0;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,"
-            f"0 0 2px #fff;font-size:{font_px - 1}px}}"
-            ".leaflet-tooltip.quarter-label:before{display:none}</style>"
-        )
-    )
-    # anchored at the east edge, so that the label does not cover the polygon it names
-    points = gdf.geometry.representative_point()
-    east = gdf.geometry.bounds["maxx"]
-    for text, point, x in zip(gdf[column].tolist(), points, east, strict=True):
-        folium.CircleMarker(
-            location=[point.y, x],
-            radius=0,
-            weight=0,
-            interactive=False,
-            tooltip=folium.Tooltip(
-                js_safe(text),
-                sticky=False,
-                permanent=True,
-                direction="right",
-                offset=(4, 0),
-                class_name="quarter-label",
-            ),
-        ).add_to(m)
 
 
 def quarter_map(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from quartier_geo.palette import HEAT_NETWORK_COLOR, OUTLINE_COLOR, POTENTIAL_CO
 __all__ = [
     "LayerSpec",
     "TooltipColumn",
+    "add_labels",
     "aggregate_to_blocks",
     "clicked_id",
     "default_layer_spec",
@@ -311,3 +313,37 @@ def quarter_outline_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: int) -> None:
+    """Permanent text labels at each feature's representative point (escaped).
+
+    A zero-radius circle marker carries a permanent tooltip: no marker image is loaded
+    (Leaflet's default marker icon would be fetched from the vendor folder otherwise).
+    """
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
+        folium.Element(
+            "<style>.leaflet-tooltip.quarter-label{background:transparent;border:none;"
+            "box-shadow:none;padding:0;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,"
+            f"0 0 2px #fff;font-size:{font_px - 1}px}}"
+            ".leaflet-tooltip.quarter-label:before{display:none}</style>"
+        )
+    )
+    # anchored at the east edge, so that the label does not cover the polygon it names
+    points = gdf.geometry.representative_point()
+    east = gdf.geometry.bounds["maxx"]
+    for text, point, x in zip(gdf[column].tolist(), points, east, strict=True):
+        folium.CircleMarker(
+            location=[point.y, x],
+            radius=0,
+            weight=0,
+            interactive=False,
+            tooltip=folium.Tooltip(
+                js_safe(text),
+                sticky=False,
+                permanent=True,
+                direction="right",
+                offset=(4, 0),
+                class_name="quarter-label",
+            ),
+        ).add_to(m)
