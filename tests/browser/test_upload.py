@@ -45,11 +45,13 @@ def test_broken_upload_is_refused_and_the_session_goes_on(
         )
         # the same session then accepts a real file (LANUV heat-demand model)
         _check(page, "lanuv_wbm.gpkg", (DATA / "lanuv_wbm.gpkg").read_bytes())
+        # the preview is complete when its key figures are shown (the map comes after them)
         page.wait_for_function(
-            "t => document.body.innerText.includes(t)",
-            arg="Die Datei ist lesbar",
+            "ts => ts.every(t => document.body.innerText.includes(t))",
+            arg=["Die Datei ist lesbar", "Wärmebedarf (MWh/a)"],
             timeout=60_000,
         )
+        wait_idle(page)
         text = main_text(page)
         assert "Die Datei ist lesbar: 4 Objekte" in text
         assert "243" in text  # Σ RW_WW = 243.000 kWh/a = 243 MWh/a (fixture)
