@@ -24,11 +24,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quartier_geo import energy
-from quartier_geo.import_types import Accepted
-from quartier_geo.importers import inspect_upload
-from quartier_geo.reference import load_reference
-from quartier_geo.worker_pool import WorkerPool
+from quartier_geo.data.reference import load_reference
+from quartier_geo.domain import energy
+from quartier_geo.imports.pipeline import inspect_upload
+from quartier_geo.imports.pool import WorkerPool
+from quartier_geo.imports.types import Accepted
 
 X0, Y0 = 360_000.0, 5_700_000.0
 

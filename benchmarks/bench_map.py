@@ -23,7 +23,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quartier_geo.maps import map_html, quarter_map
+from quartier_geo.views.maps import map_html, quarter_map
 
 FIELDS = [("building_type", "Typ"), ("useful_heat_kwh_per_a", "Wärmebedarf")]
 
@@ -49,7 +49,7 @@ def synthetic(n: int, *, seed: int = 0) -> gpd.GeoDataFrame:
 
 def from_geopackage(which: str) -> gpd.GeoDataFrame:
     """Buildings of one quarter of geodata/quartiere_ruhr.gpkg (``largest`` or an id)."""
-    from quartier_geo.layers import load_layer
+    from quartier_geo.data.layers import load_layer
 
     buildings = load_layer("buildings")
     if which == "largest":
@@ -58,8 +58,8 @@ def from_geopackage(which: str) -> gpd.GeoDataFrame:
         qid = type(buildings["quarter_id"].iloc[0])(which)
     b = buildings[buildings["quarter_id"] == qid].copy()
     if "useful_heat_kwh_per_a" not in b.columns:
-        from quartier_geo.energy import assess_buildings
-        from quartier_geo.reference import load_reference
+        from quartier_geo.data.reference import load_reference
+        from quartier_geo.domain.energy import assess_buildings
 
         b = assess_buildings(b, load_reference())
     print(f"Quartier {qid}: {len(b):,} Gebäude")

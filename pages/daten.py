@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from quartier_geo.i18n import t
-from quartier_geo.modes import Mode
+from quartier_geo.base.i18n import t
+from quartier_geo.base.modes import Mode
 from quartier_geo.ui import dataexport, dataimport, frame
 
 ctx = frame.context()

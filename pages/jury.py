@@ -5,13 +5,14 @@ import base64
 
 import streamlit as st
 
-from quartier_geo import charts, selection
-from quartier_geo.escape import js_safe
-from quartier_geo.i18n import label, t
-from quartier_geo.maps import quarter_outline_svg
-from quartier_geo.palette import QUARTER_TYPE_COLORS
+from quartier_geo.base.escape import js_safe
+from quartier_geo.base.i18n import label, t
+from quartier_geo.domain import selection
 from quartier_geo.ui import frame, widgets
 from quartier_geo.ui.data import jury_criteria
+from quartier_geo.views import charts
+from quartier_geo.views.maps import quarter_outline_svg
+from quartier_geo.views.palette import QUARTER_TYPE_COLORS
 
 ctx = frame.context()
 lang, data, qid = ctx.lang, ctx.data, ctx.quarter_id

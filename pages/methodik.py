@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from quartier_geo.i18n import long_text, t
+from quartier_geo.base.i18n import long_text, t
 from quartier_geo.ui import frame
 
 ctx = frame.context()

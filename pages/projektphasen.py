@@ -5,12 +5,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from quartier_geo import charts, maps, phases
-from quartier_geo.i18n import label, t
-from quartier_geo.modes import can_edit
-from quartier_geo.palette import PHASE_OUTSIDE_COLORS
+from quartier_geo.base.i18n import label, t
+from quartier_geo.base.modes import can_edit
+from quartier_geo.domain import phases
 from quartier_geo.ui import editing, frame, mapview, state, widgets
 from quartier_geo.ui.data import workspace
+from quartier_geo.views import charts, maps
+from quartier_geo.views.palette import PHASE_OUTSIDE_COLORS
 
 ctx = frame.context()
 lang, data, qid = ctx.lang, ctx.data, ctx.quarter_id

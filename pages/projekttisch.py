@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from quartier_geo import phases, selection
-from quartier_geo.i18n import t
+from quartier_geo.base.i18n import t
+from quartier_geo.domain import phases, selection
 from quartier_geo.ui import frame, widgets
 from quartier_geo.ui.data import jury_criteria
 

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from quartier_geo import charts
-from quartier_geo.i18n import label, t
-from quartier_geo.modes import Mode
+from quartier_geo.base.i18n import label, t
+from quartier_geo.base.modes import Mode
 from quartier_geo.ui import buildingcard, frame, quartermap, state, widgets
 from quartier_geo.ui.data import quarter_buildings
+from quartier_geo.views import charts
 
 ctx = frame.context()
 lang, data, qid, mode = ctx.lang, ctx.data, ctx.quarter_id, ctx.mode

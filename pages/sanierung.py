@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from quartier_geo import charts, maps
-from quartier_geo.columns import RefurbState
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.i18n import label, t
-from quartier_geo.modes import Mode, can_edit
-from quartier_geo.numfmt import fmt_number
-from quartier_geo.palette import sequential
-from quartier_geo.refurbishment import Priority, ScenarioParams, target_lines
+from quartier_geo.base.columns import RefurbState
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import label, t
+from quartier_geo.base.modes import Mode, can_edit
+from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
 from quartier_geo.ui import editing, frame, mapview, scenarios, state, widgets
 from quartier_geo.ui.data import quarter_buildings
+from quartier_geo.views import charts, maps
+from quartier_geo.views.palette import sequential
 
 ctx = frame.context()
 lang, data, qid, mode = ctx.lang, ctx.data, ctx.quarter_id, ctx.mode

@@ -4,10 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from quartier_geo import maps, phases
-from quartier_geo.i18n import label, t
-from quartier_geo.palette import PHASE_OUTSIDE_COLORS
+from quartier_geo.base.i18n import label, t
+from quartier_geo.domain import phases
 from quartier_geo.ui import frame, mapview, state, widgets
+from quartier_geo.views import maps
+from quartier_geo.views.palette import PHASE_OUTSIDE_COLORS
 
 ctx = frame.context()
 lang, data, qid = ctx.lang, ctx.data, ctx.quarter_id

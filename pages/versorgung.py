@@ -4,14 +4,15 @@ import dataclasses
 
 import streamlit as st
 
-from quartier_geo import charts, maps, supply
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.i18n import t
-from quartier_geo.maps_extra import default_layer_spec
-from quartier_geo.modes import Mode
-from quartier_geo.palette import CONTEXT_COLOR
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import t
+from quartier_geo.base.modes import Mode
+from quartier_geo.domain import supply
 from quartier_geo.ui import frame, mapview, supplyview, widgets
 from quartier_geo.ui.data import quarter_buildings, quarter_grid, quarter_streets
+from quartier_geo.views import charts, maps
+from quartier_geo.views.map_extra import default_layer_spec
+from quartier_geo.views.palette import CONTEXT_COLOR
 
 ctx = frame.context()
 lang, data, qid, mode = ctx.lang, ctx.data, ctx.quarter_id, ctx.mode

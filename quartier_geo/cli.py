@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from quartier_geo.errors import DataValidationError, QuartierGeoError
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 
 __all__ = ["main"]
 
@@ -67,9 +67,10 @@ def _emit(payload: Any, fmt: str, table: pd.DataFrame | None = None) -> None:
 
 
 def _cmd_quarters(args: argparse.Namespace) -> int:
-    from quartier_geo import energy, layers
-    from quartier_geo.reference import load_reference
-    from quartier_geo.summary import quarter_figures
+    from quartier_geo.data import layers
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain import energy
+    from quartier_geo.domain.summary import quarter_figures
 
     started = time.perf_counter()
     ref = load_reference()
@@ -90,10 +91,11 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     no CRS) is listed and the exit code is 2. Files in a real NRW schema (LANUV, Hausumringe,
     ALKIS, OSM, LoD2, CSV) are mapped, repaired and filled as on the Data page, and every
     repair and fill is listed under "problems"."""
-    from quartier_geo import energy, layers
-    from quartier_geo.importers import import_file
-    from quartier_geo.reference import load_reference
-    from quartier_geo.summary import summary_record
+    from quartier_geo.data import layers
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain import energy
+    from quartier_geo.domain.summary import summary_record
+    from quartier_geo.imports.pipeline import import_file
 
     ref = load_reference()
     path = Path(args.file)
@@ -150,10 +152,11 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
-    from quartier_geo import energy, layers
-    from quartier_geo.columns import RefurbState
-    from quartier_geo.reference import load_reference
-    from quartier_geo.refurbishment import Priority, ScenarioParams, scenario_path
+    from quartier_geo.base.columns import RefurbState
+    from quartier_geo.data import layers
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain import energy
+    from quartier_geo.domain.refurbishment import Priority, ScenarioParams, scenario_path
 
     ref = load_reference()
     buildings = layers.validate_buildings(layers.load_layer("buildings"), ref).buildings
@@ -178,22 +181,23 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from quartier_geo import demo, phases
-    from quartier_geo.layers import GEOPACKAGE
-    from quartier_geo.reference import load_reference
+    from quartier_geo.data.layers import GEOPACKAGE
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.demo import build
+    from quartier_geo.domain import phases
 
     ref = load_reference()
     out = Path(args.out) / GEOPACKAGE.name if args.out else GEOPACKAGE
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    layers_ = demo.generate(ref, seed=args.seed)
-    demo.write_geopackage(layers_, phases.build_programme_tables(ref), out)
+    layers_ = build.generate(ref, seed=args.seed)
+    build.write_geopackage(layers_, phases.build_programme_tables(ref), out)
     sys.stderr.write(f"Demodaten geschrieben: {out} ({time.perf_counter() - started:.1f} s)\n")
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from quartier_geo.factsheet import report_main
+    from quartier_geo.exports.factsheet import report_main
 
     return report_main(args.target, Path(args.out), lang=args.lang)
 
@@ -245,7 +249,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _priorities() -> list[Any]:
-    from quartier_geo.refurbishment import Priority
+    from quartier_geo.domain.refurbishment import Priority
 
     return list(Priority)
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from quartier_geo.reference import Reference, load_reference
+from quartier_geo.data.reference import Reference, load_reference
 
 
 @pytest.fixture(scope="session")

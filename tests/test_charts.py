@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from quartier_geo import charts
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.palette import AGE_CLASS_COLORS, PHASE_COLORS, SUITABILITY_COLORS
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.views import charts
+from quartier_geo.views.palette import AGE_CLASS_COLORS, PHASE_COLORS, SUITABILITY_COLORS
 
 PAYLOAD = "<img src=x onerror=alert(1)>${x}"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;&#36;{x}"

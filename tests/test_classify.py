@@ -8,7 +8,7 @@ import mapclassify
 import numpy as np
 import pytest
 
-from quartier_geo.classify import assign_classes, class_breaks, class_labels
+from quartier_geo.views.classify import assign_classes, class_breaks, class_labels
 
 ONE_TO_TEN = list(range(1, 11))
 

@@ -16,23 +16,23 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from quartier_geo import demo
-from quartier_geo.columns import AgeClass, BuildingType, OwnerType, RefurbState
-from quartier_geo.crs import WORK_CRS
-from quartier_geo.demo import _cut_to_residents
-from quartier_geo.demo_attributes import _pick, housing_figures
-from quartier_geo.demo_layout import MAIN_HALF_WIDTH_M, RESIDENTIAL_HALF_WIDTH_M, ZONES
-from quartier_geo.demo_quarters import (
+from quartier_geo.base.columns import AgeClass, BuildingType, OwnerType, RefurbState
+from quartier_geo.base.crs import WORK_CRS
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.layers import GEOPACKAGE, load_layer, load_table, validate_buildings
+from quartier_geo.data.reference import load_reference
+from quartier_geo.demo import build
+from quartier_geo.demo.attributes import _pick, housing_figures
+from quartier_geo.demo.build import _cut_to_residents
+from quartier_geo.demo.layout import MAIN_HALF_WIDTH_M, RESIDENTIAL_HALF_WIDTH_M, ZONES
+from quartier_geo.demo.quarters import (
     CANDIDATE_RADIUS_M,
     GEOMETRY_NOTE,
     MIN_GAP_M,
     NEARBY_DISTANCE_M,
     _separate,
 )
-from quartier_geo.demo_streets import address_numbers
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.layers import GEOPACKAGE, load_layer, load_table, validate_buildings
-from quartier_geo.reference import load_reference
+from quartier_geo.demo.streets import address_numbers
 
 HERNE, ERKENSCHWICK, DORSTEN, MOERS = 9, 16, 2, 12
 
@@ -44,7 +44,7 @@ def ref():
 
 @pytest.fixture(scope="module")
 def layers(ref):
-    return demo.generate(ref)
+    return build.generate(ref)
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +61,9 @@ def _rows_of(gdf: gpd.GeoDataFrame, ids: list[int]) -> gpd.GeoDataFrame:
 
 def test_generation_is_deterministic_and_quarters_independent(ref, layers):
     ids = [ERKENSCHWICK, 20]
-    first = demo.generate(ref, quarter_ids=ids)
-    second = demo.generate(ref, quarter_ids=ids)
-    for name in demo.LAYER_NAMES:
+    first = build.generate(ref, quarter_ids=ids)
+    second = build.generate(ref, quarter_ids=ids)
+    for name in build.LAYER_NAMES:
         assert_geodataframe_equal(first[name], second[name])
     # a quarter generated alone equals its rows in the full run
     for name in ("buildings", "streets", "heat_networks"):
@@ -72,45 +72,45 @@ def test_generation_is_deterministic_and_quarters_independent(ref, layers):
 
 
 def test_other_seed_gives_other_buildings(ref, layers):
-    other = demo.generate(ref, seed=demo.DEMO_SEED + 1, quarter_ids=[20])["buildings"]
+    other = build.generate(ref, seed=build.DEMO_SEED + 1, quarter_ids=[20])["buildings"]
     mine = _rows_of(layers["buildings"], [20])
     assert len(other) != len(mine) or not other.geometry.equals(mine.geometry)
 
 
 def test_geopackage_round_trip(layers, tmp_path):
-    path = tmp_path / "demo.gpkg"
+    path = tmp_path / "generate.gpkg"
     table = pd.DataFrame(
         {"quarter_id": [1, 2], "phase": ["Konzept", "Umsetzung"], "x": [0.5, None]}
     )
-    demo.write_geopackage(layers, {"phases": table}, path)
+    build.write_geopackage(layers, {"phases": table}, path)
     listed = {name: kind for name, kind in pyogrio.list_layers(path)}
     assert listed["phases"] is None  # an attribute-only table
-    for name in demo.LAYER_NAMES:
+    for name in build.LAYER_NAMES:
         assert_geodataframe_equal(pyogrio.read_dataframe(path, layer=name), layers[name])
         assert_geodataframe_equal(load_layer(name, path=path), layers[name])
     back = pyogrio.read_dataframe(path, layer="phases", read_geometry=False)
     pd.testing.assert_frame_equal(pd.DataFrame(back), table)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.gpkg"]  # no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generate.gpkg"]  # no temp files left
 
 
 def test_write_replaces_atomically_and_keeps_old_file_on_error(layers, tmp_path):
-    path = tmp_path / "demo.gpkg"
+    path = tmp_path / "generate.gpkg"
     path.write_bytes(b"old content")
     bad = {"quarters": layers["quarters"].set_crs(None, allow_override=True)}
     with pytest.raises(QuartierGeoError, match="EPSG:25832"):
-        demo.write_geopackage(bad, {}, path)
+        build.write_geopackage(bad, {}, path)
     assert path.read_bytes() == b"old content"
     small = {"potentials": layers["potentials"]}
-    demo.write_geopackage(small, {}, path)
+    build.write_geopackage(small, {}, path)
     assert len(pyogrio.read_dataframe(path, layer="potentials")) == len(layers["potentials"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.gpkg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generate.gpkg"]
 
 
 def test_committed_geopackage_equals_fresh_generation(layers):
     assert GEOPACKAGE.exists(), (
-        "geodata/quartiere_ruhr.gpkg fehlt: mit demo.write_geopackage erzeugen"
+        "geodata/quartiere_ruhr.gpkg fehlt: mit build.write_geopackage erzeugen"
     )
-    for name in demo.LAYER_NAMES:
+    for name in build.LAYER_NAMES:
         assert_geodataframe_equal(load_layer(name, path=GEOPACKAGE), layers[name])
 
 
@@ -118,7 +118,7 @@ def test_committed_geopackage_equals_fresh_generation(layers):
 
 
 def test_all_layers_in_work_crs_and_valid(layers):
-    assert tuple(layers) == demo.LAYER_NAMES
+    assert tuple(layers) == build.LAYER_NAMES
     for name, gdf in layers.items():
         assert gdf.crs.equals(WORK_CRS), name
         assert gdf.geometry.is_valid.all(), name
@@ -316,12 +316,12 @@ def test_pick_draws_exact_count_and_never_zero_weights():
 
 def test_unknown_quarter_is_refused(ref):
     with pytest.raises(QuartierGeoError, match="Unbekannte Quartiere"):
-        demo.generate(ref, quarter_ids=[21])
+        build.generate(ref, quarter_ids=[21])
 
 
 def test_table_loader_reads_attribute_table(layers, tmp_path: Path):
     path = tmp_path / "t.gpkg"
-    demo.write_geopackage({}, {"meetings": pd.DataFrame({"n": [1]})}, path)
+    build.write_geopackage({}, {"meetings": pd.DataFrame({"n": [1]})}, path)
     assert load_table("meetings", path=path)["n"].tolist() == [1]
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from quartier_geo.energy import assess_buildings, conditioned_floor_area_m2, summarise
-from quartier_geo.layers import validate_buildings
-from quartier_geo.reference import REFERENCE_DIR
+from quartier_geo.data.layers import validate_buildings
+from quartier_geo.data.reference import REFERENCE_DIR
+from quartier_geo.domain.energy import assess_buildings, conditioned_floor_area_m2, summarise
 
 _STATE = {
     "existing": "existing",

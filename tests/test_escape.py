@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from quartier_geo.escape import MISSING_TEXT, js_safe, js_safe_all, plotly_safe
+from quartier_geo.base.escape import MISSING_TEXT, js_safe, js_safe_all, plotly_safe
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",

@@ -19,11 +19,12 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from PIL import Image
 
-from quartier_geo import atomic, energy, exporters, layers
-from quartier_geo.errors import QuartierGeoError, StorageError
-from quartier_geo.export_map import map_image, map_svg
-from quartier_geo.export_render import chart_images
-from quartier_geo.exporters import (
+from quartier_geo.base import atomic
+from quartier_geo.base.errors import QuartierGeoError, StorageError
+from quartier_geo.data import layers
+from quartier_geo.domain import energy
+from quartier_geo.exports import files
+from quartier_geo.exports.files import (
     atomic_path,
     export_bytes,
     export_layers,
@@ -31,6 +32,8 @@ from quartier_geo.exporters import (
     quarter_layers,
     write_bytes_atomic,
 )
+from quartier_geo.exports.render import chart_images
+from quartier_geo.exports.static_map import map_image, map_svg
 
 X0, Y0 = 365_000.0, 5_707_000.0
 TEXT = "Königstraße „Alt“ 5 – 12 €"
@@ -232,7 +235,7 @@ def test_writer_failing_midway_keeps_previous_file(export_set, tmp_path, monkeyp
             raise RuntimeError("killed mid-write")
         return real(df, path, **kwargs)
 
-    monkeypatch.setattr(exporters.pyogrio, "write_dataframe", flaky)
+    monkeypatch.setattr(files.pyogrio, "write_dataframe", flaky)
     with pytest.raises(RuntimeError, match="mid-write"):
         export_layers(export_set, target, fmt="gpkg")
     assert calls == ["buildings", "quarter", "hectare_grid"]

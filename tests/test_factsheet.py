@@ -14,19 +14,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from quartier_geo import energy, layers
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.export_render import CHROMIUM_ENV
-from quartier_geo.factsheet import (
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.data import layers
+from quartier_geo.domain import energy
+from quartier_geo.domain.summary import summary_record
+from quartier_geo.exports.factsheet import (
     fact_sheet_html,
     fact_sheet_pdf,
     quarter_data,
     report_main,
 )
-from quartier_geo.factsheet_parts import format_month, markdown_html
-from quartier_geo.maps_assets import external_urls
-from quartier_geo.numfmt import fmt_number
-from quartier_geo.summary import summary_record
+from quartier_geo.exports.factsheet_parts import format_month, markdown_html
+from quartier_geo.exports.render import CHROMIUM_ENV
+from quartier_geo.views.map_assets import external_urls
 
 QUARTER = 20  # the smallest bundled quarter (311 buildings)
 PAYLOAD = "<img src=x onerror=alert(1)>"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quartier_geo import i18n
+from quartier_geo.base import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 _CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
@@ -26,8 +26,8 @@ def test_every_literal_key_has_both_languages():
 
 
 def test_keys_built_from_a_prefix_exist():
-    from quartier_geo.modes import Mode
-    from quartier_geo.refurbishment import Priority
+    from quartier_geo.base.modes import Mode
+    from quartier_geo.domain.refurbishment import Priority
 
     families = {
         "breaks_": ["quantiles", "equal_interval", "natural_breaks"],

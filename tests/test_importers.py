@@ -9,17 +9,17 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from quartier_geo import energy
-from quartier_geo.import_fill import ImportDefaults
-from quartier_geo.import_types import Accepted, Limits, NeedsChoice, Rejected
-from quartier_geo.importers import (
+from quartier_geo.domain import energy
+from quartier_geo.imports.fill import ImportDefaults
+from quartier_geo.imports.pipeline import (
     gdal_drivers_safe,
     import_file,
     inspect_upload,
     remap,
     result_to_dict,
 )
-from quartier_geo.worker_pool import WorkerPool
+from quartier_geo.imports.pool import WorkerPool
+from quartier_geo.imports.types import Accepted, Limits, NeedsChoice, Rejected
 
 DATA = Path(__file__).parent / "data"
 RWB = "Raumwaermebedarfsmodell-NRW_05513000_Gelsenkirchen_EPSG25832_Shape"
@@ -163,7 +163,7 @@ def test_round_trip_canonical_export_import_same_figures(
     path = tmp_path / "export.gpkg"
     pyogrio.write_dataframe(three_buildings, path, layer="buildings", driver="GPKG")
     result = _accepted(import_file(path, pool=pool))
-    from quartier_geo.layers import validate_buildings
+    from quartier_geo.data.layers import validate_buildings
 
     before = energy.summarise(
         energy.assess_buildings(validate_buildings(three_buildings, ref).buildings, ref)

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from quartier_geo.citygml import TooComplexError, UnsafeXmlError, citygml_crs, parse_citygml
+from quartier_geo.imports.worker.citygml import (
+    TooComplexError,
+    UnsafeXmlError,
+    citygml_crs,
+    parse_citygml,
+)
 
 TILE = Path(__file__).parent / "data" / "LoD2_32_368_5708_1_NW.gml"
 

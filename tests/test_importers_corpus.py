@@ -23,11 +23,11 @@ from typing import ClassVar
 
 import pytest
 
-from quartier_geo.import_types import Accepted, NeedsChoice, Rejected
-from quartier_geo.importers import inspect_upload
-from quartier_geo.imports_store import imports_dir
-from quartier_geo.store import open_workspace
-from quartier_geo.worker_pool import WorkerPool
+from quartier_geo.data.store import open_workspace
+from quartier_geo.imports.pipeline import inspect_upload
+from quartier_geo.imports.pool import WorkerPool
+from quartier_geo.imports.saved import imports_dir
+from quartier_geo.imports.types import Accepted, NeedsChoice, Rejected
 from tests.data.make_bad_uploads import Case, write_corpus
 
 SECRET = "CANARY-FILE-7f3a9c"

@@ -7,7 +7,7 @@ import math
 import pyproj
 import pytest
 
-from quartier_geo.crs_detect import (
+from quartier_geo.imports.crs_detect import (
     NRW_BOX,
     bbox_to_lonlat,
     diagnose,

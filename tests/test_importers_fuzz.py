@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from quartier_geo.import_types import Accepted, NeedsChoice, Rejected
-from quartier_geo.importers import inspect_upload
-from quartier_geo.worker_pool import WorkerPool
+from quartier_geo.imports.pipeline import inspect_upload
+from quartier_geo.imports.pool import WorkerPool
+from quartier_geo.imports.types import Accepted, NeedsChoice, Rejected
 
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted(

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from quartier_geo.import_fill import ImportDefaults, apply_mapping, apply_street_mapping, numeric
-from quartier_geo.layers import validate_buildings
-from quartier_geo.schemas import Mapping, normalise_name, propose_mapping
+from quartier_geo.data.layers import validate_buildings
+from quartier_geo.imports.fill import ImportDefaults, apply_mapping, apply_street_mapping, numeric
+from quartier_geo.imports.schemas import Mapping, normalise_name, propose_mapping
 
 SCHEMAS_JSON = (
     Path(__file__).resolve().parent.parent / "geodata" / "reference" / "open_data_schemas.json"

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 import shapely
 
-from quartier_geo.errors import DataValidationError, PermissionDeniedError, StorageError
-from quartier_geo.import_types import Accepted
-from quartier_geo.importers import import_file
-from quartier_geo.imports_store import (
+from quartier_geo.base.errors import DataValidationError, PermissionDeniedError, StorageError
+from quartier_geo.base.modes import Mode
+from quartier_geo.data.store import open_workspace
+from quartier_geo.imports.pipeline import import_file
+from quartier_geo.imports.pool import WorkerPool
+from quartier_geo.imports.saved import (
     delete_import,
     imports_dir,
     list_imports,
@@ -19,9 +21,7 @@ from quartier_geo.imports_store import (
     quarter_outline,
     save_import,
 )
-from quartier_geo.modes import Mode
-from quartier_geo.store import open_workspace
-from quartier_geo.worker_pool import WorkerPool
+from quartier_geo.imports.types import Accepted
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,8 +6,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from quartier_geo.errors import DataValidationError
-from quartier_geo.layers import validate_buildings
+from quartier_geo.base.errors import DataValidationError
+from quartier_geo.data.layers import validate_buildings
 
 
 def test_valid_file_is_normalised_to_work_crs(ref, three_buildings):

@@ -13,12 +13,12 @@ import pyproj
 import pytest
 import shapely
 
-from quartier_geo import maps
-from quartier_geo.classify import assign_classes, class_breaks
-from quartier_geo.errors import CrsError, QuartierGeoError
-from quartier_geo.maps_assets import external_urls
-from quartier_geo.maps_layers import FastGeoJson, Legend, features_json
-from quartier_geo.palette import BUILDING_TYPE_COLORS, MISSING_COLOR, sequential
+from quartier_geo.base.errors import CrsError, QuartierGeoError
+from quartier_geo.views import maps
+from quartier_geo.views.classify import assign_classes, class_breaks
+from quartier_geo.views.map_assets import external_urls
+from quartier_geo.views.map_layers import FastGeoJson, Legend, features_json
+from quartier_geo.views.palette import BUILDING_TYPE_COLORS, MISSING_COLOR, sequential
 
 X0, Y0 = 365_000.0, 5_707_000.0
 PAYLOADS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quartier_geo.numfmt import auto_decimals, fmt_number, fmt_value, fmt_values
+from quartier_geo.base.numfmt import auto_decimals, fmt_number, fmt_value, fmt_values
 
 
 def test_fmt_number_german_and_english() -> None:

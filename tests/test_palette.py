@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from quartier_geo import palette
-from quartier_geo.columns import AgeClass, BuildingType
+from quartier_geo.base.columns import AgeClass, BuildingType
+from quartier_geo.views import palette
 
 HEX = re.compile(r"^#[0-9A-F]{6}$", re.IGNORECASE)
 

@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.phases import (
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.reference import load_reference
+from quartier_geo.domain.phases import (
     LABELS,
     DateStatus,
     MeasureCategory,
@@ -22,7 +23,6 @@ from quartier_geo.phases import (
     status_at,
     weakest,
 )
-from quartier_geo.reference import load_reference
 
 STATUSES = {s.value for s in DateStatus}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quartier_geo.columns import RefurbState
-from quartier_geo.energy import assess_buildings
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.layers import validate_buildings
-from quartier_geo.refurbishment import (
+from quartier_geo.base.columns import RefurbState
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.layers import validate_buildings
+from quartier_geo.domain.energy import assess_buildings
+from quartier_geo.domain.refurbishment import (
     Priority,
     ScenarioParams,
     refurbishment_years,

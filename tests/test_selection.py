@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.reference import REFERENCE_DIR
-from quartier_geo.selection import (
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.reference import REFERENCE_DIR
+from quartier_geo.domain.selection import (
     CRITERIA,
     criteria_table,
     load_region_shares,

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from quartier_geo.errors import ConflictError, PermissionDeniedError
-from quartier_geo.modes import Mode
-from quartier_geo.store import open_workspace
+from quartier_geo.base.errors import ConflictError, PermissionDeniedError
+from quartier_geo.base.modes import Mode
+from quartier_geo.data.store import open_workspace
 
 
 @pytest.fixture

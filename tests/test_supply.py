@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from quartier_geo.crs import WORK_CRS
-from quartier_geo.energy import assess_buildings
-from quartier_geo.errors import CrsError, DataValidationError, QuartierGeoError
-from quartier_geo.reference import load_reference
-from quartier_geo.supply import (
+from quartier_geo.base.crs import WORK_CRS
+from quartier_geo.base.errors import CrsError, DataValidationError, QuartierGeoError
+from quartier_geo.data.reference import load_reference
+from quartier_geo.domain.energy import assess_buildings
+from quartier_geo.domain.supply import (
     SupplyOption,
     assign_streets,
     classify,

@@ -8,10 +8,11 @@ import zipfile
 
 import pytest
 
-from quartier_geo import citygml, crs_detect, import_messages, import_rules, schemas, upload_gate
-from quartier_geo.import_messages import render
-from quartier_geo.import_types import Limits, NeedsChoice, Rejected
-from quartier_geo.upload_gate import Plan, inspect_zip, looks_like_csv, plan_upload
+from quartier_geo.imports import crs_detect, gate, messages, rules, schemas
+from quartier_geo.imports.gate import Plan, inspect_zip, looks_like_csv, plan_upload
+from quartier_geo.imports.messages import render
+from quartier_geo.imports.types import Limits, NeedsChoice, Rejected
+from quartier_geo.imports.worker import citygml
 
 LIMITS = Limits()
 GEOJSON = b'{"type": "FeatureCollection", "features": []}'
@@ -174,14 +175,12 @@ def test_messages_choose_singular_and_plural_and_never_raise() -> None:
 
 
 def test_every_message_has_german_and_english() -> None:
-    for key, (de, en) in import_messages.MESSAGES.items():
+    for key, (de, en) in messages.MESSAGES.items():
         assert de and en, key
         assert render(key, {"count": 2})[0] != render(key, {"count": 2})[1] or key == "?"
 
 
-@pytest.mark.parametrize(
-    "module", [upload_gate, crs_detect, citygml, schemas, import_rules, import_messages]
-)
+@pytest.mark.parametrize("module", [gate, crs_detect, citygml, schemas, rules, messages])
 def test_docstring_examples_run(module) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

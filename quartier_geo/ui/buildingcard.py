@@ -5,10 +5,10 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-from quartier_geo.columns import AGE_CLASS_YEARS
-from quartier_geo.i18n import Lang, label, t
-from quartier_geo.numfmt import fmt_number
-from quartier_geo.reference import Reference, assumption
+from quartier_geo.base.columns import AGE_CLASS_YEARS
+from quartier_geo.base.i18n import Lang, label, t
+from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.data.reference import Reference, assumption
 from quartier_geo.ui.widgets import md_escape
 
 __all__ = ["show"]

@@ -16,12 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from quartier_geo import energy, layers, selection, supply
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.imports_store import list_imports, load_import
-from quartier_geo.reference import Reference, load_reference
-from quartier_geo.store import Workspace, open_workspace
-from quartier_geo.summary import quarter_figures
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data import layers
+from quartier_geo.data.reference import Reference, load_reference
+from quartier_geo.data.store import Workspace, open_workspace
+from quartier_geo.domain import energy, selection, supply
+from quartier_geo.domain.summary import quarter_figures
+from quartier_geo.imports.saved import list_imports, load_import
 
 __all__ = [
     "Bundle",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from quartier_geo import exporters, factsheet
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.i18n import Lang, t
-from quartier_geo.maps_extra import aggregate_to_blocks
-from quartier_geo.modes import Mode
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import Lang, t
+from quartier_geo.base.modes import Mode
+from quartier_geo.exports import factsheet, files
 from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_streets
+from quartier_geo.views.map_extra import aggregate_to_blocks
 
 __all__ = ["show"]
 
@@ -33,7 +33,7 @@ def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
     buildings = quarter_buildings(quarter_id)
     quarter = data.quarters[data.quarters["quarter_id"] == quarter_id]
     streets = quarter_streets(quarter_id) if quarter_id > 0 else None
-    layers = exporters.quarter_layers(buildings, quarter=quarter, streets=streets)
+    layers = files.quarter_layers(buildings, quarter=quarter, streets=streets)
     if public:
         layers["buildings"] = aggregate_to_blocks(buildings, value_columns=list(_BLOCK_VALUES))
         layers = {("blocks" if k == "buildings" else k): v for k, v in layers.items()}
@@ -74,8 +74,8 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
         _prepare(
             "layers",
             lambda: (
-                exporters.export_bytes(layers, fmt=fmt, csv_style=style),  # type: ignore[arg-type]
-                exporters.export_name(stem, fmt=fmt, n_layers=len(layers)),  # type: ignore[arg-type]
+                files.export_bytes(layers, fmt=fmt, csv_style=style),  # type: ignore[arg-type]
+                files.export_name(stem, fmt=fmt, n_layers=len(layers)),  # type: ignore[arg-type]
                 "application/octet-stream",
             ),
             lang=lang,
@@ -120,7 +120,7 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
         _prepare(
             "map",
             lambda: (
-                exporters.map_image(
+                files.map_image(
                     quarter_buildings(quarter_id),
                     fmt="png",
                     quarter=sheet.quarter,

@@ -1,7 +1,7 @@
 """Data page, import part: upload, answer the gate's questions, correct the mapping,
 preview, confirm. Nothing is written before the user confirms; then one transaction.
 
-The gate (:func:`quartier_geo.importers.inspect_upload`) never raises: it returns
+The gate (:func:`quartier_geo.imports.pipeline.inspect_upload`) never raises: it returns
 ``Rejected`` (shown as an error), ``NeedsChoice`` (a question: layer, CRS, swapped axes)
 or ``Accepted`` (warnings, fills, the proposed mapping and the canonical buildings).
 """
@@ -14,16 +14,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from quartier_geo import energy, maps
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.i18n import Lang, label, t
-from quartier_geo.import_fill import QUARTER_TYPE_DEFAULTS, ImportDefaults
-from quartier_geo.importers import inspect_upload, remap
-from quartier_geo.imports_store import delete_import, list_imports, save_import
-from quartier_geo.modes import Mode
-from quartier_geo.schemas import TARGETS
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import Lang, label, t
+from quartier_geo.base.modes import Mode
+from quartier_geo.domain import energy
+from quartier_geo.imports.fill import QUARTER_TYPE_DEFAULTS, ImportDefaults
+from quartier_geo.imports.pipeline import inspect_upload, remap
+from quartier_geo.imports.saved import delete_import, list_imports, save_import
+from quartier_geo.imports.schemas import TARGETS
 from quartier_geo.ui import editing, mapview, widgets
 from quartier_geo.ui.data import bundle, workspace
+from quartier_geo.views import maps
 
 __all__ = ["show_import", "show_imports"]
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.i18n import Lang
-from quartier_geo.modes import Mode, can_edit
-from quartier_geo.store import Record
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import Lang
+from quartier_geo.base.modes import Mode, can_edit
+from quartier_geo.data.store import Record
 from quartier_geo.ui.data import workspace
 
 __all__ = ["author", "save"]

@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from quartier_geo.i18n import LANGS, Lang, t
-from quartier_geo.modes import Mode, current_mode
+from quartier_geo.base.i18n import LANGS, Lang, t
+from quartier_geo.base.modes import Mode, current_mode
 from quartier_geo.ui import state
 from quartier_geo.ui.data import Bundle, current
 from quartier_geo.ui.widgets import md_escape

@@ -11,7 +11,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from quartier_geo.maps import clicked_id, map_html
+from quartier_geo.views.maps import clicked_id, map_html
 
 __all__ = ["clickable_map", "static_map", "static_map_html"]
 

@@ -9,13 +9,13 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from quartier_geo import maps
-from quartier_geo.classify import Method
-from quartier_geo.columns import AGE_CLASS_YEARS
-from quartier_geo.i18n import Lang, label, t
-from quartier_geo.modes import Mode
+from quartier_geo.base.columns import AGE_CLASS_YEARS
+from quartier_geo.base.i18n import Lang, label, t
+from quartier_geo.base.modes import Mode
 from quartier_geo.ui import mapview
 from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_grid, quarter_streets
+from quartier_geo.views import maps
+from quartier_geo.views.classify import Method
 
 __all__ = [
     "BREAK_METHODS",

@@ -8,10 +8,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from quartier_geo.columns import RefurbState
-from quartier_geo.errors import QuartierGeoError
-from quartier_geo.refurbishment import Priority, ScenarioParams, refurbishment_years, scenario_path
-from quartier_geo.store import Record
+from quartier_geo.base.columns import RefurbState
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.store import Record
+from quartier_geo.domain.refurbishment import (
+    Priority,
+    ScenarioParams,
+    refurbishment_years,
+    scenario_path,
+)
 from quartier_geo.ui.data import bundle, quarter_buildings, workspace
 
 __all__ = [

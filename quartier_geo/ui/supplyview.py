@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from quartier_geo import supply
-from quartier_geo.errors import QuartierGeoError
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.domain import supply
 from quartier_geo.ui.data import current, quarter_buildings
 
 __all__ = ["matrix", "options_for", "thresholds_with"]

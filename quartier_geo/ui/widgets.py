@@ -9,10 +9,10 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from quartier_geo.i18n import Lang, label, t
-from quartier_geo.numfmt import fmt_number
-from quartier_geo.phases import parse_date
-from quartier_geo.reference import Reference
+from quartier_geo.base.i18n import Lang, label, t
+from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.data.reference import Reference
+from quartier_geo.domain.phases import parse_date
 
 __all__ = [
     "md_escape",

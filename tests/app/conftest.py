@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from quartier_geo.modes import ENV_VAR as MODE_ENV
+from quartier_geo.base.modes import ENV_VAR as MODE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"

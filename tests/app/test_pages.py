@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from quartier_geo import layers
-from quartier_geo.i18n import t
-from quartier_geo.modes import Mode
+from quartier_geo.base.i18n import t
+from quartier_geo.base.modes import Mode
+from quartier_geo.data import layers
 from quartier_geo.ui import frame
 
 NewApp = Callable[..., AppTest]

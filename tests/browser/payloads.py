@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from quartier_geo.layers import GEOPACKAGE
+from quartier_geo.data.layers import GEOPACKAGE
 
 PAYLOADS = (
     "<img src=x onerror=\"top.document.body.dataset.pwned='img'\">",

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from quartier_geo.i18n import t
+from quartier_geo.base.i18n import t
 from quartier_geo.ui import frame
 from tests.browser.harness import (
     Server,

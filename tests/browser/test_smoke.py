@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from quartier_geo.i18n import t
+from quartier_geo.base.i18n import t
 from quartier_geo.ui import frame
 from tests.browser.harness import (
     PHONE,

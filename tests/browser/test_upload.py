@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from quartier_geo.i18n import t
+from quartier_geo.base.i18n import t
 from tests.browser.harness import Server, main_text, open_page, streamlit_errors, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,276 @@
+"""The bundled layers and the canonical building schema: load, validate, normalise.
+
+One place for the schema: :func:`validate_buildings` checks a building layer against the
+glossary in :mod:`quartier_geo.base.columns`, lists every problem at once, and returns the
+normalised layer in EPSG:25832. Downstream code trusts its output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from quartier_geo.base.columns import AgeClass, BuildingType, RefurbState
+from quartier_geo.base.crs import WORK_CRS
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError
+from quartier_geo.data.reference import Reference
+
+__all__ = [
+    "GEOPACKAGE",
+    "GEOPACKAGE_ENV",
+    "LAYERS",
+    "TABLES",
+    "Validated",
+    "geopackage_path",
+    "load_layer",
+    "load_table",
+    "read_building_file",
+    "validate_buildings",
+]
+
+GEOPACKAGE = Path(__file__).resolve().parents[2] / "geodata" / "quartiere_ruhr.gpkg"
+#: Environment variable that points the app at another GeoPackage with the same layers
+#: (a deployment with real data, or the security tests' payload data).
+GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
+#: Spatial layers of the bundled GeoPackage.
+LAYERS = ("quarters", "buildings", "streets", "heat_networks", "potentials")
+#: Programme tables (no geometry) of the bundled GeoPackage.
+TABLES = ("phases", "modules", "measures", "meetings", "lessons", "milestones")
+
+_MAX_IDS = 10
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A validated, normalised building layer and the notes on what was filled in."""
+
+    buildings: gpd.GeoDataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def geopackage_path() -> Path:
+    """The GeoPackage in use: ``$QUARTIER_GEOPACKAGE`` if set, else the bundled one."""
+    env = os.environ.get(GEOPACKAGE_ENV)
+    return Path(env) if env else GEOPACKAGE
+
+
+def load_layer(name: str, *, path: Path | None = None) -> gpd.GeoDataFrame:
+    """Read one spatial layer of the GeoPackage (:func:`geopackage_path`), in EPSG:25832."""
+    path = path or geopackage_path()
+    if name not in LAYERS:
+        raise QuartierGeoError(f"Unbekannte Ebene {name!r}; vorhanden: {', '.join(LAYERS)}.")
+    if not path.exists():
+        raise QuartierGeoError(
+            f"Die Geodaten {path.name} fehlen. Mit 'python -m quartier_geo demo' neu erzeugen."
+        )
+    gdf = gpd.read_file(path, layer=name, engine="pyogrio", use_arrow=_has_arrow())
+    if gdf.crs is None or not gdf.crs.equals(WORK_CRS):
+        raise QuartierGeoError(f"Ebene {name} ist nicht in {WORK_CRS} gespeichert.")
+    return gdf
+
+
+def load_table(name: str, *, path: Path | None = None) -> pd.DataFrame:
+    """Read one programme table (no geometry) of the GeoPackage (:func:`geopackage_path`)."""
+    path = path or geopackage_path()
+    if name not in TABLES:
+        raise QuartierGeoError(f"Unbekannte Tabelle {name!r}; vorhanden: {', '.join(TABLES)}.")
+    import pyogrio
+
+    return pd.DataFrame(pyogrio.read_dataframe(path, layer=name, read_geometry=False))
+
+
+def _has_arrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _ids(labels: Iterable[object]) -> str:
+    labels = list(labels)
+    shown = ", ".join(str(x) for x in labels[:_MAX_IDS])
+    more = len(labels) - _MAX_IDS
+    return shown + (f" … und {more} weitere" if more > 0 else "")
+
+
+def read_building_file(path: Path) -> gpd.GeoDataFrame:
+    """Read a canonical building file (GeoJSON or GeoPackage); no validation yet."""
+    path = Path(path)
+    if not path.exists():
+        raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
+    try:
+        return gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
+        raise DataValidationError(
+            [
+                f"Die Datei ist keine lesbare Geodatei ({type(exc).__name__}). "
+                "Erwartet wird GeoJSON oder GeoPackage mit Gebäude-Polygonen."
+            ],
+            what=f"Die Datei {path.name}",
+        ) from exc
+
+
+def validate_buildings(
+    gdf: gpd.GeoDataFrame, ref: Reference, *, what: str = "Die Gebäudedatei"
+) -> Validated:
+    """Check a building layer against the canonical schema; return it normalised.
+
+    Every problem is collected and raised together as one :class:`DataValidationError`
+    (rows named by ``building_id`` where present, else by row number from 1). Optional
+    attributes that are missing are filled by documented defaults and listed in ``notes``.
+    """
+    problems: list[str] = []
+    notes: list[str] = []
+    if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
+        raise DataValidationError(
+            ["Keine Geometrie gefunden: Gebäude-Polygone erwartet."], what=what
+        )
+    if gdf.crs is None:
+        problems.append(
+            "Kein Koordinatenreferenzsystem (CRS): Datei mit CRS speichern, z. B. EPSG:25832."
+        )
+    if len(gdf) == 0:
+        raise DataValidationError([*problems, "Die Datei enthält keine Gebäude."], what=what)
+
+    df = gdf.copy()
+    if "building_id" in df:
+        labels = df["building_id"].astype(str)
+    else:
+        labels = pd.Series([f"Zeile {i}" for i in range(1, len(df) + 1)], index=df.index)
+        df["building_id"] = [f"B{i}" for i in range(1, len(df) + 1)]
+
+    geom = df.geometry
+    empty = geom.isna() | geom.is_empty
+    if empty.any():
+        problems.append(
+            f"Leere oder fehlende Geometrie: {_ids(labels[empty])}. Entfernen oder ergänzen."
+        )
+    kinds = geom.geom_type
+    non_poly = ~empty & ~kinds.isin(["Polygon", "MultiPolygon"])
+    if non_poly.any():
+        problems.append(
+            f"Keine Fläche (Punkt/Linie): {_ids(labels[non_poly])}. "
+            "Gebäude-Umringe als Polygone liefern."
+        )
+    ok_geom = ~empty & ~non_poly
+    invalid = ok_geom & ~shapely.is_valid(geom.to_numpy())
+    if invalid.any():
+        problems.append(
+            f"Ungültige Geometrie (z. B. Selbstüberschneidung): {_ids(labels[invalid])}. "
+            "In QGIS mit 'Geometrien reparieren' beheben."
+        )
+
+    _check_enum(df, "building_type", [t.value for t in BuildingType], labels, problems, upper=True)
+    _check_enum(df, "age_class", [a.value for a in AgeClass], labels, problems, upper=True)
+
+    has_area = "conditioned_floor_area_m2" in df
+    has_storeys = "storeys" in df
+    if not has_area and not has_storeys:
+        problems.append(
+            "Spalte 'conditioned_floor_area_m2' oder 'storeys' fehlt: eine davon ist nötig, "
+            "um die Wohn-/Nutzfläche zu bestimmen."
+        )
+    else:
+        area = (
+            pd.to_numeric(df.get("conditioned_floor_area_m2"), errors="coerce")
+            if has_area
+            else None
+        )
+        storeys = pd.to_numeric(df.get("storeys"), errors="coerce") if has_storeys else None
+        ok_area = area > 0 if area is not None else pd.Series(False, index=df.index)
+        ok_storeys = storeys > 0 if storeys is not None else pd.Series(False, index=df.index)
+        bad = ~(ok_area.fillna(False) | ok_storeys.fillna(False))
+        if bad.any():
+            problems.append(f"Keine gültige Fläche oder Geschosszahl (> 0): {_ids(labels[bad])}.")
+        if area is not None:
+            df["conditioned_floor_area_m2"] = area
+        if storeys is not None:
+            df["storeys"] = storeys
+
+    if "refurbishment_state" in df:
+        _check_enum(df, "refurbishment_state", [s.value for s in RefurbState], labels, problems)
+    else:
+        df["refurbishment_state"] = RefurbState.EXISTING.value
+        notes.append(
+            "Spalte 'refurbishment_state' fehlt: alle Gebäude als unsanierter Bestand angenommen."
+        )
+
+    _resolve_heating(df, ref, labels, problems, notes)
+
+    if problems:
+        raise DataValidationError(problems, what=what)
+
+    if not df.crs.equals(WORK_CRS):
+        df = df.to_crs(WORK_CRS)
+    df["footprint_m2"] = df.geometry.area
+    if "storeys" not in df:
+        df["storeys"] = np.nan
+    return Validated(buildings=df, notes=notes)
+
+
+def _check_enum(
+    df: pd.DataFrame,
+    column: str,
+    allowed: list[str],
+    labels: pd.Series,
+    problems: list[str],
+    *,
+    upper: bool = False,
+) -> None:
+    if column not in df:
+        problems.append(f"Pflichtspalte '{column}' fehlt (erlaubt: {', '.join(allowed)}).")
+        return
+    values = df[column].astype("string").str.strip()
+    values = values.str.upper() if upper else values.str.lower()
+    bad = ~values.isin(allowed).fillna(False).astype(bool)
+    if bad.any():
+        examples = sorted({str(v) for v in df.loc[bad, column].tolist()})[:5]
+        problems.append(
+            f"Unbekannte Werte in '{column}' ({', '.join(examples)}): {_ids(labels[bad])}. "
+            f"Erlaubt: {', '.join(allowed)}."
+        )
+    df[column] = values.astype(object)
+
+
+def _resolve_heating(
+    df: pd.DataFrame, ref: Reference, labels: pd.Series, problems: list[str], notes: list[str]
+) -> None:
+    """Fill ``heating_system`` from ``heating_carrier`` (default system per carrier)."""
+    systems = ref.systems
+    defaults = systems[systems["default_for_carrier"]].reset_index().set_index("carrier")["system"]
+    if "heating_system" in df:
+        sys_values = df["heating_system"].astype("string").str.strip().str.lower()
+        bad = sys_values.notna() & ~sys_values.isin(list(systems.index)).fillna(False).astype(bool)
+        if bad.any():
+            problems.append(
+                f"Unbekannte Heizsysteme: {_ids(labels[bad])}. Erlaubt: {', '.join(systems.index)}."
+            )
+    else:
+        sys_values = pd.Series(pd.NA, index=df.index, dtype="string")
+    if "heating_carrier" in df:
+        carriers = df["heating_carrier"].astype("string").str.strip().str.lower()
+        bad = carriers.notna() & ~carriers.isin(list(defaults.index)).fillna(False).astype(bool)
+        if bad.any():
+            problems.append(
+                f"Unbekannte Energieträger: {_ids(labels[bad])}. "
+                f"Erlaubt: {', '.join(defaults.index)}."
+            )
+    else:
+        carriers = pd.Series(pd.NA, index=df.index, dtype="string")
+    from_carrier = carriers.map(defaults)
+    missing = sys_values.isna() & from_carrier.isna()
+    if missing.any():
+        notes.append(
+            f"{int(missing.sum())} Gebäude ohne Heizungsangabe: Erdgas-Niedertemperaturkessel "
+            "angenommen (häufigster Bestand im Ruhrgebiet; Annahme)."
+        )
+    filled = sys_values.fillna(from_carrier).fillna("gas_low_temp")
+    df["heating_system"] = filled.astype(object)

@@ -1,0 +1,231 @@
+"""The workspace: edits, saved scenarios and jury weights, with an audit log (SQLite).
+
+Durability rules (RELIABILITY.md §3.3): WAL journal, ``synchronous=FULL``, every write in
+one ``BEGIN IMMEDIATE`` transaction with a busy timeout, and a version per record so that
+concurrent edits of the same record are detected (:class:`ConflictError`), never silently
+lost. Every change writes an audit row with time and author. Only the planner mode may
+write; every write function checks the mode first.
+
+Nothing of record lives in a Streamlit cache; the bundled GeoPackage is never written here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quartier_geo.base.errors import ConflictError, StorageError
+from quartier_geo.base.modes import Mode, require_edit
+
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "ENV_VAR",
+    "Record",
+    "Workspace",
+    "open_workspace",
+]
+
+ENV_VAR = "QUARTIER_WORKSPACE"
+DEFAULT_WORKSPACE = Path(__file__).resolve().parents[2] / "workspace" / "quartiere.sqlite"
+BUSY_TIMEOUT_MS = 10_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    action TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    payload TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    version: int
+    updated_at: str
+    author: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Handle of a workspace file; each operation opens its own connection."""
+
+    path: Path
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"Arbeitsbereich {self.path} nicht lesbar: {exc}") from exc
+        try:
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            con.execute("PRAGMA synchronous = FULL")
+            yield con
+        finally:
+            con.close()
+
+    def get(self, kind: str, key: str) -> Record | None:
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT kind, key, payload, version, updated_at, author FROM records "
+                "WHERE kind = ? AND key = ?",
+                (kind, key),
+            ).fetchone()
+        return _record(row) if row else None
+
+    def list(self, kind: str) -> builtins.list[Record]:
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT kind, key, payload, version, updated_at, author FROM records "
+                "WHERE kind = ? ORDER BY key",
+                (kind,),
+            ).fetchall()
+        return [_record(r) for r in rows]
+
+    def put(
+        self,
+        kind: str,
+        key: str,
+        payload: dict[str, Any],
+        *,
+        expected_version: int | None,
+        author: str,
+        mode: Mode,
+    ) -> int:
+        """Insert or update a record in one transaction; return its new version.
+
+        ``expected_version`` is the version the editor read (``None`` for a new record);
+        if the stored version differs, :class:`ConflictError` is raised and nothing changes.
+        """
+        require_edit(mode)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        now = _now()
+        with self._connect() as con, _transaction(con):
+            row = con.execute(
+                "SELECT version, author, updated_at FROM records WHERE kind = ? AND key = ?",
+                (kind, key),
+            ).fetchone()
+            current = row[0] if row else None
+            if current != expected_version:
+                who = f"{row[1]} am {row[2]}" if row else "jemand anderem"
+                raise ConflictError(
+                    f"„{key}“ wurde inzwischen von {who} geändert (Version {current}). "
+                    "Bitte neu laden, die Änderung prüfen und erneut speichern."
+                )
+            version = (current or 0) + 1
+            con.execute(
+                "INSERT INTO records (kind, key, payload, version, updated_at, author) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET "
+                "payload = excluded.payload, version = excluded.version, "
+                "updated_at = excluded.updated_at, author = excluded.author",
+                (kind, key, text, version, now, author),
+            )
+            con.execute(
+                "INSERT INTO audit (at, author, kind, key, action, version, payload) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now, author, kind, key, "insert" if current is None else "update", version, text),
+            )
+        return version
+
+    def delete(
+        self, kind: str, key: str, *, expected_version: int, author: str, mode: Mode
+    ) -> None:
+        require_edit(mode)
+        with self._connect() as con, _transaction(con):
+            row = con.execute(
+                "SELECT version FROM records WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
+            if row is None or row[0] != expected_version:
+                raise ConflictError(
+                    f"„{key}“ wurde inzwischen geändert oder gelöscht. Bitte neu laden."
+                )
+            con.execute("DELETE FROM records WHERE kind = ? AND key = ?", (kind, key))
+            con.execute(
+                "INSERT INTO audit (at, author, kind, key, action, version, payload) "
+                "VALUES (?, ?, ?, ?, 'delete', ?, NULL)",
+                (_now(), author, kind, key, expected_version),
+            )
+
+    def audit(self, *, limit: int = 100) -> builtins.list[dict[str, Any]]:
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT at, author, kind, key, action, version FROM audit ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        cols = ("at", "author", "kind", "key", "action", "version")
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+@contextmanager
+def _transaction(con: sqlite3.Connection) -> Iterator[None]:
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(
+            f"Speichern fehlgeschlagen: Arbeitsbereich belegt ({exc}). Bitte erneut versuchen."
+        ) from exc
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    try:
+        con.execute("COMMIT")
+    except sqlite3.Error as exc:
+        con.execute("ROLLBACK")
+        raise StorageError(
+            f"Speichern fehlgeschlagen ({exc}). Der vorherige Stand ist unverändert."
+        ) from exc
+
+
+def _record(row: tuple[Any, ...]) -> Record:
+    return Record(row[0], row[1], json.loads(row[2]), int(row[3]), row[4], row[5])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def open_workspace(path: Path | None = None) -> Workspace:
+    """Open (and create if needed) the workspace at ``path`` or ``$QUARTIER_WORKSPACE``."""
+    target = Path(path or os.environ.get(ENV_VAR) or DEFAULT_WORKSPACE)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            con.executescript(_SCHEMA)
+            con.commit()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise StorageError(
+            f"Arbeitsbereich {target} kann nicht geöffnet werden ({exc}). "
+            "Pfad und Schreibrechte prüfen oder QUARTIER_WORKSPACE setzen."
+        ) from exc
+    return Workspace(target)

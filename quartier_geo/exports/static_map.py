@@ -1,0 +1,416 @@
+"""Static maps of one quarter as SVG or PNG: footprints by class, legend, scale bar, north.
+
+For fact sheets and downloads: vector, sharp in print, no JavaScript and no tiles. The
+geometries are drawn in EPSG:25832 (metres, north up, the same scale in x and y), so the
+scale bar is exact; no reprojection to EPSG:4326 is needed. One ``<path>`` per colour class
+keeps the SVG small (about 60 bytes per footprint). Every text passes
+:func:`quartier_geo.base.escape.js_safe`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.escape import js_safe
+from quartier_geo.base.numfmt import Lang, fmt_number
+from quartier_geo.domain.heat_density import projected
+from quartier_geo.exports.render import screenshot_png
+from quartier_geo.views.classify import Method, assign_classes, class_breaks, class_labels
+from quartier_geo.views.palette import (
+    BACKGROUND_COLOR,
+    COLUMN_COLORS,
+    MISSING_COLOR,
+    SequentialScheme,
+    category_colors,
+    sequential,
+)
+
+__all__ = ["SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A", "map_image", "map_svg"]
+
+#: Class bounds of the specific useful heat demand [kWh/(m²·a)] in fact-sheet maps: fixed,
+#: so that maps of different quarters compare. A presentation choice in steps of 50 that
+#: spans the TABULA range (about 40 to 300 kWh/(m²·a)); not a legal efficiency class.
+SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A: tuple[float, ...] = (50.0, 100.0, 150.0, 200.0, 250.0)
+
+_FIXED = COLUMN_COLORS
+_TEXT = {
+    "de": {"missing": "keine Angabe", "outline": "Quartiersgrenze", "streets": "Straßen"},
+    "en": {"missing": "no data", "outline": "Quarter boundary", "streets": "Streets"},
+}
+_FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+_LEGEND_W = 180  # px right of the map
+_PAD = 10
+
+
+def _hex(color: str) -> str:
+    if not isinstance(color, str) or len(color) != 7 or not color.startswith("#"):
+        raise QuartierGeoError(f"Farbe {color!r}: als #RRGGBB angeben.")
+    int(color[1:], 16)  # raises ValueError for non-hex digits
+    return color
+
+
+def _threshold_labels(bounds: Sequence[float], *, lang: Lang) -> list[str]:
+    """``< 50``, ``50 – 100``, …, ``≥ 250`` for the inner bounds of open-ended classes."""
+    text = [fmt_number(b, lang=lang) for b in bounds]
+    middle = [f"{a} – {b}" for a, b in itertools.pairwise(text)]
+    return [f"< {text[0]}", *middle, f"≥ {text[-1]}"]
+
+
+def _classes(
+    values: pd.Series,
+    *,
+    categorical: bool,
+    thresholds: Sequence[float] | None,
+    method: Method,
+    k: int,
+    scheme: SequentialScheme,
+    colors: Mapping[object, str] | None,
+    labels: Mapping[object, str] | None,
+    lang: Lang,
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Class per row (-1 = no value), the colour and the legend label per class."""
+    if categorical:
+        fixed: dict[Any, str] = dict(_FIXED.get(str(values.name), {}))
+        fixed.update(colors or {})
+        cmap = category_colors(values.tolist(), fixed=fixed)
+        order = [c for c in fixed if c in cmap] + [c for c in cmap if c not in fixed]
+        index = {c: i for i, c in enumerate(order)}
+        classes = np.array([index.get(v, -1) for v in values.tolist()], dtype=np.int64)
+        names = [str((labels or {}).get(c, c)) for c in order]
+        return classes, [_hex(cmap[c]) for c in order], names
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if thresholds is not None:
+        bounds = np.asarray(sorted(float(b) for b in thresholds))
+        if bounds.size == 0:
+            raise QuartierGeoError("Mindestens eine Klassengrenze angeben.")
+        classes = np.searchsorted(bounds, x, side="right").astype(np.int64)
+        classes[~np.isfinite(x)] = -1
+        return (
+            classes,
+            sequential(bounds.size + 1, scheme=scheme),
+            _threshold_labels(bounds.tolist(), lang=lang),
+        )
+    edges = class_breaks(x, method=method, k=k)
+    classes = assign_classes(x, edges)
+    n = max(len(edges) - 1, 1)
+    return classes, sequential(n, scheme=scheme), class_labels(edges, lang=lang)[:n] or ["–"]
+
+
+def _nice_length(target_m: float) -> float:
+    """The 1-2-5 step at or below ``target_m`` (scale-bar length)."""
+    exp = 10 ** math.floor(math.log10(target_m))
+    return max(step * exp for step in (1, 2, 5) if step * exp <= target_m)
+
+
+def _path_data(geoms: np.ndarray, tx: float, ty: float, s: float) -> np.ndarray:
+    """SVG path data per geometry (rings as ``M x y x y … Z``), in screen pixels.
+
+    Screen x = (X - tx) / s, y = (ty - Y) / s with s in metres per pixel (north up).
+    Vectorised over all rings; only the final join per geometry is a Python loop.
+    """
+    out = np.full(len(geoms), "", dtype=object)
+    if len(geoms) == 0:
+        return out
+    parts, part_geom = shapely.get_parts(geoms, return_index=True)
+    poly = shapely.get_type_id(parts) == 3
+    rings, ring_part = shapely.get_rings(parts[poly], return_index=True)
+    elements = np.concatenate([rings, parts[~poly]])
+    element_geom = np.concatenate([part_geom[poly][ring_part], part_geom[~poly]])
+    coords, element_of = shapely.get_coordinates(elements, return_index=True)
+    if len(coords) == 0:
+        return out
+    px = np.round((coords[:, 0] - tx) / s, 1)
+    py = np.round((ty - coords[:, 1]) / s, 1)
+    tokens = np.char.add(np.char.add(px.astype(str), " "), py.astype(str)).astype(object)
+    first = np.r_[True, element_of[1:] != element_of[:-1]]
+    last = np.r_[element_of[1:] != element_of[:-1], True]
+    closed = shapely.get_type_id(elements)[element_of] == 2  # rings: Z closes them
+    drop = last & closed  # the repeated first point of a ring
+    before_drop = np.r_[drop[1:], False]
+    tokens[first] = "M" + tokens[first]
+    tokens[before_drop] = tokens[before_drop] + "Z"
+    geom_of = element_geom[element_of][~drop]
+    tokens = tokens[~drop]
+    order = np.argsort(geom_of, kind="stable")
+    splits = np.flatnonzero(np.diff(geom_of[order])) + 1
+    for chunk in np.split(order, splits):
+        out[geom_of[chunk[0]]] = " ".join(tokens[chunk])
+    return out
+    rings, ring_geom = shapely.get_rings(geoms, return_index=True)
+    if len(rings) == 0:
+        lines, line_geom = shapely.get_parts(geoms, return_index=True)
+        rings, ring_geom = lines, line_geom
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    if len(coords) == 0:
+        return out
+    px = np.round((coords[:, 0] - tx) / s, 1)
+    py = np.round((ty - coords[:, 1]) / s, 1)
+    tokens = np.char.add(np.char.add(px.astype(str), " "), py.astype(str)).astype(object)
+    first = np.r_[True, ring_of[1:] != ring_of[:-1]]
+    last = np.r_[ring_of[1:] != ring_of[:-1], True]
+    closed = shapely.get_type_id(rings)[ring_of] == 2  # LinearRing: close with Z
+    tokens[first] = "M" + tokens[first]
+    tokens[last & closed] = tokens[last & closed] + "Z"
+    keep = ~(last & closed) | first  # the repeated first point of a ring is implied by Z
+    keep[last & closed] = True
+    geom_of = ring_geom[ring_of]
+    order = np.argsort(geom_of, kind="stable")
+    splits = np.flatnonzero(np.diff(geom_of[order])) + 1
+    for chunk in np.split(order, splits):
+        out[geom_of[chunk[0]]] = " ".join(tokens[chunk][keep[chunk]])
+    return out
+
+
+def _geoms(data: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry | None, what: str) -> np.ndarray:
+    if data is None:
+        return np.array([], dtype=object)
+    if isinstance(data, BaseGeometry):
+        arr = np.array([data], dtype=object)  # a shapely geometry is taken to be in 25832
+    else:
+        arr = projected(data, what=what).geometry.to_numpy()
+    return arr[~(shapely.is_missing(arr) | shapely.is_empty(arr))]
+
+
+def map_svg(
+    buildings: gpd.GeoDataFrame,
+    *,
+    quarter: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry | None = None,
+    streets: gpd.GeoDataFrame | None = None,
+    color_column: str = "useful_heat_kwh_per_m2a",
+    categorical: bool = False,
+    thresholds: Sequence[float] | None = SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A,
+    method: Method = "quantiles",
+    k: int = 5,
+    scheme: SequentialScheme = "ylorrd",
+    colors: Mapping[object, str] | None = None,
+    labels: Mapping[object, str] | None = None,
+    legend_title: str = "Spez. Nutzwärmebedarf",
+    unit: str | None = "kWh/(m²·a)",
+    title: str | None = None,
+    lang: Lang = "de",
+    width_px: int = 680,
+    height_px: int = 480,
+    standalone: bool = False,
+) -> str:
+    """An SVG map of building footprints coloured by ``color_column``, with legend,
+    scale bar, north arrow and the quarter boundary (dashed).
+
+    Parameters
+    ----------
+    buildings
+        Footprints with ``color_column``, in a projected CRS (reprojected to EPSG:25832;
+        a geographic CRS is refused).
+    quarter
+        Boundary drawn dashed; it also sets the extent (else the buildings do).
+    streets
+        Optional street lines drawn thin and grey under the buildings.
+    categorical
+        One colour per value (palette colours for type, age class, carrier, state)
+        instead of numeric classes.
+    thresholds
+        Inner class bounds of a numeric column (open first and last class: ``< 50`` …
+        ``≥ 250``); default the fixed bounds of the specific heat demand
+        (:data:`SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A`). ``None``: ``method`` with ``k``
+        classes (:func:`quartier_geo.views.classify.class_breaks`).
+    legend_title, unit, title
+        Legend heading (wrapped), its unit, and the accessible name of the picture.
+    width_px, height_px
+        Size in CSS pixels; 680 px is the width of an A4 page between 15 mm margins. The
+        legend takes the right 180 px.
+    standalone
+        True: an SVG file of its own (XML declaration and namespace); False: for inline
+        use in an HTML page.
+
+    Returns
+    -------
+    str
+        The SVG markup; all texts escaped.
+    """
+    if width_px < _LEGEND_W + 120 or height_px < 200:
+        raise QuartierGeoError(f"Die Karte braucht mindestens {_LEGEND_W + 120} × 200 Pixel.")
+    b = projected(buildings, what="Die Gebäude")
+    if color_column not in b.columns:
+        raise QuartierGeoError(f"Spalte {color_column!r} fehlt in den Gebäudedaten.")
+    b = b[~(b.geometry.isna() | b.geometry.is_empty)]
+    outline = _geoms(quarter, "Das Quartier")
+    lines = _geoms(streets, "Die Straßen")
+    extent = outline if len(outline) else b.geometry.to_numpy()
+    if len(extent) == 0:
+        raise QuartierGeoError("Keine Gebäude und kein Quartier mit Geometrie: Daten prüfen.")
+    minx, miny, maxx, maxy = shapely.total_bounds(extent)
+    map_w, map_h = width_px - _LEGEND_W, height_px
+    span_x, span_y = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+    s = max(span_x / (map_w - 2 * _PAD), span_y / (map_h - 2 * _PAD))  # metres per pixel
+    tx = (minx + maxx) / 2 - s * map_w / 2
+    ty = (miny + maxy) / 2 + s * map_h / 2
+
+    classes, palette, names = _classes(
+        b[color_column],
+        categorical=categorical,
+        thresholds=thresholds,
+        method=method,
+        k=k,
+        scheme=scheme,
+        colors=colors,
+        labels=labels,
+        lang=lang,
+    )
+    text = _TEXT[lang]
+    d = _path_data(b.geometry.to_numpy(), tx, ty, s)
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+        if standalone
+        else "<svg "
+    )
+    label = js_safe(title or legend_title)
+    parts = [
+        f'{head}width="{width_px}" height="{height_px}" viewBox="0 0 {width_px} {height_px}" '
+        f'role="img" aria-label="{label}" font-family="{_FONT}" class="qg-map">',
+        f"<title>{label}</title>",
+        f'<rect x="0" y="0" width="{map_w}" height="{map_h}" fill="{BACKGROUND_COLOR}"/>',
+        f'<clipPath id="qg-clip"><rect width="{map_w}" height="{map_h}"/></clipPath>',
+        '<g clip-path="url(#qg-clip)">',
+    ]
+    if len(lines):
+        street_d = " ".join(_path_data(lines, tx, ty, s))
+        parts.append(f'<path d="{street_d}" fill="none" stroke="#FFFFFF" stroke-width="3"/>')
+        parts.append(f'<path d="{street_d}" fill="none" stroke="#9A9A9A" stroke-width="0.8"/>')
+    for i, color in [(-1, MISSING_COLOR), *enumerate(palette)]:
+        chosen = d[classes == i]
+        if len(chosen):
+            parts.append(
+                f'<path d="{" ".join(chosen)}" fill="{color}" fill-rule="evenodd" '
+                'stroke="#4D4D4D" stroke-width="0.25" stroke-opacity="0.7"/>'
+            )
+    if len(outline):
+        outline_d = " ".join(_path_data(outline, tx, ty, s))
+        parts.append(
+            f'<path d="{outline_d}" fill="none" stroke="#000000" stroke-width="1.5" '
+            'stroke-dasharray="6 4" fill-rule="evenodd"/>'
+        )
+    parts.append("</g>")
+    parts += _scale_bar(s, map_h, lang=lang)
+    parts += _north_arrow(map_w)
+    parts += _legend(
+        map_w,
+        palette=palette,
+        names=names,
+        missing=text["missing"] if (classes < 0).any() else None,
+        title=legend_title,
+        unit=unit,
+        outline=text["outline"] if len(outline) else None,
+        streets=text["streets"] if len(lines) else None,
+    )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _scale_bar(s: float, map_h: int, *, lang: Lang) -> list[str]:
+    length_m = _nice_length(120 * s)
+    px = length_m / s
+    label = (
+        f"{fmt_number(length_m / 1000, lang=lang, decimals=0 if length_m % 1000 == 0 else 1)} km"
+        if length_m >= 1000
+        else f"{fmt_number(length_m, lang=lang)} m"
+    )
+    x0, y0 = 14, map_h - 16
+    return [
+        f'<rect x="{x0 - 6}" y="{y0 - 22}" width="{px + 12:.1f}" height="30" rx="3" '
+        'fill="#FFFFFF" fill-opacity="0.85"/>',
+        f'<path d="M{x0} {y0 - 5} V{y0} H{x0 + px:.1f} V{y0 - 5}" fill="none" '
+        'stroke="#000000" stroke-width="1.5"/>',
+        f'<text x="{x0 + px / 2:.1f}" y="{y0 - 8}" font-size="12" text-anchor="middle">'
+        f"{js_safe(label)}</text>",
+    ]
+
+
+def _north_arrow(map_w: int) -> list[str]:
+    x, y = map_w - 22, 14
+    return [
+        f'<path d="M{x} {y} L{x + 7} {y + 20} L{x} {y + 15} L{x - 7} {y + 20} Z" fill="#000000"/>',
+        f'<text x="{x}" y="{y + 34}" font-size="12" text-anchor="middle">N</text>',
+    ]
+
+
+def _legend(
+    x0: int,
+    *,
+    palette: Sequence[str],
+    names: Sequence[str],
+    missing: str | None,
+    title: str,
+    unit: str | None,
+    outline: str | None,
+    streets: str | None,
+) -> list[str]:
+    x, y = x0 + 12, 20
+    out = []
+    for line in textwrap.wrap(title, 17) + ([f"({unit})"] if unit else []):
+        out.append(
+            f'<text x="{x}" y="{y}" font-size="13" font-weight="bold">{js_safe(line)}</text>'
+        )
+        y += 17
+    y += 4
+    entries = list(zip(palette, names, strict=True))[::-1]  # high values on top
+    if missing:
+        entries.append((MISSING_COLOR, missing))
+    for color, name in entries:
+        out.append(
+            f'<rect x="{x}" y="{y}" width="16" height="14" fill="{color}" stroke="#4D4D4D" '
+            'stroke-width="0.5"/>'
+        )
+        out.append(f'<text x="{x + 24}" y="{y + 12}" font-size="12">{js_safe(name)}</text>')
+        y += 20
+    y += 6
+    if outline:
+        out.append(
+            f'<path d="M{x} {y + 7} H{x + 16}" stroke="#000000" stroke-width="1.5" '
+            'stroke-dasharray="4 3"/>'
+        )
+        out.append(f'<text x="{x + 24}" y="{y + 12}" font-size="12">{js_safe(outline)}</text>')
+        y += 20
+    if streets:
+        out.append(f'<path d="M{x} {y + 7} H{x + 16}" stroke="#9A9A9A" stroke-width="1.5"/>')
+        out.append(f'<text x="{x + 24}" y="{y + 12}" font-size="12">{js_safe(streets)}</text>')
+    return out
+
+
+def map_image(
+    buildings: gpd.GeoDataFrame,
+    *,
+    fmt: Literal["png", "svg"],
+    scale: float = 2.0,
+    timeout_s: float = 30.0,
+    **options: object,
+) -> bytes:
+    """The map of :func:`map_svg` as an SVG file or a PNG (rendered by headless Chromium).
+
+    ``options`` are the keyword options of :func:`map_svg` (quarter, streets,
+    color_column, thresholds, legend_title, unit, lang, width_px, height_px, …). ``scale``
+    is the PNG's pixels per CSS pixel (2 = 1360 px wide for the default 680 px).
+    """
+    if fmt not in ("png", "svg"):
+        raise QuartierGeoError(f"Bildformat {fmt!r} unbekannt: 'png' oder 'svg'.")
+    options.pop("standalone", None)
+    svg = map_svg(buildings, standalone=fmt == "svg", **options)  # type: ignore[arg-type]
+    if fmt == "svg":
+        return svg.encode("utf-8")
+    width = int(options.get("width_px", 680))  # type: ignore[call-overload]
+    height = int(options.get("height_px", 480))  # type: ignore[call-overload]
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;'
+        "padding:0;background:#fff}svg{display:block}</style></head><body>"
+        f"{svg}</body></html>"
+    )
+    return screenshot_png(page, width_px=width, height_px=height, scale=scale, timeout_s=timeout_s)

@@ -1,0 +1,3 @@
+"""User files in: the upload gate, schema detection and mapping, saved imports; ``worker/`` is the
+sandboxed parser process.
+"""

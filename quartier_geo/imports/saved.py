@@ -1,0 +1,224 @@
+"""Imported quarters in the workspace: a GeoPackage per import plus one record.
+
+:func:`save_import` writes the canonical buildings of an accepted upload as
+``imports/<key>.gpkg`` next to the workspace's SQLite file — temp file, ``fsync``,
+``os.replace``, directory ``fsync`` (RELIABILITY.md §3.3 D-2) — and only then records it
+(kind ``"import"``) in one workspace transaction. The record is what makes an import
+visible: a crash before it leaves at most an invisible orphan file, never a half-written
+import; a crash after it leaves a complete file whose SHA-256 the record holds and
+:func:`load_import` checks. The mode guard applies: only the planner mode may save.
+
+An imported quarter gets a negative ``quarter_id`` (the bundled quarters are 1–20) and a
+boundary drawn as the concave hull of its buildings buffered by 20 m (the real quarter
+boundary is not in the file; the UI should say so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from quartier_geo.base.atomic import atomic_path
+from quartier_geo.base.crs import WORK_CRS
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError, StorageError
+from quartier_geo.base.modes import Mode, require_edit
+from quartier_geo.data.store import Workspace
+from quartier_geo.imports.types import Accepted
+
+__all__ = [
+    "HULL_BUFFER_M",
+    "IMPORT_KIND",
+    "ImportInfo",
+    "delete_import",
+    "imports_dir",
+    "list_imports",
+    "load_import",
+    "quarter_outline",
+    "save_import",
+]
+
+IMPORT_KIND = "import"
+#: Buffer around the concave hull of the buildings that stands in for the quarter boundary.
+HULL_BUFFER_M = 20.0
+_HULL_RATIO = 0.3  # shapely.concave_hull ratio: 0 = tight, 1 = convex hull
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One saved import as listed in the workspace."""
+
+    key: str
+    name: str
+    quarter_id: int
+    buildings: int
+    file: str
+    source_filename: str
+    schema: str
+    bbox_lonlat: list[float] | None
+    created_at: str
+    author: str
+    version: int
+
+
+def imports_dir(ws: Workspace) -> Path:
+    """Folder of the import GeoPackages: ``imports/`` next to the workspace file."""
+    return Path(ws.path).parent / "imports"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _write_gpkg_atomically(buildings: gpd.GeoDataFrame, final: Path) -> str:
+    import pyogrio
+
+    try:
+        with atomic_path(final) as tmp:
+            pyogrio.write_dataframe(buildings, tmp, layer="buildings", driver="GPKG")
+    except Exception as exc:
+        raise StorageError(
+            f"Speichern des Imports fehlgeschlagen ({type(exc).__name__}). "
+            "Der Arbeitsbereich ist unverändert; bitte Speicherplatz prüfen und erneut versuchen."
+        ) from exc
+    return _sha256(final)
+
+
+def save_import(ws: Workspace, accepted: Accepted, *, name: str, author: str, mode: Mode) -> str:
+    """Save the canonical buildings of ``accepted`` as a new import; return its key.
+
+    Raises :class:`~quartier_geo.base.errors.PermissionDeniedError` outside the planner mode
+    (before anything is written), :class:`~quartier_geo.base.errors.DataValidationError` when
+    ``accepted`` has no valid buildings, :class:`~quartier_geo.base.errors.StorageError` when
+    the disk or the workspace fails (nothing visible is left behind).
+    """
+    require_edit(mode)
+    if not isinstance(accepted, Accepted) or accepted.layer_kind != "buildings":
+        raise DataValidationError(
+            ["Nur eine angenommene Gebäudedatei kann gespeichert werden."], what="Der Import"
+        )
+    if accepted.buildings is None or accepted.buildings.empty:
+        problems = list(accepted.problems) or ["Keine gültigen Gebäude."]
+        raise DataValidationError(problems, what="Der Import")
+    key = f"imp-{uuid.uuid4().hex[:12]}"
+    quarter_id = -(int(key[4:11], 16) + 1)
+    buildings = accepted.buildings.copy()
+    buildings["quarter_id"] = quarter_id
+    folder = imports_dir(ws)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"Ordner {folder} kann nicht angelegt werden ({exc}).") from exc
+    final = folder / f"{key}.gpkg"
+    sha = _write_gpkg_atomically(buildings, final)
+    report = {k: v for k, v in accepted.report.items() if k not in ("stages",)}
+    payload = _json_safe(
+        {
+            "name": name,
+            "file": final.name,
+            "sha256": sha,
+            "quarter_id": quarter_id,
+            "source_filename": accepted.filename,
+            "format": accepted.format,
+            "layer": accepted.layer,
+            "schema": accepted.mapping.schema,
+            "mapping": accepted.mapping.fields,
+            "bbox_lonlat": report.get("bbox_lonlat"),
+            "counts": {"features": len(accepted.features), "buildings": len(buildings)},
+            "warnings": [w.message_de for w in accepted.warnings],
+            "fills": [f.message_de for f in accepted.fills],
+            "report": report,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    try:
+        ws.put(IMPORT_KIND, key, payload, expected_version=None, author=author, mode=mode)
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    return key
+
+
+def list_imports(ws: Workspace) -> list[ImportInfo]:
+    """All saved imports, ordered by key."""
+    out = []
+    for rec in ws.list(IMPORT_KIND):
+        p = rec.payload
+        out.append(
+            ImportInfo(
+                key=rec.key,
+                name=str(p.get("name", rec.key)),
+                quarter_id=int(p["quarter_id"]),
+                buildings=int(p.get("counts", {}).get("buildings", 0)),
+                file=str(p["file"]),
+                source_filename=str(p.get("source_filename", "")),
+                schema=str(p.get("schema", "")),
+                bbox_lonlat=p.get("bbox_lonlat"),
+                created_at=str(p.get("created_at", rec.updated_at)),
+                author=rec.author,
+                version=rec.version,
+            )
+        )
+    return out
+
+
+def quarter_outline(
+    buildings: gpd.GeoDataFrame, *, buffer_m: float = HULL_BUFFER_M
+) -> shapely.Geometry:
+    """Concave hull (ratio 0.3) of all building vertices, buffered by ``buffer_m`` metres."""
+    points = shapely.multipoints(shapely.get_coordinates(buildings.geometry.to_numpy()))
+    hull = shapely.concave_hull(points, ratio=_HULL_RATIO)
+    return shapely.buffer(hull, buffer_m)
+
+
+def load_import(ws: Workspace, key: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The quarter outline (one row) and the buildings of a saved import, in EPSG:25832."""
+    rec = ws.get(IMPORT_KIND, key)
+    if rec is None:
+        raise QuartierGeoError(f"Import „{key}“ nicht gefunden. Liste der Importe neu laden.")
+    path = imports_dir(ws) / Path(str(rec.payload["file"])).name
+    if not path.exists() or _sha256(path) != rec.payload.get("sha256"):
+        raise StorageError(
+            f"Die Datei des Imports „{rec.payload.get('name', key)}“ fehlt oder ist beschädigt. "
+            "Bitte die Datei erneut importieren."
+        )
+    buildings = gpd.read_file(f"GPKG:{path}", layer="buildings", engine="pyogrio")
+    outline = quarter_outline(buildings)
+    quarter = gpd.GeoDataFrame(
+        {
+            "quarter_id": [int(rec.payload["quarter_id"])],
+            "name": [str(rec.payload.get("name", key))],
+            "import_key": [key],
+            "area_ha": [outline.area / 10_000.0],
+            "geometry_note": ["Umriss = Hülle der Gebäude + 20 m (kein amtlicher Quartiersumriss)"],
+        },
+        geometry=[outline],
+        crs=WORK_CRS,
+    )
+    return quarter, buildings
+
+
+def delete_import(
+    ws: Workspace, key: str, *, expected_version: int, author: str, mode: Mode
+) -> None:
+    """Remove an import: the record first (one transaction), then its file."""
+    require_edit(mode)
+    rec = ws.get(IMPORT_KIND, key)
+    ws.delete(IMPORT_KIND, key, expected_version=expected_version, author=author, mode=mode)
+    if rec is not None:
+        (imports_dir(ws) / Path(str(rec.payload["file"])).name).unlink(missing_ok=True)

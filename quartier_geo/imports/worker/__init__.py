@@ -1,0 +1,1 @@
+"""The parser side of the upload gate: runs only inside the sandboxed worker process."""
