@@ -2,7 +2,7 @@
 
 Generates N rectangular footprints in EPSG:25832 (or takes the largest quarter of the demo
 GeoPackage with ``--quarter``), builds the map both ways in the same process, and prints
-build + serialise seconds, the ratio and the HTML sizes. Target (DESIGN.md §8): at least
+build + serialise seconds, the ratio and the HTML sizes. Target (docs/ARCHITECTURE.md §8): at least
 20x faster than explore() and at most 1 MB of HTML for 5,000 footprints.
 
     python benchmarks/bench_map.py --n 5000

@@ -1,4 +1,4 @@
-"""The escaping helper (RELIABILITY.md S-1): payloads inert, ordinary text untouched."""
+"""The escaping helper (docs/SECURITY.md S-1): payloads inert, ordinary text untouched."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The bad-input corpus of RELIABILITY.md §3.1: one test per file, invariants (a)–(e).
+"""The bad-input corpus of docs/SECURITY.md §3.1: one test per file, invariants (a)–(e).
 
 (a) a domain result with the expected code (or the expected warnings), never an exception;
 (c) the workspace database is byte-identical after a reject and no import file appears;
@@ -270,7 +270,7 @@ def test_bad_upload(name, corpus, corpus_pool, canary_server, canary_env, worksp
         assert 0 < worker["wall_s"] <= WALL_LIMIT_S
         assert 0 < worker["maxrss_mb"] <= RSS_LIMIT_MB
 
-    if name == "features_100k.geojson":  # RELIABILITY.md: accepted within 10 s
+    if name == "features_100k.geojson":  # docs/SECURITY.md: accepted within 10 s
         assert sum(result.report["stages"].values()) <= 10.0
 
     text = _text_of(result)  # (e)

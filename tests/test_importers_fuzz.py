@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the upload gate (RELIABILITY.md §3.1, invariant (a)).
+"""Property-based fuzzing of the upload gate (docs/SECURITY.md §3.1, invariant (a)).
 
 Whatever bytes arrive — random GeoJSON-like documents, mutations of real fixture files,
 random ZIP layouts — ``inspect_upload`` returns a domain result and never an exception,

@@ -1,6 +1,6 @@
 """Atomic file writes: a file is either the old one or the complete new one, never half.
 
-RELIABILITY.md §0.5: ``to_file(mode="w")`` killed mid-write left unreadable files in 11 of
+docs/SECURITY.md §0.5: ``to_file(mode="w")`` killed mid-write left unreadable files in 11 of
 15 trials; temp file + ``fsync`` + ``os.replace`` + folder ``fsync`` went 0 of 15. Every
 writer of a file of record (exports, saved imports, the demo GeoPackage) goes through
 :func:`atomic_path`.

@@ -2,7 +2,7 @@
 
 ``html.escape`` alone is not enough inside folium/Leaflet pages: a ``${...}`` placeholder or a
 backtick survives it and runs when a template literal is built from the text (measured in
-RELIABILITY.md, test S-1). :func:`js_safe` therefore also escapes `` ` ``, ``$`` and ``\\`` as
+docs/SECURITY.md, test S-1). :func:`js_safe` therefore also escapes `` ` ``, ``$`` and ``\\`` as
 HTML character references, which render as the same characters in a tooltip.
 """
 
@@ -35,7 +35,7 @@ def js_safe(value: object) -> str:
     """Return ``value`` as text that is inert in HTML, attributes and JS template literals.
 
     Formula: ``html.escape(str(value), quote=True)`` followed by `` ` `` → ``&#96;``,
-    ``$`` → ``&#36;``, ``\\`` → ``&#92;`` (RELIABILITY.md §3.2, "the escaping helper").
+    ``$`` → ``&#36;``, ``\\`` → ``&#92;`` (docs/SECURITY.md §3.2, "the escaping helper").
     Missing values (None, NaN, ``pd.NA``, ``pd.NaT``) become ``"–"``.
 
     Parameters

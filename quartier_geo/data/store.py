@@ -1,6 +1,6 @@
 """The workspace: edits, saved scenarios and jury weights, with an audit log (SQLite).
 
-Durability rules (RELIABILITY.md §3.3): WAL journal, ``synchronous=FULL``, every write in
+Durability rules (docs/SECURITY.md §3.3): WAL journal, ``synchronous=FULL``, every write in
 one ``BEGIN IMMEDIATE`` transaction with a busy timeout, and a version per record so that
 concurrent edits of the same record are detected (:class:`ConflictError`), never silently
 lost. Every change writes an audit row with time and author. Only the planner mode may

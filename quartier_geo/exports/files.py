@@ -16,7 +16,7 @@ Formats (decided here, documented for the Data page):
   comma and decimal point; ``"excel_de"`` uses semicolon and decimal comma, which German
   Excel opens by double-click. Several layers need a ``.zip`` path.
 
-Every file is written atomically (RELIABILITY.md §0.5 and D-2): into a temporary file in the
+Every file is written atomically (docs/SECURITY.md §0.5 and D-2): into a temporary file in the
 target folder, flushed with ``fsync``, moved over the target with ``os.replace``, then the
 folder is ``fsync``-ed. If anything fails, the previous file stays as it was and the
 temporary file is removed.

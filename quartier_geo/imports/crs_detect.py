@@ -7,7 +7,7 @@ Geobasis NRW products), the same with the zone number 32 prefixed to the easting
 and Web Mercator (EPSG:3857, web exports). Their coordinate ranges over NRW do not
 overlap, so the bounding box of a file tells them apart. The checks compare the bbox,
 transformed to lon/lat, with the NRW box (lon 5.8–9.5, lat 50.3–52.6) and warn outside
-the Ruhr box (lon 6.3–8.0, lat 51.1–51.9), as RELIABILITY.md §3.0 asks.
+the Ruhr box (lon 6.3–8.0, lat 51.1–51.9), as docs/SECURITY.md §3.0 asks.
 
 Nothing is assumed silently: :func:`diagnose` says ``ok`` only for a declared CRS under
 which the data lie in NRW; otherwise it proposes candidates for the user to confirm.
@@ -55,7 +55,7 @@ CRS_LABELS: dict[str, tuple[str, str]] = {
     "EPSG:4326": ("WGS 84 Länge/Breite (EPSG:4326)", "WGS 84 lon/lat (EPSG:4326)"),
     "EPSG:3857": ("Web Mercator (EPSG:3857)", "Web Mercator (EPSG:3857)"),
 }
-#: Offered when no candidate fits (RELIABILITY.md: "offer 25832/31466/4326").
+#: Offered when no candidate fits (docs/SECURITY.md: "offer 25832/31466/4326").
 _ALWAYS_OFFERED = ("EPSG:25832", "EPSG:31466", "EPSG:4326")
 _ZONE_PREFIX_M = 32_000_000.0
 

@@ -1,7 +1,7 @@
 """The first stage of the upload gate: size, magic bytes, extension, ZIP pre-inspection.
 
 Nothing here parses geodata or calls GDAL; it only looks at bytes and at a ZIP file's
-central directory (RELIABILITY.md §3.0). The result is a :class:`Plan` that tells the
+central directory (docs/SECURITY.md §3.0). The result is a :class:`Plan` that tells the
 worker process which format to parse with which driver, or a domain result
 (:class:`~quartier_geo.imports.types.Rejected` / :class:`~quartier_geo.imports.types.NeedsChoice`).
 

@@ -1,6 +1,6 @@
 """User files in: the public entry points of the import pipeline.
 
-``inspect_upload(data, filename)`` runs the whole upload gate of RELIABILITY.md §3.0 and
+``inspect_upload(data, filename)`` runs the whole upload gate of docs/SECURITY.md §3.0 and
 returns a domain result, never an exception:
 
 1. **gate** (this process, no GDAL): size, extension allow-list, magic bytes, ZIP
@@ -73,7 +73,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: GDAL drivers that must never be registered where uploads are parsed (RELIABILITY.md §0.2).
+#: GDAL drivers that must never be registered where uploads are parsed (docs/SECURITY.md §0.2).
 DANGEROUS_DRIVERS = frozenset({"OGR_VRT", "GDALG", "VRT", "CSV"})
 #: ``progress(stage, fraction)``: stage in gate, worker, mapping, validation, done.
 Progress = Callable[[str, float], None]
@@ -295,7 +295,7 @@ def inspect_upload(
     data, filename
         The upload and its name (only the extension is used).
     limits
-        Resource limits (RELIABILITY.md §3.0).
+        Resource limits (docs/SECURITY.md §3.0).
     layer, crs, swap_axes
         Answers to an earlier :class:`~quartier_geo.imports.types.NeedsChoice`.
     mapping

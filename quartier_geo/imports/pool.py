@@ -41,7 +41,7 @@ _MARGIN_S = 10.0
 _MAX_RESULT_BYTES = 16 * 1024 * 1024
 
 #: The worker's GDAL/threading configuration, set before pyogrio is imported there
-#: (RELIABILITY.md §3.0): dangerous drivers skipped, every HTTP request sent to a dead
+#: (docs/SECURITY.md §3.0): dangerous drivers skipped, every HTTP request sent to a dead
 #: proxy, /vsicurl/ restricted, no PAM side files, PROJ offline, one thread (safe fork),
 #: Arrow on the system allocator (its mimalloc/jemalloc pools reserve address space).
 HARDENED_ENV = {

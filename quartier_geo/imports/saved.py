@@ -2,7 +2,7 @@
 
 :func:`save_import` writes the canonical buildings of an accepted upload as
 ``imports/<key>.gpkg`` next to the workspace's SQLite file — temp file, ``fsync``,
-``os.replace``, directory ``fsync`` (RELIABILITY.md §3.3 D-2) — and only then records it
+``os.replace``, directory ``fsync`` (docs/SECURITY.md §3.3 D-2) — and only then records it
 (kind ``"import"``) in one workspace transaction. The record is what makes an import
 visible: a crash before it leaves at most an invisible orphan file, never a half-written
 import; a crash after it leaves a complete file whose SHA-256 the record holds and

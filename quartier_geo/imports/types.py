@@ -8,7 +8,7 @@ Every public import entry point returns one of three values, never an exception:
 * :class:`Accepted` – the parsed layer, the proposed field mapping, the canonical buildings
   (when the mapping validates) and every warning.
 
-Limits follow RELIABILITY.md §3.0 (upload gate) and are frozen so they can be cache keys.
+Limits follow docs/SECURITY.md §3.0 (upload gate) and are frozen so they can be cache keys.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ _MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of the upload gate (RELIABILITY.md §3.0).
+    """Resource limits of the upload gate (docs/SECURITY.md §3.0).
 
     Sizes in bytes, times in seconds. ``memory_bytes`` is the worker's ``RLIMIT_AS``.
     """

@@ -2,7 +2,7 @@
 
 Files are built only when the user asks (a button), kept in the session until the next
 request, and offered with ``st.download_button``. The public mode exports blocks, never
-single buildings (DESIGN.md §5).
+single buildings (docs/ARCHITECTURE.md §5).
 """
 
 from __future__ import annotations

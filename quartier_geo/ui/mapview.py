@@ -1,8 +1,8 @@
 """Showing maps: a static map as an iframe (cheap), a clickable map with streamlit-folium.
 
-``st_folium`` costs about three times an iframe of the same map (DESIGN.md §8), so it is used
-only where the page reads a click, and then it returns only the clicked feature, so that
-panning and zooming never rerun the app.
+``st_folium`` costs about three times an iframe of the same map (docs/ARCHITECTURE.md §8),
+so it is used only where the page reads a click, and then it returns only the clicked
+feature, so that panning and zooming never rerun the app.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Folium's maps load Leaflet, jQuery, Bootstrap and Font Awesome from CDNs by default
 (``folium.Map.default_js``/``default_css``). On a closed workshop network such a map never
-draws (DESIGN.md §8). :func:`localise` points one map at the vendored copies in
+draws (docs/ARCHITECTURE.md §8). :func:`localise` points one map at the vendored copies in
 ``static/vendor`` (served by Streamlit at ``/app/static/vendor``), :func:`inline_assets` copies
 them into the page for self-contained exports, and :func:`map_html` refuses to return a page
 that would still load anything from another host.
@@ -41,7 +41,7 @@ Assets = Literal["minimal", "st_folium"]
 
 # Our maps need Leaflet only: no folium template we use calls jQuery ($), Bootstrap or the
 # awesome-markers icons. streamlit-folium's component loads every listed link and showed a
-# blank map offline until jQuery and Bootstrap were served as well (DESIGN.md §8), so the
+# blank map offline until jQuery and Bootstrap were served as well (docs/ARCHITECTURE.md §8), so the
 # "st_folium" set keeps them.
 _JS: dict[str, tuple[tuple[str, str], ...]] = {
     "minimal": (("leaflet", "leaflet/leaflet.js"),),

@@ -1,7 +1,7 @@
 """Browser-test harness: a real ``streamlit run`` per mode, driven by Debian's chromium.
 
 Network: every request to a host other than the local server is aborted and recorded, so a
-test can assert that none was needed (RELIABILITY.md S-12: maps must draw on a closed
+test can assert that none was needed (docs/SECURITY.md S-12: maps must draw on a closed
 network). Console errors are recorded per page, except one known benign pair (below).
 Screenshots go to ``test-output/screenshots/<page>-<mode>-<W>x<H>.png``.
 
@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: The two window sizes of STYLE.md item 12: projector and phone.
+#: The two window sizes of CONTRIBUTING.md (browser tests): projector and phone.
 PROJECTOR = (1920, 1080)
 PHONE = (390, 844)
 #: Longest a full-length screenshot may get (px); longer pages are cut here.

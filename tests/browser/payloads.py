@@ -1,4 +1,4 @@
-"""A copy of the bundled GeoPackage whose names carry script payloads (RELIABILITY.md S-1).
+"""A copy of the bundled GeoPackage whose names carry script payloads (docs/SECURITY.md S-1).
 
 Quarter names and municipalities, building addresses, street names and the names and
 descriptions of potentials are replaced by the payloads below, cycling through them (quarter

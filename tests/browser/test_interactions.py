@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 URL = {p[1]: p[2] for p in frame._PAGES}  # title key -> url path
 DEFAULT_KEY = frame._PAGES[0][1]
-#: RELIABILITY.md §3.4: a map draws within 10 s of navigation; a quarter switch ≤ 2 s.
+#: docs/SECURITY.md §3.4: a map draws within 10 s of navigation; a quarter switch ≤ 2 s.
 MAP_BUDGET_S = 10.0
 SWITCH_BUDGET_S = 2.0
 

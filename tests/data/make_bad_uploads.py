@@ -1,4 +1,4 @@
-"""Write the bad-input corpus of RELIABILITY.md §3.1 into a folder (at test time).
+"""Write the bad-input corpus of docs/SECURITY.md §3.1 into a folder (at test time).
 
 :func:`write_corpus` returns one :class:`Case` per file with the expected outcome: the
 result kind (``rejected``/``accepted``/``choice``), the expected code, and for accepted

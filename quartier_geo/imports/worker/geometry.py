@@ -1,6 +1,6 @@
 """Post-parse checks of the import worker: geometry, caps, CRS, repair, reprojection.
 
-Order (RELIABILITY.md §3.0), each step vectorised with shapely 2:
+Order (docs/SECURITY.md §3.0), each step vectorised with shapely 2:
 
 1. feature cap; null/empty geometries skipped (warning ``null_geometry``);
 2. vertex caps per feature and in total, *before* any ``make_valid`` (a crafted

@@ -4,7 +4,7 @@ Only the chosen members are extracted, each capped at its declared size (a lying
 header cannot inflate past it), to ``layer.shp``/``.shx``/``.dbf``/``.prj``/``.cpg`` in
 the job folder; GDAL then opens exactly that ``.shp``. Before GDAL, the ``.shp`` record
 headers are walked for the feature and vertex caps. The DBF's text encoding is decided
-from its bytes (RELIABILITY.md §0.4: a cp1252 DBF without ``.cpg`` otherwise loses
+from its bytes (docs/SECURITY.md §0.4: a cp1252 DBF without ``.cpg`` otherwise loses
 ``– „ “ €``): a ``.cpg`` is honoured when its bytes decode under it; without one UTF-8 is
 tried strictly and Windows-1252 is the fallback, with a warning.
 """

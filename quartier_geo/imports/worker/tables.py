@@ -1,6 +1,6 @@
 """Readers of the import worker that do not use GDAL: CSV (pandas) and CityGML.
 
-GDAL's CSV driver is skipped on purpose (``GDAL_SKIP``, RELIABILITY.md §0.2), so CSV is
+GDAL's CSV driver is skipped on purpose (``GDAL_SKIP``, docs/SECURITY.md §0.2), so CSV is
 read with pandas: UTF-8 or Windows-1252, the delimiter from the header line (``;`` with
 a decimal comma is the German default), geometry from a WKT column (``SRID=…;`` EWKT
 prefix honoured) or from a coordinate pair. Column names state the CRS only for lon/lat;
