@@ -2,10 +2,10 @@
 
 Folium's ``GeoJson`` parses, re-serialises and styles every feature in Python; for 5,000
 footprints that took 2.7-8 s (docs/ARCHITECTURE.md §8). Here the FeatureCollection string is
-built once with shapely's vectorised ``to_geojson`` (coordinates rounded to 1e-6 degrees,
-about 0.1 m, written as whole numbers relative to the layer's south-west corner and decoded by Leaflet's
-``coordsToLatLng``), carries only a class index, an id and the tooltip texts, and goes to
-``L.geoJSON`` as is; the page's script is not run through Jinja again. Measured with
+built once with shapely's vectorised ``to_geojson`` (coordinates rounded to 1e-6 degrees, about
+0.1 m, written as whole numbers relative to the layer's south-west corner and decoded by
+Leaflet's ``coordsToLatLng``), carries only a class index, an id and the tooltip texts, and
+goes to ``L.geoJSON`` as is; the page's script is not run through Jinja again. Measured with
 ``benchmarks/bench_map.py``: 5,000 footprints in about 0.05 s and 0.92 MB of HTML.
 
 Rounding measured on 5,000 footprints: ``numpy.round`` inside ``shapely.transform`` 12 ms,
