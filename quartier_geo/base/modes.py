@@ -7,14 +7,14 @@ public, the most restrictive mode (fail closed).
 from __future__ import annotations
 
 import logging
-import os
 from enum import StrEnum
 
 from quartier_geo.base.errors import PermissionDeniedError
+from quartier_geo.base.settings import MODE_ENV, read_settings
 
 __all__ = ["ENV_VAR", "Mode", "can_edit", "current_mode", "require_edit"]
 
-ENV_VAR = "QUARTIER_MODE"
+ENV_VAR = MODE_ENV
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +25,7 @@ class Mode(StrEnum):
 
 
 def current_mode() -> Mode:
-    raw = os.environ.get(ENV_VAR, Mode.PLANNER.value).strip().lower()
+    raw = (read_settings().mode_raw or Mode.PLANNER.value).strip().lower()
     try:
         return Mode(raw)
     except ValueError:

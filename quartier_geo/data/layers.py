@@ -7,7 +7,6 @@ normalised layer in EPSG:25832. Downstream code trusts its output.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import shapely
 from quartier_geo.base.columns import AgeClass, BuildingType, RefurbState
 from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
+from quartier_geo.base.settings import GEOPACKAGE_ENV, read_settings
 from quartier_geo.data.reference import Reference
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
 GEOPACKAGE = Path(__file__).resolve().parents[2] / "geodata" / "quartiere_ruhr.gpkg"
 #: Environment variable that points the app at another GeoPackage with the same layers
 #: (a deployment with real data, or the security tests' payload data).
-GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
 #: Spatial layers of the bundled GeoPackage.
 LAYERS = ("quarters", "buildings", "streets", "heat_networks", "potentials")
 #: Programme tables (no geometry) of the bundled GeoPackage.
@@ -57,8 +56,7 @@ class Validated:
 
 def geopackage_path() -> Path:
     """The GeoPackage in use: ``$QUARTIER_GEOPACKAGE`` if set, else the bundled one."""
-    env = os.environ.get(GEOPACKAGE_ENV)
-    return Path(env) if env else GEOPACKAGE
+    return read_settings().geopackage or GEOPACKAGE
 
 
 def load_layer(name: str, *, path: Path | None = None) -> gpd.GeoDataFrame:

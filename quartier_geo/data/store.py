@@ -14,7 +14,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from typing import Any
 
 from quartier_geo.base.errors import ConflictError, StorageError
 from quartier_geo.base.modes import Mode, require_edit
+from quartier_geo.base.settings import PROJECT_ROOT, WORKSPACE_ENV, read_settings
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -33,8 +33,8 @@ __all__ = [
     "open_workspace",
 ]
 
-ENV_VAR = "QUARTIER_WORKSPACE"
-DEFAULT_WORKSPACE = Path(__file__).resolve().parents[2] / "workspace" / "quartiere.sqlite"
+ENV_VAR = WORKSPACE_ENV
+DEFAULT_WORKSPACE = PROJECT_ROOT / "workspace" / "quartiere.sqlite"
 BUSY_TIMEOUT_MS = 10_000
 
 _SCHEMA = """
@@ -213,7 +213,7 @@ def _now() -> str:
 
 def open_workspace(path: Path | None = None) -> Workspace:
     """Open (and create if needed) the workspace at ``path`` or ``$QUARTIER_WORKSPACE``."""
-    target = Path(path or os.environ.get(ENV_VAR) or DEFAULT_WORKSPACE)
+    target = Path(path or read_settings().workspace or DEFAULT_WORKSPACE)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.settings import CHROMIUM_ENV, read_settings
 
 __all__ = [
     "CHROMIUM_ENV",
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 
 #: Environment variable with the path of the Chromium executable (default: ``chromium`` on
 #: the PATH, then ``/usr/bin/chromium``).
-CHROMIUM_ENV = "QUARTIER_CHROMIUM"
 ImageFormat = Literal["png", "svg"]
 
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -71,7 +71,7 @@ def chromium_path() -> str:
     Order: ``$QUARTIER_CHROMIUM``, then ``chromium`` (and similar names) on the PATH, then
     ``/usr/bin/chromium``.
     """
-    env = os.environ.get(CHROMIUM_ENV)
+    env = read_settings().chromium
     if env:
         if os.access(env, os.X_OK):
             return env

@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quartier_geo.base.settings import PROJECT_ROOT, pass_through
 from quartier_geo.imports.types import Limits
 
 __all__ = ["HARDENED_ENV", "WorkerPool", "WorkerRun", "worker_env"]
 
 log = logging.getLogger(__name__)
 
-_ROOT = Path(__file__).resolve().parents[2]
+_ROOT = PROJECT_ROOT
 _PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "GDAL_DATA", "PROJ_DATA", "PROJ_LIB", "TMPDIR")
 _START_TIMEOUT_S = 60.0
 _MARGIN_S = 10.0
@@ -71,7 +72,7 @@ HARDENED_ENV = {
 
 def worker_env() -> dict[str, str]:
     """The worker's whole environment: a few pass-through variables plus the hardening."""
-    env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
+    env = pass_through(_PASS_THROUGH)
     env.setdefault("LANG", "C.UTF-8")
     env.update(HARDENED_ENV)
     env["PYTHONPATH"] = str(_ROOT)

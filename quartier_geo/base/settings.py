@@ -1,0 +1,113 @@
+"""Server settings: the one module that reads the process environment.
+
+Every setting of a deployment comes from an environment variable read here, at call time
+(never cached in a module-level variable, so tests and a restarted server see the current
+value). Everything else in the package asks this module.
+
+==========================  ==============================================================
+variable                    meaning
+==========================  ==============================================================
+``QUARTIER_MODE``           ``planner`` (default), ``workshop`` or ``public``; anything else
+                            is treated as ``public`` (fail closed), see :mod:`.modes`
+``QUARTIER_GEOPACKAGE``     another GeoPackage with the bundled layers (default:
+                            ``geodata/quartiere_ruhr.gpkg``)
+``QUARTIER_WORKSPACE``      the workspace SQLite file (default:
+                            ``workspace/quartiere.sqlite``)
+``QUARTIER_CHROMIUM``       the Chromium executable for PDF and images (default: the
+                            ``chromium`` on the PATH)
+``GDAL_SKIP``               always contains :data:`GDAL_SKIP_REQUIRED`; other drivers a
+                            server skips are kept (:func:`harden_gdal_environment`)
+==========================  ==============================================================
+
+>>> s = read_settings({"QUARTIER_MODE": "workshop"})
+>>> s.mode_raw, s.geopackage is None
+('workshop', True)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "CHROMIUM_ENV",
+    "GDAL_SKIP_REQUIRED",
+    "GEOPACKAGE_ENV",
+    "MODE_ENV",
+    "PROJECT_ROOT",
+    "WORKSPACE_ENV",
+    "Settings",
+    "harden_gdal_environment",
+    "pass_through",
+    "read_settings",
+]
+
+MODE_ENV = "QUARTIER_MODE"
+GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
+WORKSPACE_ENV = "QUARTIER_WORKSPACE"
+CHROMIUM_ENV = "QUARTIER_CHROMIUM"
+
+#: The folder that holds ``geodata/``, ``static/`` and ``workspace/`` (the repository).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: GDAL drivers that must never read an upload: a disguised OGR VRT or GDALG pipeline read
+#: local files in our tests, GDAL's CSV driver is replaced by pandas (docs/SECURITY.md §0.2).
+GDAL_SKIP_REQUIRED: tuple[str, ...] = ("GDALG", "OGR_VRT", "VRT", "CSV")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The deployment's settings as read from the environment (raw, unvalidated values).
+
+    Validation belongs to the module that uses a value (the mode falls back to public,
+    a missing GeoPackage is reported by the loader), so that every message names the
+    problem where it matters.
+    """
+
+    mode_raw: str | None = None
+    geopackage: Path | None = None
+    workspace: Path | None = None
+    chromium: str | None = None
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value and value.strip() else None
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The current settings; ``environ`` defaults to :data:`os.environ`."""
+    env = os.environ if environ is None else environ
+    chromium = env.get(CHROMIUM_ENV, "").strip()
+    return Settings(
+        mode_raw=env.get(MODE_ENV),
+        geopackage=_path(env.get(GEOPACKAGE_ENV)),
+        workspace=_path(env.get(WORKSPACE_ENV)),
+        chromium=chromium or None,
+    )
+
+
+def pass_through(names: Iterable[str]) -> dict[str, str]:
+    """The values of the variables ``names`` that are set (for a child process's environment)."""
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
+def harden_gdal_environment(environ: MutableMapping[str, str] | None = None) -> str:
+    """Make ``GDAL_SKIP`` contain every driver of :data:`GDAL_SKIP_REQUIRED`; return the value.
+
+    Drivers that the server already skips are kept; a value set before cannot switch a
+    required driver back on. Only effective before pyogrio/GDAL is first imported, so the
+    package calls it at import (``quartier_geo/__init__.py``).
+
+    >>> env = {"GDAL_SKIP": "WMS VRT"}
+    >>> harden_gdal_environment(env)
+    'WMS,VRT,GDALG,OGR_VRT,CSV'
+    >>> harden_gdal_environment({})
+    'GDALG,OGR_VRT,VRT,CSV'
+    """
+    env = os.environ if environ is None else environ
+    present = [d for d in env.get("GDAL_SKIP", "").replace(",", " ").split() if d]
+    merged = present + [d for d in GDAL_SKIP_REQUIRED if d not in present]
+    env["GDAL_SKIP"] = ",".join(merged)
+    return env["GDAL_SKIP"]
