@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,6 +27,7 @@ from quartier_geo.exports.factsheet import (
 from quartier_geo.exports.factsheet_parts import format_month, markdown_html
 from quartier_geo.exports.render import CHROMIUM_ENV
 from quartier_geo.views.map_assets import external_urls
+from tests.helpers import require_tool
 
 QUARTER = 20  # the smallest bundled quarter (311 buildings)
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -87,8 +87,9 @@ def pdf(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pages(pdf, tmp_path_factory) -> list[Image.Image]:
+    pdftoppm = require_tool("pdftoppm", package="poppler-utils")
     folder = tmp_path_factory.mktemp("pages")
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "p")], check=True)
+    subprocess.run([pdftoppm, "-r", "40", "-png", str(pdf), str(folder / "p")], check=True)
     return [Image.open(p).convert("L") for p in sorted(folder.glob("p-*.png"))]
 
 
@@ -214,10 +215,10 @@ def test_pdf_has_two_to_four_pages_none_blank(pdf, pages):
         assert page.size[0] < page.size[1]  # portrait A4
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 def test_pdf_text_has_name_units_and_german_numbers(pdf, data):
+    pdftotext = require_tool("pdftotext", package="poppler-utils")
     text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "Heven-Ost/Crengeldanz" in text
     assert "kWh" in text and "MWh/a" in text

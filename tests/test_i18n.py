@@ -53,8 +53,13 @@ def test_texts_are_filled_in_both_languages(key):
     assert de.strip() and en.strip()
 
 
-def test_unknown_key_is_visible_not_a_crash():
-    assert i18n.t("no_such_key") == "no_such_key"
+def test_unknown_key_is_visible_not_a_crash_and_logged(caplog):
+    with caplog.at_level("WARNING", logger="quartier_geo.base.i18n"):
+        assert i18n.t("no_such_key") == "no_such_key"
+        assert i18n.t("mode_planner") != "mode_planner"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{i18n.MISSING_KEY_MESSAGE}: 'no_such_key'"
+    ]
 
 
 def test_labels():

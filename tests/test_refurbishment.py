@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -91,5 +93,11 @@ def test_target_lines(ref, assessed):
     assert t["neutral_t_per_a"].iloc[-1] == 0.0
 
 
-def test_params_are_hashable_cache_keys():
-    assert hash(ScenarioParams()) == hash(ScenarioParams())
+def test_params_are_frozen_value_keys_for_caches():
+    """Equal parameters find the same cache entry, different ones do not, nothing mutates."""
+    cache = {ScenarioParams(rate_per_a=0.03): "3 %/a"}
+    assert cache.get(ScenarioParams(rate_per_a=0.03)) == "3 %/a"
+    assert cache.get(ScenarioParams(rate_per_a=0.01)) is None
+    assert cache.get(ScenarioParams(rate_per_a=0.03, depth=RefurbState.ADVANCED)) is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ScenarioParams().rate_per_a = 0.5  # type: ignore[misc]

@@ -54,8 +54,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     Examples
     --------
-    >>> with atomic_path(Path(tmp) / "a.txt") as t:  # doctest: +SKIP
-    ...     t.write_text("ok")
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with atomic_path(folder / "a.txt") as tmp:
+    ...     _ = tmp.write_text("ok", encoding="utf-8")
+    >>> (folder / "a.txt").read_text(encoding="utf-8"), sorted(p.name for p in folder.iterdir())
+    ('ok', ['a.txt'])
     """
     path = Path(path)
     if not path.parent.is_dir():

@@ -8,15 +8,21 @@ lives in :mod:`quartier_geo.base.numfmt`.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["LANGS", "Lang", "label", "long_text", "t"]
+__all__ = ["LANGS", "MISSING_KEY_MESSAGE", "Lang", "label", "long_text", "t"]
 
 _TEXT_DIR = Path(__file__).resolve().parent / "texts"
+
+log = logging.getLogger(__name__)
+
+#: Start of the warning logged for a key that has no text (tests fail on it).
+MISSING_KEY_MESSAGE = "UI text key without a text"
 
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
@@ -88,9 +94,14 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def t(key: str, lang: Lang = "de") -> str:
-    """The text ``key`` in ``lang``; an unknown key returns the key (visible, not a crash)."""
+    """The text ``key`` in ``lang``; an unknown key returns the key (visible, not a crash).
+
+    An unknown key is also logged as a warning, so that the app tests, which render every
+    page in every mode and language, find keys that are built or passed in variables.
+    """
     pair = _TEXTS.get(key)
     if pair is None:
+        log.warning("%s: %r", MISSING_KEY_MESSAGE, key)
         return key
     return pair[0] if lang == "de" else pair[1]
 

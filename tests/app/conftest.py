@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from quartier_geo.base.i18n import MISSING_KEY_MESSAGE
 from quartier_geo.base.modes import ENV_VAR as MODE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,3 +69,14 @@ def new_app(monkeypatch: pytest.MonkeyPatch, workspace_file: Path) -> Iterator[N
         return at
 
     yield make
+
+
+@pytest.fixture(autouse=True)
+def no_missing_text_keys(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail an app test that rendered a text key without a text (also keys in variables)."""
+    with caplog.at_level("WARNING", logger="quartier_geo.base.i18n"):
+        yield
+    missing = [
+        r.getMessage() for r in caplog.records if r.getMessage().startswith(MISSING_KEY_MESSAGE)
+    ]
+    assert missing == []

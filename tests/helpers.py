@@ -1,0 +1,23 @@
+"""Helpers shared by test modules (not fixtures)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def require_tool(name: str, *, package: str) -> str:
+    """Path of the system tool ``name``; skip the test without it, but fail in CI.
+
+    ``.ci/run`` installs every tool the tests need, so in CI (``CI=true``) a missing tool
+    is a broken install step and must not turn into a quiet skip.
+    """
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is missing: install the Debian package {package} (.ci/run does)"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message)
+    pytest.skip(message)
