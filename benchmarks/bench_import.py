@@ -26,9 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quartier_geo.data.reference import load_reference
 from quartier_geo.domain import energy
-from quartier_geo.imports.pipeline import inspect_upload
+from quartier_geo.imports.pipeline import ImportOptions, inspect_upload
 from quartier_geo.imports.pool import WorkerPool
 from quartier_geo.imports.types import Accepted
+
+#: The reference tables, loaded once for the module (the importers take them explicitly).
+REF = load_reference()
 
 X0, Y0 = 360_000.0, 5_700_000.0
 
@@ -88,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             result = inspect_upload(
                 data,
                 path.name,
+                ref=REF,
+                options=ImportOptions(progress=lambda s, f: marks.append((s, time.perf_counter()))),
                 pool=pool,
-                progress=lambda s, f: marks.append((s, time.perf_counter())),
             )
             total_import = time.perf_counter() - started
             if not isinstance(result, Accepted) or result.buildings is None:

@@ -95,7 +95,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     from quartier_geo.data.reference import load_reference
     from quartier_geo.domain import energy
     from quartier_geo.domain.summary import summary_record
-    from quartier_geo.imports.pipeline import import_file
+    from quartier_geo.imports.pipeline import ImportOptions, import_file
 
     ref = load_reference()
     path = Path(args.file)
@@ -108,20 +108,20 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         if fraction >= 1.0:
             sys.stderr.write("\n")
 
-    result = import_file(
-        path,
+    options = ImportOptions(
         layer=args.layer,
         crs=args.crs,
         swap_axes=args.swap_axes,
         progress=progress if args.progress else None,
     )
+    result = import_file(path, ref=ref, options=options)
     if result.kind == "rejected":
         raise DataValidationError([result.message_de], what=what)
     if result.kind == "choice":
-        options = ", ".join(str(o.value) for o in result.options)
+        choices = ", ".join(str(o.value) for o in result.options)
         flag = {"layer": "--layer", "crs": "--crs", "swap_axes": "--swap-axes"}[result.parameter]
         raise DataValidationError(
-            [f"{result.message_de} Bitte mit {flag} angeben (Möglichkeiten: {options})."],
+            [f"{result.message_de} Bitte mit {flag} angeben (Möglichkeiten: {choices})."],
             what=what,
         )
     if result.mapping.schema == "canonical":

@@ -9,9 +9,11 @@ from pathlib import Path
 import pyogrio
 import pytest
 
+from quartier_geo.data.reference import load_reference
 from quartier_geo.domain import energy
 from quartier_geo.imports.fill import ImportDefaults
 from quartier_geo.imports.pipeline import (
+    ImportOptions,
     gdal_drivers_safe,
     import_file,
     inspect_upload,
@@ -20,6 +22,9 @@ from quartier_geo.imports.pipeline import (
 )
 from quartier_geo.imports.pool import WorkerPool
 from quartier_geo.imports.types import Accepted, Limits, NeedsChoice, Rejected
+
+#: The reference tables, loaded once for the module (the importers take them explicitly).
+REF = load_reference()
 
 DATA = Path(__file__).parent / "data"
 RWB = "Raumwaermebedarfsmodell-NRW_05513000_Gelsenkirchen_EPSG25832_Shape"
@@ -44,7 +49,7 @@ def _inside_ruhr(result: Accepted) -> bool:
 
 @pytest.mark.parametrize("name", ["lanuv_wbm.gpkg", "lanuv_wbm_shp.zip"])
 def test_lanuv_total_equals_the_sum_of_rw_ww(name, pool, ref) -> None:
-    result = _accepted(import_file(DATA / name, pool=pool))
+    result = _accepted(import_file(DATA / name, ref=REF, pool=pool))
     assert result.mapping.schema == "lanuv_wbm"
     assessed = energy.assess_buildings(result.buildings, ref)
     total_mwh = energy.summarise(assessed)["heat_demand_mwh_per_a"].iloc[0]
@@ -61,22 +66,30 @@ def test_lanuv_total_equals_the_sum_of_rw_ww(name, pool, ref) -> None:
 
 
 def test_old_rwb_zip_asks_for_the_layer_then_reads_buildings_and_heat_lines(pool) -> None:
-    choice = import_file(DATA / "lanuv_rwb.zip", pool=pool)
+    choice = import_file(DATA / "lanuv_rwb.zip", ref=REF, pool=pool)
     assert isinstance(choice, NeedsChoice) and choice.parameter == "layer"
     layers = [o.value for o in choice.options]
     assert layers == [f"{RWB}/hausumringe-05513000", f"{RWB}/waermeliniendichte-05513000"]
-    houses = _accepted(import_file(DATA / "lanuv_rwb.zip", layer=layers[0], pool=pool))
+    houses = _accepted(
+        import_file(
+            DATA / "lanuv_rwb.zip", ref=REF, options=ImportOptions(layer=layers[0]), pool=pool
+        )
+    )
     assert houses.mapping.schema == "lanuv_rwb"
     assert houses.buildings["heat_demand_reported_kwh_per_a"].sum() == 27_000 + 90_000 + 144_000
     assert houses.buildings["storeys"].tolist() == [2.5, 4.0, 5.0]  # GEB_HOEHE / 3 m, half storeys
-    lines = _accepted(import_file(DATA / "lanuv_rwb.zip", layer=layers[1], pool=pool))
+    lines = _accepted(
+        import_file(
+            DATA / "lanuv_rwb.zip", ref=REF, options=ImportOptions(layer=layers[1]), pool=pool
+        )
+    )
     assert (lines.layer_kind, lines.mapping.schema) == ("streets", "lanuv_wld")
     assert lines.buildings["length_m"].tolist() == [100.0, 100.0]
     assert lines.buildings["linear_heat_density_reported_kwh_per_ma"].tolist() == [1170.0, 1440.0]
 
 
 def test_hausumringe_4647_cp1252_without_cpg(pool) -> None:
-    result = _accepted(import_file(DATA / "hausumringe_4647.zip", pool=pool))
+    result = _accepted(import_file(DATA / "hausumringe_4647.zip", ref=REF, pool=pool))
     assert result.mapping.schema == "hausumringe_nrw"
     assert result.report["crs_source"] == "EPSG:4647"
     assert result.features["LAGEBEZ"].iloc[0] == "Büro – „Zeche“ €"  # byte-exact round trip
@@ -92,10 +105,10 @@ def test_hausumringe_4647_cp1252_without_cpg(pool) -> None:
 
 
 def test_alkis_and_osm(pool) -> None:
-    alkis = _accepted(import_file(DATA / "alkis_gebaeude.geojson", pool=pool))
+    alkis = _accepted(import_file(DATA / "alkis_gebaeude.geojson", ref=REF, pool=pool))
     assert alkis.mapping.schema == "alkis_gebaeude"
     assert alkis.buildings["building_type"].tolist() == ["EFH", "NWG", "GMH"]
-    osm = _accepted(import_file(DATA / "osm_buildings.geojson", pool=pool))
+    osm = _accepted(import_file(DATA / "osm_buildings.geojson", ref=REF, pool=pool))
     assert osm.mapping.schema == "osm_buildings"
     assert osm.report["crs_source"] == "EPSG:4326"
     assert osm.buildings["footprint_m2"].tolist() == pytest.approx([200.0] * 5, rel=1e-6)
@@ -107,8 +120,9 @@ def test_lod2_citygml_tile(pool) -> None:
     result = _accepted(
         import_file(
             DATA / "LoD2_32_368_5708_1_NW.gml",
+            ref=REF,
+            options=ImportOptions(defaults=ImportDefaults(quarter_type="gruenderzeit")),
             pool=pool,
-            defaults=ImportDefaults(quarter_type="gruenderzeit"),
         )
     )
     b = result.buildings.set_index("building_id")
@@ -125,29 +139,41 @@ def test_lod2_citygml_tile(pool) -> None:
 
 
 def test_csv_with_wkt_asks_for_the_crs_and_csv_with_lon_lat_is_read(pool) -> None:
-    choice = import_file(DATA / "buildings_wkt.csv", pool=pool)
+    choice = import_file(DATA / "buildings_wkt.csv", ref=REF, pool=pool)
     assert isinstance(choice, NeedsChoice) and choice.code == "crs_missing"
     assert choice.options[0].value == "EPSG:25832"
     assert "EPSG:25832" in choice.message_de
     assert choice.options[0].details["bbox_lonlat"][0] == pytest.approx(7.098, abs=0.01)
-    wkt = _accepted(import_file(DATA / "buildings_wkt.csv", crs=choice.options[0].value, pool=pool))
+    wkt = _accepted(
+        import_file(
+            DATA / "buildings_wkt.csv",
+            ref=REF,
+            options=ImportOptions(crs=choice.options[0].value),
+            pool=pool,
+        )
+    )
     assert wkt.buildings["storeys"].tolist() == [1.5, 4.0, 2.0]  # decimal comma
     assert wkt.buildings["age_class"].tolist() == ["D", "B", "H"]  # from the year
-    lonlat = _accepted(import_file(DATA / "buildings_lonlat.csv", pool=pool))
+    lonlat = _accepted(import_file(DATA / "buildings_lonlat.csv", ref=REF, pool=pool))
     assert lonlat.buildings["conditioned_floor_area_m2"].tolist() == [150.0, 1200.0, 4000.0]
     assert lonlat.buildings["footprint_m2"].tolist() == pytest.approx([100.0] * 3)
     assert "point_footprint" in {w.code for w in lonlat.warnings}
 
 
 def test_canonical_geopackage_with_two_layers_needs_a_choice(pool) -> None:
-    choice = import_file(DATA / "canonical_two_layers.gpkg", pool=pool)
+    choice = import_file(DATA / "canonical_two_layers.gpkg", ref=REF, pool=pool)
     assert isinstance(choice, NeedsChoice)
     assert [(o.value, o.details["features"]) for o in choice.options] == [
         ("buildings", 3),
         ("parcels", 1),
     ]
     result = _accepted(
-        import_file(DATA / "canonical_two_layers.gpkg", layer="buildings", pool=pool)
+        import_file(
+            DATA / "canonical_two_layers.gpkg",
+            ref=REF,
+            options=ImportOptions(layer="buildings"),
+            pool=pool,
+        )
     )
     assert (result.mapping.schema, result.fills) == ("canonical", ())
     assert result.buildings["heating_system"].tolist() == [
@@ -162,7 +188,7 @@ def test_round_trip_canonical_export_import_same_figures(
 ) -> None:
     path = tmp_path / "export.gpkg"
     pyogrio.write_dataframe(three_buildings, path, layer="buildings", driver="GPKG")
-    result = _accepted(import_file(path, pool=pool))
+    result = _accepted(import_file(path, ref=REF, pool=pool))
     from quartier_geo.data.layers import validate_buildings
 
     before = energy.summarise(
@@ -174,11 +200,11 @@ def test_round_trip_canonical_export_import_same_figures(
 
 
 def test_remap_applies_a_corrected_mapping_without_reparsing(pool) -> None:
-    result = _accepted(import_file(DATA / "alkis_gebaeude.geojson", pool=pool))
+    result = _accepted(import_file(DATA / "alkis_gebaeude.geojson", ref=REF, pool=pool))
     fields = {k: v for k, v in result.mapping.fields.items() if v != "storeys"}
     import dataclasses
 
-    changed = remap(result, dataclasses.replace(result.mapping, fields=fields))
+    changed = remap(result, dataclasses.replace(result.mapping, fields=fields), ref=REF)
     assert changed.features is result.features
     assert changed.buildings["storeys"].tolist() == [3.0, 2.0, 3.0]  # by type, not from the file
     assert "storeys_default" in {f.code for f in changed.fills}
@@ -187,7 +213,12 @@ def test_remap_applies_a_corrected_mapping_without_reparsing(pool) -> None:
 def test_progress_callback_reports_each_stage_in_order(pool) -> None:
     seen: list[tuple[str, float]] = []
     _accepted(
-        import_file(DATA / "lanuv_wbm.gpkg", pool=pool, progress=lambda s, f: seen.append((s, f)))
+        import_file(
+            DATA / "lanuv_wbm.gpkg",
+            ref=REF,
+            options=ImportOptions(progress=lambda s, f: seen.append((s, f))),
+            pool=pool,
+        )
     )
     assert [s for s, _ in seen] == ["gate", "worker", "mapping", "validation", "done"]
     fractions = [f for _, f in seen]
@@ -196,11 +227,15 @@ def test_progress_callback_reports_each_stage_in_order(pool) -> None:
     def broken(stage: str, fraction: float) -> None:
         raise RuntimeError("progress bar gone")
 
-    _accepted(import_file(DATA / "lanuv_wbm.gpkg", pool=pool, progress=broken))
+    _accepted(
+        import_file(
+            DATA / "lanuv_wbm.gpkg", ref=REF, options=ImportOptions(progress=broken), pool=pool
+        )
+    )
 
 
 def test_worker_reports_its_resources_and_runs_isolated(pool) -> None:
-    result = _accepted(import_file(DATA / "lanuv_wbm.gpkg", pool=pool))
+    result = _accepted(import_file(DATA / "lanuv_wbm.gpkg", ref=REF, pool=pool))
     worker = result.report["worker"]
     assert 0 < worker["wall_s"] <= 20 and 0 < worker["maxrss_mb"] <= 1536
     assert worker["exit_code"] == 0 and isinstance(worker["network_isolated"], bool)
@@ -215,14 +250,22 @@ def test_worker_reports_its_resources_and_runs_isolated(pool) -> None:
 
 def test_wall_timeout_and_memory_limit_end_in_a_domain_result(pool) -> None:
     data = (DATA / "lanuv_wbm.gpkg").read_bytes()
-    timeout = inspect_upload(data, "a.gpkg", limits=Limits(wall_seconds=0.001), pool=pool)
+    timeout = inspect_upload(
+        data, "a.gpkg", ref=REF, options=ImportOptions(limits=Limits(wall_seconds=0.001)), pool=pool
+    )
     assert isinstance(timeout, Rejected) and timeout.code == "worker_timeout"
     assert timeout.details["worker"]["timed_out"] is True
-    starved = inspect_upload(data, "a.gpkg", limits=Limits(memory_bytes=64 * 2**20), pool=pool)
+    starved = inspect_upload(
+        data,
+        "a.gpkg",
+        ref=REF,
+        options=ImportOptions(limits=Limits(memory_bytes=64 * 2**20)),
+        pool=pool,
+    )
     assert isinstance(starved, Rejected)
     assert starved.code in {"worker_memory", "worker_crashed", "unreadable_file"}
     assert (
-        _accepted(inspect_upload(data, "a.gpkg", pool=pool)).buildings is not None
+        _accepted(inspect_upload(data, "a.gpkg", ref=REF, pool=pool)).buildings is not None
     )  # pool recovered
 
 
@@ -243,21 +286,26 @@ def test_gdal_self_test_in_the_worker_and_in_process(pool) -> None:
 
 
 def test_file_entry_point_never_raises(tmp_path, pool) -> None:
-    assert import_file(tmp_path / "fehlt.geojson", pool=pool).code == "unreadable_file"
+    assert import_file(tmp_path / "fehlt.geojson", ref=REF, pool=pool).code == "unreadable_file"
     big = tmp_path / "gross.geojson"
     big.write_bytes(b"{" + b" " * 2000)
-    assert import_file(big, limits=Limits(max_upload_bytes=1000), pool=pool).code == "too_large"
+    assert (
+        import_file(
+            big, ref=REF, options=ImportOptions(limits=Limits(max_upload_bytes=1000)), pool=pool
+        ).code
+        == "too_large"
+    )
 
 
 def test_result_summary_is_json(pool) -> None:
     for name in ("lanuv_wbm.gpkg", "canonical_two_layers.gpkg", "buildings_wkt.csv"):
-        summary = result_to_dict(import_file(DATA / name, pool=pool))
+        summary = result_to_dict(import_file(DATA / name, ref=REF, pool=pool))
         assert json.loads(json.dumps(summary, ensure_ascii=False)) == summary
-    rejected = result_to_dict(inspect_upload(b"", "x.geojson", pool=pool))
+    rejected = result_to_dict(inspect_upload(b"", "x.geojson", ref=REF, pool=pool))
     assert rejected["code"] == "unreadable_file" and rejected["kind"] == "rejected"
 
 
 def test_one_shot_worker_without_a_pool() -> None:
-    result = _accepted(import_file(DATA / "alkis_gebaeude.geojson"))
+    result = _accepted(import_file(DATA / "alkis_gebaeude.geojson", ref=REF))
     assert len(result.buildings) == 3
     assert math.isfinite(result.report["worker"]["wall_s"])

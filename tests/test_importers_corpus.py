@@ -23,12 +23,16 @@ from typing import ClassVar
 
 import pytest
 
+from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import open_workspace
-from quartier_geo.imports.pipeline import inspect_upload
+from quartier_geo.imports.pipeline import ImportOptions, inspect_upload
 from quartier_geo.imports.pool import WorkerPool
 from quartier_geo.imports.saved import imports_dir
 from quartier_geo.imports.types import Accepted, NeedsChoice, Rejected
 from tests.data.make_bad_uploads import Case, write_corpus
+
+#: The reference tables, loaded once for the module (the importers take them explicitly).
+REF = load_reference()
 
 SECRET = "CANARY-FILE-7f3a9c"
 ENV_SECRET = "CANARY-ENV-51d2e8"
@@ -246,7 +250,9 @@ def test_bad_upload(name, corpus, corpus_pool, canary_server, canary_env, worksp
     path, case = corpus[name]
     _url, hits = canary_server
     before = _digest(workspace.path)
-    result = inspect_upload(path.read_bytes(), path.name, pool=corpus_pool)  # (a) must not raise
+    result = inspect_upload(
+        path.read_bytes(), path.name, ref=REF, pool=corpus_pool
+    )  # (a) must not raise
 
     assert isinstance(result, Accepted | Rejected | NeedsChoice)
     if result.kind in case.codes_allowed:
@@ -290,31 +296,47 @@ def test_encoding_cases_round_trip_exactly(corpus, corpus_pool) -> None:
     }
     for name, text in expected.items():
         path, _case = corpus[name]
-        result = inspect_upload(path.read_bytes(), path.name, pool=corpus_pool)
+        result = inspect_upload(path.read_bytes(), path.name, ref=REF, pool=corpus_pool)
         assert isinstance(result, Accepted)
         assert result.features["name"].iloc[0] == text, name
 
 
 def test_repaired_geometries_and_choices_can_be_answered(corpus, corpus_pool) -> None:
     path, _ = corpus["hole_outside_shell.geojson"]
-    hole = inspect_upload(path.read_bytes(), path.name, pool=corpus_pool)
+    hole = inspect_upload(path.read_bytes(), path.name, ref=REF, pool=corpus_pool)
     assert hole.features.geometry.area.sum() == pytest.approx(2.0)  # 0 → 2 units²
     path, _ = corpus["latlon_swapped.geojson"]
-    swapped = inspect_upload(path.read_bytes(), path.name, swap_axes=True, pool=corpus_pool)
+    swapped = inspect_upload(
+        path.read_bytes(),
+        path.name,
+        ref=REF,
+        options=ImportOptions(swap_axes=True),
+        pool=corpus_pool,
+    )
     assert isinstance(swapped, Accepted) and "axes_swapped" in {w.code for w in swapped.warnings}
     path, _ = corpus["utm_no_crs.geojson"]
-    choice = inspect_upload(path.read_bytes(), path.name, pool=corpus_pool)
+    choice = inspect_upload(path.read_bytes(), path.name, ref=REF, pool=corpus_pool)
     assert "Koordinaten sehen nach ETRS89/UTM 32N (EPSG:25832) aus" in choice.message_de
     fixed = inspect_upload(
-        path.read_bytes(), path.name, crs=choice.options[0].value, pool=corpus_pool
+        path.read_bytes(),
+        path.name,
+        ref=REF,
+        options=ImportOptions(crs=choice.options[0].value),
+        pool=corpus_pool,
     )
     assert isinstance(fixed, Accepted) and fixed.report["crs_source"] == "EPSG:25832"
     path, _ = corpus["two_layers.zip"]
-    layer = inspect_upload(path.read_bytes(), path.name, layer="nebengebaeude", pool=corpus_pool)
+    layer = inspect_upload(
+        path.read_bytes(),
+        path.name,
+        ref=REF,
+        options=ImportOptions(layer="nebengebaeude"),
+        pool=corpus_pool,
+    )
     assert isinstance(layer, Accepted) and layer.layer == "nebengebaeude"
 
 
 def test_xss_names_are_stored_raw(corpus, corpus_pool) -> None:
     path, _ = corpus["xss_names.geojson"]
-    result = inspect_upload(path.read_bytes(), path.name, pool=corpus_pool)
+    result = inspect_upload(path.read_bytes(), path.name, ref=REF, pool=corpus_pool)
     assert result.features["name"].iloc[0].startswith("<img src=x onerror=alert(1)>${top.")

@@ -19,9 +19,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from quartier_geo.imports.pipeline import inspect_upload
+from quartier_geo.data.reference import load_reference
+from quartier_geo.imports.pipeline import ImportOptions, inspect_upload
 from quartier_geo.imports.pool import WorkerPool
 from quartier_geo.imports.types import Accepted, NeedsChoice, Rejected
+
+#: The reference tables, loaded once for the module (the importers take them explicitly).
+REF = load_reference()
 
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted(
@@ -202,7 +206,7 @@ DOCUMENT = st.one_of(
 @given(doc=DOCUMENT)
 def test_random_geojson_documents(pool, doc) -> None:
     data = json.dumps(doc, allow_nan=True).encode("utf-8")
-    _check(inspect_upload(data, "fuzz.geojson", pool=pool))
+    _check(inspect_upload(data, "fuzz.geojson", ref=REF, pool=pool))
 
 
 MUTATION = st.tuples(
@@ -230,7 +234,7 @@ def _mutate(data: bytes, ops: list[tuple[str, float, bytes]]) -> bytes:
 @settings(FUZZ, max_examples=500)
 @given(seed=st.sampled_from(SEEDS), ops=st.lists(MUTATION, min_size=1, max_size=4))
 def test_byte_mutations_of_fixture_files(pool, seed, ops) -> None:
-    _check(inspect_upload(_mutate(seed.read_bytes(), ops), seed.name, pool=pool))
+    _check(inspect_upload(_mutate(seed.read_bytes(), ops), seed.name, ref=REF, pool=pool))
 
 
 def _shapefile_parts() -> dict[str, bytes]:
@@ -284,4 +288,8 @@ def test_random_zip_layouts(pool, entries, layer) -> None:
         warnings.simplefilter("ignore", UserWarning)  # duplicate names are part of the attack
         for name, content in entries:
             zf.writestr(name, content)
-    _check(inspect_upload(buf.getvalue(), "fuzz.zip", layer=layer, pool=pool))
+    _check(
+        inspect_upload(
+            buf.getvalue(), "fuzz.zip", ref=REF, options=ImportOptions(layer=layer), pool=pool
+        )
+    )

@@ -13,8 +13,12 @@ import pytest
 import shapely
 
 from quartier_geo.data.layers import validate_buildings
+from quartier_geo.data.reference import load_reference
 from quartier_geo.imports.fill import ImportDefaults, apply_mapping, apply_street_mapping, numeric
 from quartier_geo.imports.schemas import Mapping, normalise_name, propose_mapping
+
+#: The reference tables, loaded once for the module (the importers take them explicitly).
+REF = load_reference()
 
 SCHEMAS_JSON = (
     Path(__file__).resolve().parent.parent / "geodata" / "reference" / "open_data_schemas.json"
@@ -95,7 +99,7 @@ def test_lanuv_type_age_code_area_and_demand_pass_through() -> None:
             "WG_NWG": ["WG", "NWG"],
         }
     )
-    out, report = apply_mapping(gdf, propose_mapping(list(gdf.columns[:-1])))
+    out, report = apply_mapping(gdf, propose_mapping(list(gdf.columns[:-1])), ref=REF)
     assert out["building_type"].tolist() == ["EFH", "NWG"]
     assert out["age_class"].tolist() == ["J", "E"]
     assert out["heat_demand_reported_kwh_per_a"].sum() == 105_000.0
@@ -114,18 +118,18 @@ def test_demand_from_parts_from_specific_and_mwh_detection() -> None:
             "RW_WW": [None, None],
         }
     )
-    out, report = apply_mapping(parts, propose_mapping(list(parts.columns[:-1])))
+    out, report = apply_mapping(parts, propose_mapping(list(parts.columns[:-1])), ref=REF)
     assert out["heat_demand_reported_kwh_per_a"].tolist() == [12.0, 5_000.0]
     assert _rules(report)["demand_from_parts"] == 1 and _rules(report)["demand_from_specific"] == 1
     mwh = _frame({"WB_HU": [27.0, 90.0], "spez_WB_HU": [180.0, 150.0], "EBZ_Final": [150.0, 600.0]})
-    out, report = apply_mapping(mwh, propose_mapping(list(mwh.columns[:-1])))
+    out, report = apply_mapping(mwh, propose_mapping(list(mwh.columns[:-1])), ref=REF)
     assert out["heat_demand_reported_kwh_per_a"].tolist() == [27_000.0, 90_000.0]
     assert "demand_unit_mwh" in _rules(report)
 
 
 def test_adv_codes_drop_garages_and_mark_non_residential() -> None:
     gdf = _frame({"OI": ["1", "2", "3"], "GFK": ["31001_1000", "31001_2463", "31001_2050"]})
-    out, report = apply_mapping(gdf, propose_mapping(["OI", "GFK"]))
+    out, report = apply_mapping(gdf, propose_mapping(["OI", "GFK"]), ref=REF)
     assert out["building_id"].tolist() == ["1", "3"]
     assert out["building_type"].tolist() == ["MFH", "NWG"]  # global default MFH, E
     rules = _rules(report)
@@ -137,7 +141,10 @@ def test_adv_codes_drop_garages_and_mark_non_residential() -> None:
 def test_quarter_type_defaults_and_explicit_overrides() -> None:
     gdf = _frame({"OI": ["1", "2"], "GFK": ["31001_1000", "31001_1010"]})
     out, report = apply_mapping(
-        gdf, propose_mapping(["OI", "GFK"]), defaults=ImportDefaults(quarter_type="colliery")
+        gdf,
+        propose_mapping(["OI", "GFK"]),
+        ref=REF,
+        defaults=ImportDefaults(quarter_type="colliery"),
     )
     assert out["building_type"].tolist() == ["RH", "RH"] and out["age_class"].tolist() == ["B", "B"]
     assert "colliery" in report.fills[0].message_de or any(
@@ -146,6 +153,7 @@ def test_quarter_type_defaults_and_explicit_overrides() -> None:
     out, _ = apply_mapping(
         gdf,
         propose_mapping(["OI", "GFK"]),
+        ref=REF,
         defaults=ImportDefaults(quarter_type="colliery", age_class="C"),
     )
     assert out["age_class"].tolist() == ["C", "C"]
@@ -162,6 +170,7 @@ def test_storeys_from_height_and_type_from_storeys() -> None:
     out, report = apply_mapping(
         gdf,
         propose_mapping(["gml_id", "mean_height_m", "function"]),
+        ref=REF,
         defaults=ImportDefaults(storey_height_m=3.0),
     )
     assert out["storeys"].tolist() == [2.0, 2.5, 4.5, 10.0]
@@ -180,7 +189,7 @@ def test_osm_tags_years_and_addresses() -> None:
             "addr:housenumber": ["3a", None, None, None],
         }
     )
-    out, report = apply_mapping(gdf, propose_mapping(list(gdf.columns[:-1])))
+    out, report = apply_mapping(gdf, propose_mapping(list(gdf.columns[:-1])), ref=REF)
     assert out["building_type"].tolist() == ["EFH", "GMH", "RH", "NWG"]
     assert out["age_class"].tolist()[:2] == ["C", "F"]
     assert out["address"].iloc[0] == "Hauptstraße 3a"
@@ -198,7 +207,7 @@ def test_ids_carriers_and_refurbishment_states() -> None:
             "refurbishment_state": ["usual", "saniert", None],
         }
     )
-    out, report = apply_mapping(gdf, propose_mapping(list(gdf.columns[:-1])))
+    out, report = apply_mapping(gdf, propose_mapping(list(gdf.columns[:-1])), ref=REF)
     assert out["building_id"].tolist() == ["x", "x_2", "B3"]
     assert out["building_type"].tolist()[1] == "EFH"  # storeys 2 → house (from storeys rule)
     assert out["age_class"].tolist() == ["E", "E", "E"]  # 'Z' unknown → default E
@@ -211,7 +220,7 @@ def test_ids_carriers_and_refurbishment_states() -> None:
 
 def test_mapped_output_validates_against_the_canonical_schema(ref) -> None:
     gdf = _frame({"OI": [str(i) for i in range(5)], "GFK": ["31001_1000"] * 5})
-    out, _ = apply_mapping(gdf, propose_mapping(["OI", "GFK"]))
+    out, _ = apply_mapping(gdf, propose_mapping(["OI", "GFK"]), ref=REF)
     validated = validate_buildings(out, ref)
     assert len(validated.buildings) == 5
     assert validated.buildings["footprint_m2"].tolist() == [200.0] * 5
@@ -222,7 +231,7 @@ def test_corrected_mapping_changes_the_result() -> None:
     proposed = propose_mapping(list(gdf.columns[:-1]))
     assert "Stockwerke" not in proposed.fields
     corrected = dataclasses.replace(proposed, fields={**proposed.fields, "Stockwerke": "storeys"})
-    out, _ = apply_mapping(gdf, corrected)
+    out, _ = apply_mapping(gdf, corrected, ref=REF)
     assert (out["storeys"].iloc[0], out["building_type"].iloc[0]) == (7.0, "GMH")
 
 

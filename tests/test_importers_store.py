@@ -10,8 +10,9 @@ import shapely
 
 from quartier_geo.base.errors import DataValidationError, PermissionDeniedError, StorageError
 from quartier_geo.base.modes import Mode
+from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import open_workspace
-from quartier_geo.imports.pipeline import import_file
+from quartier_geo.imports.pipeline import ImportOptions, import_file
 from quartier_geo.imports.pool import WorkerPool
 from quartier_geo.imports.saved import (
     delete_import,
@@ -23,6 +24,9 @@ from quartier_geo.imports.saved import (
 )
 from quartier_geo.imports.types import Accepted
 
+#: The reference tables, loaded once for the module (the importers take them explicitly).
+REF = load_reference()
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -30,14 +34,15 @@ DATA = Path(__file__).parent / "data"
 def accepted() -> dict[str, Accepted]:
     with WorkerPool() as pool:
         out = {
-            "wbm": import_file(DATA / "lanuv_wbm.gpkg", pool=pool),
+            "wbm": import_file(DATA / "lanuv_wbm.gpkg", ref=REF, pool=pool),
             "lines": import_file(
                 DATA / "lanuv_rwb.zip",
-                pool=pool,
-                layer=(
-                    "Raumwaermebedarfsmodell-NRW_05513000_Gelsenkirchen_EPSG25832_Shape/"
+                ref=REF,
+                options=ImportOptions(
+                    layer="Raumwaermebedarfsmodell-NRW_05513000_Gelsenkirchen_EPSG25832_Shape/"
                     "waermeliniendichte-05513000"
                 ),
+                pool=pool,
             ),
         }
     assert all(isinstance(a, Accepted) for a in out.values())

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from quartier_geo.base.columns import AGE_CLASS_YEARS
+from quartier_geo.data.reference import Reference, assumption
 from quartier_geo.imports.rules import (
     CARRIERS,
     GLOBAL_DEFAULT,
@@ -104,11 +105,9 @@ class MappingReport:
     notes: tuple[str, ...] = ()
 
 
-def _storey_height_m() -> float:
+def _storey_height_m(ref: Reference) -> float:
     """Gross storey height [m] from assumptions.csv (``gross_storey_height_m``)."""
-    from quartier_geo.data.reference import assumption, load_reference
-
-    return assumption(load_reference(), "gross_storey_height_m")
+    return assumption(ref, "gross_storey_height_m")
 
 
 def _heat_demand(
@@ -147,7 +146,11 @@ def _heat_demand(
 
 
 def apply_mapping(
-    gdf: gpd.GeoDataFrame, mapping: Mapping, *, defaults: ImportDefaults = DEFAULTS
+    gdf: gpd.GeoDataFrame,
+    mapping: Mapping,
+    *,
+    ref: Reference,
+    defaults: ImportDefaults = DEFAULTS,
 ) -> tuple[gpd.GeoDataFrame, MappingReport]:
     """Canonical buildings from a parsed layer and a (possibly corrected) mapping.
 
@@ -171,6 +174,7 @@ def apply_mapping(
             kept, report = apply_mapping(
                 gdf[~unheated],
                 mapping,
+                ref=ref,
                 defaults=dataclasses.replace(defaults, exclude_unheated=False),
             )
             n = int(unheated.sum())
@@ -208,7 +212,7 @@ def apply_mapping(
     storeys = numeric(found["storeys"]) if "storeys" in found else pd.Series(np.nan, index=idx)
     storeys = storeys.where(storeys > 0)
     if "height_m" in found:
-        storey_m = defaults.storey_height_m or _storey_height_m()
+        storey_m = defaults.storey_height_m or _storey_height_m(ref)
         height = numeric(found["height_m"])
         from_h = (np.round(height / storey_m * 2) / 2).clip(lower=1.0)
         todo = storeys.isna() & (height > 0)

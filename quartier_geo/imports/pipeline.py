@@ -14,12 +14,12 @@ returns a domain result, never an exception:
 
 The result is :class:`~quartier_geo.imports.types.Accepted` (preview and confirm, then
 :func:`quartier_geo.imports.saved.save_import`), :class:`~quartier_geo.imports.types.NeedsChoice`
-(call again with ``layer=``, ``crs=`` or ``swap_axes=True``) or
+(call again with the answer in :class:`ImportOptions`: ``layer``, ``crs`` or ``swap_axes``) or
 :class:`~quartier_geo.imports.types.Rejected`. A corrected mapping is applied with :func:`remap`.
 
 Example (not run as a doctest: it starts the worker process)::
 
-    result = import_file("tests/data/lanuv_wbm.gpkg")
+    result = import_file("tests/data/lanuv_wbm.gpkg", ref=load_reference())
     if result.kind == "accepted":
         print(result.mapping.schema, len(result.buildings), result.warnings)
 """
@@ -34,6 +34,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ import shapely
 
 from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError
+from quartier_geo.data.layers import validate_buildings
+from quartier_geo.data.reference import Reference
 from quartier_geo.imports.crs_detect import bbox_to_lonlat
 from quartier_geo.imports.fill import DEFAULTS, ImportDefaults, apply_mapping, apply_street_mapping
 from quartier_geo.imports.gate import Plan, plan_upload, size_params
@@ -63,6 +66,7 @@ from quartier_geo.imports.types import (
 
 __all__ = [
     "DANGEROUS_DRIVERS",
+    "ImportOptions",
     "Progress",
     "gdal_drivers_safe",
     "import_file",
@@ -77,6 +81,37 @@ log = logging.getLogger(__name__)
 DANGEROUS_DRIVERS = frozenset({"OGR_VRT", "GDALG", "VRT", "CSV"})
 #: ``progress(stage, fraction)``: stage in gate, worker, mapping, validation, done.
 Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How one file is imported: limits, the user's answers, the mapping, the fill rules.
+
+    Parameters
+    ----------
+    limits
+        Resource limits of the gate and the worker (docs/SECURITY.md §3.0).
+    layer, crs, swap_axes
+        Answers to an earlier :class:`~quartier_geo.imports.types.NeedsChoice`.
+    mapping
+        A corrected field mapping (default: the proposed one).
+    defaults
+        Fill rules for missing attributes (quarter type, carrier, …).
+    progress
+        ``progress(stage, fraction)`` callback for a progress bar.
+    """
+
+    limits: Limits = DEFAULT_LIMITS
+    layer: str | None = None
+    crs: str | None = None
+    swap_axes: bool = False
+    mapping: Mapping | None = None
+    defaults: ImportDefaults = DEFAULTS
+    progress: Progress | None = None
+
+
+#: Options of a first attempt: the proposed mapping, the default fill rules, no answers.
+DEFAULT_OPTIONS = ImportOptions()
 
 
 def _notify(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -149,39 +184,44 @@ def _choice(result: dict[str, Any], figures: dict[str, Any]) -> NeedsChoice:
     return NeedsChoice(key.split(".")[0], de, en, result["parameter"], options, details)
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """A layer as the worker returned it, with what is known about it."""
+
+    features: gpd.GeoDataFrame
+    layer_kind: str
+    filename: str
+
+
 def _canonical(
-    features: gpd.GeoDataFrame,
-    mapping: Mapping,
-    layer_kind: str,
-    defaults: ImportDefaults,
-    filename: str,
+    parsed: _Parsed, mapping: Mapping, *, defaults: ImportDefaults, ref: Reference
 ) -> tuple[gpd.GeoDataFrame | None, tuple[Issue, ...], tuple[str, ...]]:
     """Mapped (and for buildings validated) layer, the fills, and validation problems."""
-    if layer_kind == "streets":
-        streets, report = apply_street_mapping(features, mapping)
+    if parsed.layer_kind == "streets":
+        streets, report = apply_street_mapping(parsed.features, mapping)
         return streets, report.fills, ()
-    from quartier_geo.data.layers import validate_buildings
-    from quartier_geo.data.reference import load_reference
-
-    mapped, report = apply_mapping(features, mapping, defaults=defaults)
+    mapped, report = apply_mapping(parsed.features, mapping, defaults=defaults, ref=ref)
     try:
-        validated = validate_buildings(mapped, load_reference(), what=f"Die Datei {filename}")
+        validated = validate_buildings(mapped, ref, what=f"Die Datei {parsed.filename}")
     except DataValidationError as exc:
         return None, report.fills, tuple(exc.problems)
     notes = tuple(Issue("validation_note", n, n) for n in validated.notes)
     return validated.buildings, report.fills + notes, ()
 
 
-def _accept(
-    run: WorkerRun,
-    job_dir: Path,
-    plan: Plan,
-    filename: str,
-    mapping: Mapping | None,
-    defaults: ImportDefaults,
-    progress: Progress | None,
-    stages: dict[str, float],
-) -> Accepted:
+@dataclass(frozen=True)
+class _Job:
+    """One run of the pipeline: the file's name, its plan, the options and the reference."""
+
+    filename: str
+    plan: Plan
+    options: ImportOptions
+    ref: Reference
+
+
+def _accept(job: _Job, run: WorkerRun, job_dir: Path, stages: dict[str, float]) -> Accepted:
+    filename, plan, options = job.filename, job.plan, job.options
+    mapping, progress = options.mapping, options.progress
     result = run.result or {}
     started = time.perf_counter()
     features = _read_features(job_dir / "features.arrow")
@@ -197,7 +237,8 @@ def _accept(
     stages["mapping_s"] = round(time.perf_counter() - started, 3)
     _notify(progress, "validation", 0.85)
     started = time.perf_counter()
-    canonical, fills, problems = _canonical(features, mapping, layer_kind, defaults, filename)
+    parsed = _Parsed(features, layer_kind, filename)
+    canonical, fills, problems = _canonical(parsed, mapping, defaults=options.defaults, ref=job.ref)
     stages["validation_s"] = round(time.perf_counter() - started, 3)
     bounds = tuple(float(v) for v in features.total_bounds)
     report.update(
@@ -227,17 +268,9 @@ def _accept(
 
 
 def _inspect(
-    data: bytes,
-    filename: str,
-    limits: Limits,
-    layer: str | None,
-    crs: str | None,
-    swap_axes: bool,
-    mapping: Mapping | None,
-    defaults: ImportDefaults,
-    progress: Progress | None,
-    pool: WorkerPool | None,
+    data: bytes, filename: str, *, options: ImportOptions, ref: Reference, pool: WorkerPool | None
 ) -> GateResult:
+    limits, layer, progress = options.limits, options.layer, options.progress
     stages: dict[str, float] = {}
     started = time.perf_counter()
     _notify(progress, "gate", 0.0)
@@ -255,8 +288,8 @@ def _inspect(
             "input": name,
             "members": plan.members,
             "layer": layer if plan.kind == "gpkg" else plan.layer,
-            "crs": crs,
-            "swap_axes": bool(swap_axes),
+            "crs": options.crs,
+            "swap_axes": bool(options.swap_axes),
             "limits": limits.to_dict(),
         }
         started = time.perf_counter()
@@ -270,7 +303,8 @@ def _inspect(
             return rejected(result["key"], result.get("params"), worker=run.figures())
         if result.get("status") == "choice":
             return _choice(result, run.figures())
-        accepted = _accept(run, job_dir, plan, filename, mapping, defaults, progress, stages)
+        job_of = _Job(filename=filename, plan=plan, options=options, ref=ref)
+        accepted = _accept(job_of, run, job_dir, stages)
     _notify(progress, "done", 1.0)
     return accepted
 
@@ -279,13 +313,8 @@ def inspect_upload(
     data: bytes,
     filename: str,
     *,
-    limits: Limits = DEFAULT_LIMITS,
-    layer: str | None = None,
-    crs: str | None = None,
-    swap_axes: bool = False,
-    mapping: Mapping | None = None,
-    defaults: ImportDefaults = DEFAULTS,
-    progress: Progress | None = None,
+    ref: Reference,
+    options: ImportOptions = DEFAULT_OPTIONS,
     pool: WorkerPool | None = None,
 ) -> GateResult:
     """Check and parse an uploaded file; return Accepted, NeedsChoice or Rejected.
@@ -294,24 +323,16 @@ def inspect_upload(
     ----------
     data, filename
         The upload and its name (only the extension is used).
-    limits
-        Resource limits (docs/SECURITY.md §3.0).
-    layer, crs, swap_axes
-        Answers to an earlier :class:`~quartier_geo.imports.types.NeedsChoice`.
-    mapping
-        A corrected field mapping (default: the proposed one).
-    defaults
-        Fill rules for missing attributes (quarter type, carrier, …).
-    progress
-        ``progress(stage, fraction)`` callback for a progress bar.
+    ref
+        The reference tables (TABULA rows for validation, the storey height for fills).
+    options
+        Limits, answers, mapping, fill rules and progress callback (:class:`ImportOptions`).
     pool
         A running :class:`~quartier_geo.imports.pool.WorkerPool` (default: a one-shot
         worker, which costs about half a second to start).
     """
     try:
-        return _inspect(
-            data, filename, limits, layer, crs, swap_axes, mapping, defaults, progress, pool
-        )
+        return _inspect(data, filename, options=options, ref=ref, pool=pool)
     except Exception:
         log.exception("import of %r failed unexpectedly", filename[:80])
         return rejected("internal_error")
@@ -320,13 +341,8 @@ def inspect_upload(
 def import_file(
     path: str | Path,
     *,
-    limits: Limits = DEFAULT_LIMITS,
-    layer: str | None = None,
-    crs: str | None = None,
-    swap_axes: bool = False,
-    mapping: Mapping | None = None,
-    defaults: ImportDefaults = DEFAULTS,
-    progress: Progress | None = None,
+    ref: Reference,
+    options: ImportOptions = DEFAULT_OPTIONS,
     pool: WorkerPool | None = None,
 ) -> GateResult:
     """:func:`inspect_upload` of a file on disk (for the CLI); the same keyword options.
@@ -336,30 +352,25 @@ def import_file(
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > limits.max_upload_bytes:
-            return rejected("too_large", size_params(size, limits.max_upload_bytes))
+        limit = options.limits.max_upload_bytes
+        if size > limit:
+            return rejected("too_large", size_params(size, limit))
         data = path.read_bytes()
     except OSError:
         return rejected("unreadable_file", {"format": "file"})
-    return inspect_upload(
-        data,
-        path.name,
-        limits=limits,
-        layer=layer,
-        crs=crs,
-        swap_axes=swap_axes,
-        mapping=mapping,
-        defaults=defaults,
-        progress=progress,
-        pool=pool,
-    )
+    return inspect_upload(data, path.name, ref=ref, options=options, pool=pool)
 
 
-def remap(accepted: Accepted, mapping: Mapping, *, defaults: ImportDefaults = DEFAULTS) -> Accepted:
+def remap(
+    accepted: Accepted,
+    mapping: Mapping,
+    *,
+    ref: Reference,
+    defaults: ImportDefaults = DEFAULTS,
+) -> Accepted:
     """The same parsed layer under a corrected mapping (no re-parse)."""
-    canonical, fills, problems = _canonical(
-        accepted.features, mapping, accepted.layer_kind, defaults, accepted.filename
-    )
+    parsed = _Parsed(accepted.features, accepted.layer_kind, accepted.filename)
+    canonical, fills, problems = _canonical(parsed, mapping, defaults=defaults, ref=ref)
     report = {
         **accepted.report,
         "schema": mapping.schema,

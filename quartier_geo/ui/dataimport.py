@@ -19,7 +19,7 @@ from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.modes import Mode
 from quartier_geo.domain import energy
 from quartier_geo.imports.fill import QUARTER_TYPE_DEFAULTS, ImportDefaults
-from quartier_geo.imports.pipeline import inspect_upload, remap
+from quartier_geo.imports.pipeline import ImportOptions, inspect_upload, remap
 from quartier_geo.imports.saved import delete_import, list_imports, save_import
 from quartier_geo.imports.schemas import TARGETS
 from quartier_geo.ui import editing, mapview, widgets
@@ -45,8 +45,9 @@ def _run(upload: Any, defaults: ImportDefaults, lang: Lang) -> None:
     def progress(stage: str, fraction: float) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"{t('import_running', lang)} ({stage})")
 
+    options = ImportOptions(defaults=defaults, progress=progress, **answers)
     st.session_state[_RESULT] = inspect_upload(
-        upload.getvalue(), upload.name, defaults=defaults, progress=progress, **answers
+        upload.getvalue(), upload.name, ref=bundle().ref, options=options
     )
     bar.empty()
 
@@ -140,7 +141,7 @@ def _accepted(
         if st.button(t("import_apply_mapping", lang), key="import_remap"):
             fields = {r.source: r.target for r in edited.itertuples() if r.target != _IGNORE}
             mapping = dataclasses.replace(result.mapping, fields=fields)
-            st.session_state[_RESULT] = remap(result, mapping, defaults=defaults)
+            st.session_state[_RESULT] = remap(result, mapping, ref=bundle().ref, defaults=defaults)
             st.rerun()
     if result.buildings is None or result.buildings.empty:
         for problem in result.problems:
