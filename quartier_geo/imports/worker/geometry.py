@@ -161,9 +161,9 @@ def _lines(
     parsed: Parsed,
     job: dict[str, Any],
     warnings: list[Any],
-    n: int,
 ) -> Outcome:
     """A layer of lines only (street segments): no repair, just CRS and reprojection."""
+    n = len(parsed.geoms)
     geoms, crs = _crs_and_swap(geoms, parsed, job, warnings)
     geoms = _reproject(geoms, crs)
     report = {
@@ -213,7 +213,7 @@ def postprocess(parsed: Parsed, job: dict[str, Any]) -> Outcome:
 
     types = shapely.get_type_id(geoms)
     if np.isin(types, _LINEAR).all():
-        return _lines(keep, geoms, parsed, job, warnings, n)
+        return _lines(keep, geoms, parsed, job, warnings)
     polygonal = np.isin(types, _POLYGONAL)
     points = (types == 0) if parsed.allow_points else np.zeros(len(geoms), dtype=bool)
     others = ~polygonal & ~points
