@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -126,15 +127,18 @@ def _local_polygon(quarter: pd.Series) -> shapely.Polygon:
     return poly
 
 
+@dataclass(frozen=True)
+class _Goal:
+    """What one quarter's buildings must match, and the random streams that draw them."""
+
+    residents_per_zone: dict[str, float]
+    buildings: float  # reported building count, NaN where none is reported
+    seed: int
+    qid: int
+
+
 def _sized_buildings(
-    ref: Reference,
-    cells: pd.DataFrame,
-    local_poly: shapely.Polygon,
-    targets: dict[str, float],
-    buildings_target: float,
-    *,
-    seed: int,
-    qid: int,
+    ref: Reference, cells: pd.DataFrame, local_poly: shapely.Polygon, goal: _Goal
 ) -> pd.DataFrame:
     """Footprints inside the quarter with type and size, cut to the residents per zone.
 
@@ -142,6 +146,8 @@ def _sized_buildings(
     styles are scaled (secant steps on ``lot_scale``) until the count is within
     :data:`_BUILDINGS_TOLERANCE`; residents stay matched because the cut is by residents.
     """
+    targets, buildings_target = goal.residents_per_zone, goal.buildings
+    seed, qid = goal.seed, goal.qid
     factor = assumption(ref, "conditioned_area_factor")
     per_resident = assumption(ref, "living_area_per_resident_m2")
     lot_scale = 1.0
@@ -208,7 +214,8 @@ def _quarter(
     cells = lay.allocate_cells(lay.grid_cells(local_poly), targets, rng=rng)
     cells["orient"] = rng.integers(0, 2, len(cells))
     target_count = float(profile.get("buildings_target", np.nan))
-    b = _sized_buildings(ref, cells, local_poly, targets, target_count, seed=seed, qid=qid)
+    goal = _Goal(targets, target_count, seed=seed, qid=qid)
+    b = _sized_buildings(ref, cells, local_poly, goal)
     streets, street_idx, address = _streets(cells, b, local_poly, rng=_rng(seed, qid, _NAMES))
     b["street_idx"], b["address"] = street_idx, address
 
