@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,7 +11,12 @@ import pytest
 import shapely
 
 from quartier_geo.base.crs import WORK_CRS
-from quartier_geo.base.errors import CrsError, DataValidationError, QuartierGeoError
+from quartier_geo.base.errors import (
+    CrsError,
+    DataValidationError,
+    QuartierGeoError,
+    ReferenceDataError,
+)
 from quartier_geo.data.reference import load_reference
 from quartier_geo.domain.energy import assess_buildings
 from quartier_geo.domain.supply import (
@@ -18,10 +25,10 @@ from quartier_geo.domain.supply import (
     classify,
     hectare_grid,
     linear_heat_density,
-    load_supply_tables,
     suitability_matrix,
     supply_criteria,
     supply_options,
+    supply_tables,
 )
 
 # lower-left corner of the hectare cell E3712_N57081
@@ -354,8 +361,8 @@ def test_no_buildings_is_a_named_error(ref):
         supply_criteria(quarter(1.0).iloc[:0], ref=ref)
 
 
-def test_rule_and_option_tables_carry_source_and_status():
-    tables = load_supply_tables()
+def test_rule_and_option_tables_carry_source_and_status(ref):
+    tables = supply_tables(ref)
     for table in (tables.rules, tables.options):
         assert table["source"].notna().all()
         assert set(table["status"]) <= {"read", "inferred", "assumption"}
@@ -375,3 +382,14 @@ def test_suitability_matrix_from_mapping_and_long_frame(ref):
     pd.testing.assert_frame_equal(suitability_matrix(long), matrix)
     co2 = suitability_matrix({1: a}, value="co2_2045_t_per_a")
     assert co2.loc[1, "heat_pump_air"] == 0.0
+
+
+def test_supply_tables_name_every_problem_of_the_reference(ref):
+    rules = ref.supply_rules.copy()
+    rules.loc[rules.index[rules["kind"] == "cap"][0], "criterion"] = "no_such_criterion"
+    broken = dataclasses.replace(
+        ref, supply_options=ref.supply_options.drop(index="biomass"), supply_rules=rules
+    )
+    with pytest.raises(ReferenceDataError, match="biomass") as info:
+        supply_tables(broken)
+    assert "unbekanntes Kriterium" in str(info.value)

@@ -15,11 +15,9 @@ threshold with its source, most of them marked ``assumption``).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -29,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError, ReferenceDataError
 from quartier_geo.base.numfmt import Lang, fmt_number
-from quartier_geo.data.reference import REFERENCE_DIR, Reference, path_value
+from quartier_geo.data.reference import Reference, path_value
 from quartier_geo.domain.heat_density import (
     Classification,
     assign_streets,
@@ -52,10 +50,10 @@ __all__ = [
     "classify",
     "hectare_grid",
     "linear_heat_density",
-    "load_supply_tables",
     "suitability_matrix",
     "supply_criteria",
     "supply_options",
+    "supply_tables",
 ]
 
 
@@ -132,16 +130,14 @@ class SupplyTables:
         return float(row["threshold"].iloc[0])
 
 
-@functools.cache
-def load_supply_tables(directory: Path = REFERENCE_DIR) -> SupplyTables:
-    """Load and check supply_options.csv and supply_rules.csv from ``directory``."""
-    try:
-        options = pd.read_csv(directory / "supply_options.csv").set_index("option")
-        rules = pd.read_csv(directory / "supply_rules.csv")
-    except FileNotFoundError as exc:
-        raise ReferenceDataError(
-            f"{exc.filename} fehlt. Installation prüfen (git checkout)."
-        ) from exc
+def supply_tables(ref: Reference) -> SupplyTables:
+    """The checked supply tables of ``ref`` (supply_options.csv, supply_rules.csv).
+
+    Checks that the options are exactly :class:`SupplyOption` and that every cap rule names
+    a known option, criterion (:data:`CRITERIA`) and operator; raises
+    :class:`ReferenceDataError` listing every problem. No file is read here.
+    """
+    options, rules = ref.supply_options, ref.supply_rules
     problems = []
     expected = {o.value for o in SupplyOption}
     if set(options.index) != expected:
@@ -212,7 +208,7 @@ def supply_criteria(
     * listed_share: share of listed buildings (by count); fossil_share: useful-heat share
       supplied by gas, oil or coal. Shares are NaN when the quarter has no heat demand.
     """
-    tables = tables or load_supply_tables()
+    tables = tables or supply_tables(ref)
     b = projected(quarter_buildings, what="Die Gebäude des Quartiers")
     if b.empty:
         raise QuartierGeoError("Das Quartier hat keine Gebäude: erst Gebäude laden oder wählen.")
@@ -389,7 +385,7 @@ def supply_options(
     ``reasons_de`` names the criteria that capped it. ``cost_eur_per_mwh`` stays NaN: no
     sourced heat cost is in the reference ("keine belastbare Quelle").
     """
-    tables = tables or load_supply_tables()
+    tables = tables or supply_tables(ref)
     thresholds = ref.thresholds if thresholds is None else thresholds
     if criteria is None:
         criteria = supply_criteria(
