@@ -20,6 +20,7 @@ from quartier_geo.base.errors import (
 from quartier_geo.data.reference import load_reference
 from quartier_geo.domain.energy import assess_buildings
 from quartier_geo.domain.supply import (
+    SupplyContext,
     SupplyOption,
     assign_streets,
     classify,
@@ -284,7 +285,9 @@ def test_status_quo_equals_the_assessed_buildings_and_follows_the_paths(ref):
 def test_dense_quarter_next_to_a_network_suits_district_heating(ref):
     q = quarter(300_000.0)  # 1,200 MWh/(ha·a)
     net = line(X0 - 100, Y0, X0 - 100, Y0 + 100)  # 100 m west of the cell
-    out = supply_options(q, ref=ref, networks=net, quarter_geometry=rect(X0, Y0, 100, 100))
+    out = supply_options(
+        q, ref=ref, context=SupplyContext(networks=net, quarter_geometry=rect(X0, Y0, 100, 100))
+    )
     assert out.loc["district_heating", "suitability"] == 3
     assert out.loc["district_heating", "suitability_de"] == "gut geeignet"
     assert out.loc["district_heating", "source_distance_m"] == pytest.approx(100.0)
@@ -309,7 +312,7 @@ def test_mine_water_distance_classes(ref, distance_m, best):
     q = quarter(75_000.0)  # 300 MWh/(ha·a): enough for a low-temperature network
     shape = rect(X0, Y0, 100, 100)
     pots = points("mine_water", (X0 + 100 + distance_m, Y0 + 50))
-    out = supply_options(q, ref=ref, potentials=pots, quarter_geometry=shape)
+    out = supply_options(q, ref=ref, context=SupplyContext(potentials=pots, quarter_geometry=shape))
     row = out.loc["mine_water_network"]
     assert row["source_distance_m"] == pytest.approx(distance_m)
     assert row["suitability"] == best
@@ -318,7 +321,7 @@ def test_mine_water_distance_classes(ref, distance_m, best):
 def test_other_potentials_do_not_count_as_mine_water(ref):
     q = quarter(75_000.0)
     pots = points("chp", (X0 + 50, Y0 + 50))
-    crit = supply_criteria(q, ref=ref, potentials=pots)
+    crit = supply_criteria(q, ref=ref, context=SupplyContext(potentials=pots))
     assert np.isinf(crit["mine_water_distance_m"])
 
 
@@ -393,3 +396,12 @@ def test_supply_tables_name_every_problem_of_the_reference(ref):
     with pytest.raises(ReferenceDataError, match="biomass") as info:
         supply_tables(broken)
     assert "unbekanntes Kriterium" in str(info.value)
+
+
+def test_a_given_grid_is_used_instead_of_building_one(ref):
+    q = quarter(62_500.0)  # 4 x 62.5 MWh/a in one hectare cell: 250 MWh/(ha·a)
+    own = supply_criteria(q, ref=ref)
+    assert own["heat_density_median_mwh_per_ha_a"] == pytest.approx(250.0)
+    halved = hectare_grid(q).assign(heat_density_mwh_per_ha_a=125.0)
+    given = supply_criteria(q, ref=ref, context=SupplyContext(grid=halved))
+    assert given["heat_density_median_mwh_per_ha_a"] == pytest.approx(125.0)

@@ -20,10 +20,10 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from quartier_geo.base.crs import require_crs
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import js_safe
 from quartier_geo.base.numfmt import Lang, fmt_number, fmt_value
+from quartier_geo.domain.blocks import aggregate_to_blocks
 from quartier_geo.views.palette import (
     HEAT_NETWORK_COLOR,
     OUTLINE_COLOR,
@@ -180,61 +180,6 @@ def default_layer_spec(
             ),
         )
     return LayerSpec(data=gdf, label=key, kind=_kind(gdf))
-
-
-def aggregate_to_blocks(
-    buildings: gpd.GeoDataFrame,
-    *,
-    value_columns: list[str] | tuple[str, ...],
-    block_column: str = "block_id",
-    min_buildings: int = 3,
-) -> gpd.GeoDataFrame:
-    """One row per block: the convex hull of its buildings, their count and value sums.
-
-    Parameters
-    ----------
-    buildings
-        Footprints with ``block_column`` and the ``value_columns`` (in their units).
-    value_columns
-        Columns summed per block (NaN skipped; all NaN gives NaN).
-    min_buildings
-        Blocks with fewer buildings keep their outline but get NaN values, so that no
-        single building's figure can be read off the public map. The threshold of 3 is an
-        assumption (statistical-confidentiality practice), not a legal rule.
-
-    Returns
-    -------
-    GeoDataFrame
-        Columns ``block_column``, ``buildings``, the value columns and the hull geometry,
-        in the CRS of ``buildings``; ordered by block id.
-    """
-    require_crs(buildings, what="Die Gebäude")
-    missing = [c for c in (block_column, *value_columns) if c not in buildings.columns]
-    if missing:
-        raise QuartierGeoError(
-            f"Für die Blockansicht fehlen die Spalten {', '.join(missing)}. "
-            "Gebäude mit Block-Zuordnung (block_id) laden."
-        )
-    ok = buildings[block_column].notna().to_numpy() & ~(
-        buildings.geometry.isna().to_numpy() | buildings.geometry.is_empty.to_numpy()
-    )
-    if not ok.all():
-        log.info("%d Gebäude ohne Block oder Geometrie ausgelassen", int((~ok).sum()))
-    b = buildings[ok]
-    codes, blocks = pd.factorize(b[block_column], sort=True)
-    coords, part = shapely.get_coordinates(b.geometry.to_numpy(), return_index=True)
-    order = np.argsort(codes[part], kind="stable")
-    hulls = (
-        shapely.convex_hull(shapely.multipoints(coords[order], indices=codes[part][order]))
-        if len(b)
-        else np.array([], dtype=object)
-    )
-    grouped = b.groupby(codes, sort=True)
-    out = pd.DataFrame({block_column: np.asarray(blocks), "buildings": grouped.size().to_numpy()})
-    for col in value_columns:
-        out[col] = grouped[col].sum(min_count=1).to_numpy(dtype=float)
-        out.loc[out["buildings"] < min_buildings, col] = np.nan
-    return gpd.GeoDataFrame(out, geometry=np.asarray(hulls, dtype=object), crs=buildings.crs)
 
 
 def clicked_id(result: Mapping[str, object] | None) -> object:

@@ -25,6 +25,7 @@ from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_
 from quartier_geo.base.crs import DISPLAY_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.numfmt import Lang, fmt_values
+from quartier_geo.domain.blocks import block_ratio
 from quartier_geo.views.classify import Method, assign_classes, class_breaks, class_labels
 from quartier_geo.views.map_assets import (
     DEFAULT_BASE_URL,
@@ -464,11 +465,11 @@ def block_map(
         buildings, value_columns=columns, block_column=block_column, min_buildings=min_buildings
     )
     shown = "block_value"
-    if denominator_column:
-        den = blocks[denominator_column].where(blocks[denominator_column] > 0)
-        blocks[shown] = blocks[value_column] / den
-    else:
-        blocks[shown] = blocks[value_column]
+    blocks[shown] = (
+        block_ratio(blocks, value_column, denominator_column)
+        if denominator_column
+        else blocks[value_column]
+    )
     n_label = "Gebäude" if lang == "de" else "Buildings"
     return quarter_map(
         blocks,
