@@ -118,13 +118,17 @@ def default_layer_spec(
     key: str, gdf: gpd.GeoDataFrame, *, lang: Lang = "de", thresholds: pd.DataFrame | None = None
 ) -> LayerSpec:
     """The standard look of the layers ``streets``, ``grid``, ``heat_networks``,
-    ``potentials``; any other key is drawn in one colour with its key as name."""
+    ``potentials``; any other key is drawn in one colour with its key as name.
+
+    ``streets`` and ``grid`` are classed by ``thresholds`` (thresholds.csv of the reference,
+    or user-set bounds), which they need; nothing is loaded here.
+    """
     de = lang == "de"
     if key in ("streets", "grid"):
         if thresholds is None:
-            from quartier_geo.data.reference import load_reference
-
-            thresholds = load_reference().thresholds
+            raise QuartierGeoError(
+                f"Ebene {key}: Klassengrenzen fehlen (thresholds der Referenz übergeben)."
+            )
         column, kind, unit = {
             "streets": ("linear_heat_density_kwh_per_m_a", "linear_heat_density", "kWh/(m·a)"),
             "grid": ("heat_density_mwh_per_ha_a", "heat_density", "MWh/(ha·a)"),

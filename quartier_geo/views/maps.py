@@ -58,6 +58,7 @@ __all__ = [
     "aggregate_to_blocks",
     "block_map",
     "clicked_id",
+    "default_layer_spec",
     "inline_assets",
     "localise",
     "map_html",
