@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import js_safe
+from quartier_geo.base.i18n import t as text
 from quartier_geo.base.numfmt import Lang, fmt_number, fmt_value
 from quartier_geo.domain.blocks import aggregate_to_blocks
 from quartier_geo.views.palette import (
@@ -103,12 +104,10 @@ def threshold_classes(
     lower = pd.to_numeric(t["lower"]).astype(float).tolist()
     upper = pd.to_numeric(t["upper"], errors="coerce").astype(float).tolist()
     names = []
-    for lo, up, label in zip(
-        lower, upper, t["class_de" if lang == "de" else "class_en"], strict=True
-    ):
+    for lo, up, label in zip(lower, upper, t[f"class_{lang}"], strict=True):
         lo_txt = fmt_number(lo, lang=lang)
         if np.isnan(up):
-            names.append(f"{'ab' if lang == 'de' else 'from'} {lo_txt}: {label}")
+            names.append(f"{text('map_class_from', lang)} {lo_txt}: {label}")
         else:
             names.append(f"{lo_txt} – {fmt_number(up, lang=lang)}: {label}")
     return index.fillna(-1).to_numpy(dtype=np.int64), tuple(names)
@@ -123,7 +122,6 @@ def default_layer_spec(
     ``streets`` and ``grid`` are classed by ``thresholds`` (thresholds.csv of the reference,
     or user-set bounds), which they need; nothing is loaded here.
     """
-    de = lang == "de"
     if key in ("streets", "grid"):
         if thresholds is None:
             raise QuartierGeoError(
@@ -139,9 +137,9 @@ def default_layer_spec(
             )
         classes, names = threshold_classes(gdf[column], thresholds, kind, lang=lang)
         if key == "streets":
-            label = "Straßen: Wärmeliniendichte" if de else "Streets: linear heat density"
+            label = text("map_layer_streets", lang)
         else:
-            label = "Wärmedichte (Hektarraster)" if de else "Heat density (hectare grid)"
+            label = text("map_layer_grid", lang)
         return LayerSpec(
             data=gdf.assign(_class=classes),
             label=label,
@@ -160,27 +158,27 @@ def default_layer_spec(
     if key == "heat_networks":
         return LayerSpec(
             data=gdf,
-            label="Wärmenetze (Bestand)" if de else "Heat networks (existing)",
+            label=text("map_layer_networks", lang),
             kind=_kind(gdf),
             color=HEAT_NETWORK_COLOR,
             title_column="name",
             tooltip_columns=(
-                ("operator_note", "Betreiber" if de else "Operator", ""),
-                ("kind", "Art" if de else "Kind", ""),
+                ("operator_note", text("map_operator", lang), ""),
+                ("kind", text("map_kind", lang), ""),
                 ("status", "Status", ""),
-                ("length_m", "Länge" if de else "Length", "m"),
+                ("length_m", text("map_length", lang), "m"),
             ),
         )
     if key == "potentials":
         return LayerSpec(
             data=gdf,
-            label="Potenziale" if de else "Potentials",
+            label=text("map_layer_potentials", lang),
             kind=_kind(gdf),
             color=POTENTIAL_COLOR,
             title_column="name",
             tooltip_columns=(
-                ("kind", "Art" if de else "Kind", ""),
-                ("description", "Beschreibung" if de else "Description", ""),
+                ("kind", text("map_kind", lang), ""),
+                ("description", text("map_description", lang), ""),
             ),
         )
     return LayerSpec(data=gdf, label=key, kind=_kind(gdf))
@@ -286,14 +284,14 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
     # anchored at the east edge, so that the label does not cover the polygon it names
     points = gdf.geometry.representative_point()
     east = gdf.geometry.bounds["maxx"]
-    for text, point, x in zip(gdf[column].tolist(), points, east, strict=True):
+    for words, point, x in zip(gdf[column].tolist(), points, east, strict=True):
         folium.CircleMarker(
             location=[point.y, x],
             radius=0,
             weight=0,
             interactive=False,
             tooltip=folium.Tooltip(
-                js_safe(text),
+                js_safe(words),
                 sticky=False,
                 permanent=True,
                 direction="right",
