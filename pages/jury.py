@@ -123,7 +123,7 @@ st.html(f"<div style='font-size:13px'>{legend}</div>")
 st.caption(t("small_multiples_note", lang))
 
 st.subheader(t("representativeness", lang))
-region = selection.load_region_shares()
+region = data.ref.region_shares
 rep = selection.representativeness(data.quarters, region)
 rep_shown = rep.reset_index()
 rep_shown["type_label"] = [label("quarter_type", v, lang) for v in rep_shown["settlement_type"]]

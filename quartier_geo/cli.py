@@ -14,13 +14,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 
-__all__ = ["main"]
+__all__ = ["main", "report_main"]
 
 log = logging.getLogger("quartier_geo")
 
@@ -69,16 +69,11 @@ def _emit(payload: Any, fmt: str, table: pd.DataFrame | None = None) -> None:
 def _cmd_quarters(args: argparse.Namespace) -> int:
     from quartier_geo.data import layers
     from quartier_geo.data.reference import load_reference
-    from quartier_geo.domain import energy
-    from quartier_geo.domain.summary import quarter_figures
+    from quartier_geo.domain.bundle import build_region
 
     started = time.perf_counter()
     ref = load_reference()
-    quarters = layers.load_layer("quarters")
-    buildings = layers.validate_buildings(layers.load_layer("buildings"), ref).buildings
-    assessed = energy.assess_buildings(buildings, ref)
-    programme = {name: layers.load_table(name) for name in layers.TABLES}
-    figures = quarter_figures(quarters, assessed, ref, programme=programme)
+    figures = build_region(layers.load_region(ref), ref=ref).figures
     log.info("quarters: %.2f s", time.perf_counter() - started)
     _emit(_records(figures), args.format, figures)
     return 0
@@ -197,9 +192,62 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from quartier_geo.exports.factsheet import report_main
-
     return report_main(args.target, Path(args.out), lang=args.lang)
+
+
+def _report_bundle(target: str, ref: Any) -> Any:
+    """The bundle of a quarter id (``"5"``) or of a canonical building file (path)."""
+    from quartier_geo.data import layers
+    from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle, select_quarter
+
+    text = str(target).strip()
+    if text.isdigit():
+        return build_quarter_bundle(select_quarter(layers.load_region(ref), int(text)), ref=ref)
+    path = Path(text)
+    what = f"Die Datei {path.name}"
+    validated = layers.validate_buildings(layers.read_building_file(path), ref, what=what)
+    return build_quarter_bundle(
+        QuarterLayers(buildings=validated.buildings, name=path.stem, file_name=path.name), ref=ref
+    )
+
+
+def report_main(target: str, out: Path, *, lang: str = "de") -> int:
+    """Write the fact sheet of ``target`` to ``out`` (``.html`` or ``.pdf``).
+
+    ``target`` is a quarter id (``"5"``) or the path of a canonical building file (GeoJSON
+    or GeoPackage); its bundle is built as in the app (:mod:`quartier_geo.domain.bundle`).
+    Returns 0 on success, 2 on bad input (message on stderr).
+    """
+    from quartier_geo.base.atomic import write_bytes_atomic
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.exports.factsheet import fact_sheet_html, fact_sheet_pdf
+
+    started = time.perf_counter()
+    out = Path(out)
+    try:
+        suffix = out.suffix.lower()
+        if suffix not in (".html", ".htm", ".pdf"):
+            raise QuartierGeoError(f"Ausgabe {out.name}: Endung .html oder .pdf angeben.")
+        ref = load_reference()
+        html = fact_sheet_html(_report_bundle(target, ref), ref=ref, lang=_lang(lang))
+        if suffix == ".pdf":
+            fact_sheet_pdf(html, out)
+        else:
+            write_bytes_atomic(out, html.encode("utf-8"))
+    except DataValidationError as exc:
+        sys.stderr.write(str(exc) + "\n")
+        return 2
+    except QuartierGeoError as exc:
+        sys.stderr.write(f"Fehler: {exc}\n")
+        return 2
+    sys.stderr.write(f"Steckbrief geschrieben: {out} ({time.perf_counter() - started:.1f} s)\n")
+    return 0
+
+
+def _lang(value: str) -> Literal["de", "en"]:
+    if value not in ("de", "en"):
+        raise QuartierGeoError(f"Sprache {value!r} unbekannt: 'de' oder 'en'.")
+    return "en" if value == "en" else "de"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,9 +6,16 @@ import warnings
 
 import mapclassify
 import numpy as np
+import pandas as pd
 import pytest
 
-from quartier_geo.views.classify import assign_classes, class_breaks, class_labels
+from quartier_geo.views.classify import (
+    Colouring,
+    assign_classes,
+    class_breaks,
+    class_labels,
+    colour_classes,
+)
 
 ONE_TO_TEN = list(range(1, 11))
 
@@ -102,3 +109,29 @@ def test_class_labels_german_and_english() -> None:
     assert class_labels([2964.37, 10354.12, 16578.64]) == ["2.964 – 10.354", "10.354 – 16.579"]
     assert class_labels([3, 3]) == ["3"]
     assert class_labels([]) == []
+
+
+def test_screen_and_print_maps_share_one_classing():
+    """Open-ended thresholds and data classes, hand-checked; both maps call this one path."""
+    values = pd.Series([10.0, 50.0, 120.0, 300.0, np.nan], name="useful_heat_kwh_per_m2a")
+    fixed = colour_classes(values, Colouring(thresholds=[50, 100, 250]))
+    # 10 < 50; 50 <= 50 < 100; 100 <= 120 < 250; 300 >= 250; NaN has no class
+    assert fixed.index.tolist() == [0, 1, 2, 3, -1]
+    assert fixed.names == ["< 50", "50 – 100", "100 – 250", "≥ 250"]
+    assert len(fixed.colors) == 4
+    edges = colour_classes(values, Colouring(breaks=[10.0, 100.0, 300.0]))
+    assert edges.index.tolist() == [0, 0, 1, 1, -1]
+    assert edges.names == ["10 – 100", "100 – 300"]
+    kinds = pd.Series(["MFH", "EFH", "MFH"], name="building_type")
+    cats = colour_classes(kinds, Colouring(categorical=True, labels={"EFH": "Einfamilienhaus"}))
+    assert [cats.names[i] for i in cats.index] == ["MFH", "Einfamilienhaus", "MFH"]
+    assert colour_classes(pd.Series([np.nan]), Colouring()).names == []
+
+
+def test_static_map_uses_the_shared_classing():
+    from quartier_geo.exports import static_map
+
+    values = pd.Series([10.0, 300.0])
+    index, _colors, names = static_map._classes(values, Colouring(thresholds=[50]), lang="de")
+    shared = colour_classes(values, Colouring(thresholds=[50]))
+    assert index.tolist() == shared.index.tolist() and names == shared.names

@@ -15,15 +15,16 @@ from PIL import Image
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.cli import report_main
 from quartier_geo.data import layers
 from quartier_geo.domain import energy
-from quartier_geo.domain.summary import summary_record
-from quartier_geo.exports.factsheet import (
-    fact_sheet_html,
-    fact_sheet_pdf,
-    quarter_data,
-    report_main,
+from quartier_geo.domain.bundle import (
+    QuarterLayers,
+    build_quarter_bundle,
+    select_quarter,
 )
+from quartier_geo.domain.summary import summary_record
+from quartier_geo.exports.factsheet import SheetOptions, fact_sheet_html, fact_sheet_pdf
 from quartier_geo.exports.factsheet_parts import format_month, markdown_html
 from quartier_geo.exports.render import CHROMIUM_ENV
 from quartier_geo.views.map_assets import external_urls
@@ -69,7 +70,7 @@ def remote_references(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def data(ref):
-    return quarter_data(QUARTER, ref=ref)
+    return build_quarter_bundle(select_quarter(layers.load_region(ref), QUARTER), ref=ref)
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,11 @@ def assessed(three_buildings, ref):
     return energy.assess_buildings(layers.validate_buildings(three_buildings, ref).buildings, ref)
 
 
+def imported(buildings, ref, name):
+    """The bundle of buildings from a file (no quarter, not synthetic)."""
+    return build_quarter_bundle(QuarterLayers(buildings=buildings, name=name), ref=ref)
+
+
 # ----------------------------------------------------------------------------- html
 def test_html_is_self_contained(html):
     assert html.startswith("<!DOCTYPE html>")
@@ -111,7 +117,7 @@ def test_html_is_self_contained(html):
 
 def test_html_shows_name_figures_map_facts_sources(html, data, ref):
     assert "<h1>Heven-Ost/Crengeldanz</h1>" in html
-    rec = summary_record(data.assessed)
+    rec = summary_record(data.buildings)
     floor = fmt_number(rec["conditioned_floor_area_m2"], lang="de")
     assert re.fullmatch(r"\d{1,3}(\.\d{3})+", floor)  # German thousands: "1.234"
     assert f'{floor}<span class="unit">m²</span>' in html
@@ -133,22 +139,22 @@ def test_html_in_english(data, ref):
         data,
         lang="en",
         ref=ref,
-        today=dt.date(2026, 1, 2),
+        options=SheetOptions(today=dt.date(2026, 1, 2)),
         progress=lambda s, f: stages.append((s, f)),
     )
-    assert [s for s, _ in stages] == ["load", "supply", "map", "charts", "html", "html"]
+    assert [s for s, _ in stages] == ["map", "charts", "html", "html"]
     assert [f for _, f in stages] == sorted(f for _, f in stages) and stages[-1][1] == 1.0
-    rec = summary_record(data.assessed)
+    rec = summary_record(data.buildings)
     assert fmt_number(rec["conditioned_floor_area_m2"], lang="en") in html
     assert "Key figures" in html and "Created on 2026-01-02" in html
     assert '<html lang="en">' in html
 
 
 def test_payload_name_is_escaped(assessed, ref):
-    html = fact_sheet_html(assessed, name=PAYLOAD, ref=ref)
+    html = fact_sheet_html(imported(assessed, ref, PAYLOAD), ref=ref)
     assert PAYLOAD not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    dollar = fact_sheet_html(assessed, name="${alert(1)}", ref=ref)
+    dollar = fact_sheet_html(imported(assessed, ref, "${alert(1)}"), ref=ref)
     assert "${alert(1)}" not in dollar and "&#36;{alert(1)}" in dollar
     assert "Importierte" in html or "importierten" in html  # not called synthetic
     assert "Demodaten:" not in html
@@ -164,7 +170,9 @@ def test_payload_in_reported_facts_is_escaped(data, ref):
 
 
 def test_static_charts_have_no_script(assessed, ref):
-    html = fact_sheet_html(assessed, name="Test", ref=ref, charts="static")
+    html = fact_sheet_html(
+        imported(assessed, ref, "Test"), ref=ref, options=SheetOptions(charts="static")
+    )
     assert "<script" not in html
     assert html.count('src="data:image/svg+xml;base64,') == 3
     assert external_urls(html) == [] and remote_references(html) == []
@@ -187,9 +195,11 @@ def test_markdown_and_month_helpers():
     assert format_month(None, lang="de") == "–"
 
 
-def test_unknown_quarter_and_bad_target(tmp_path, capsys):
+def test_unknown_quarter_and_bad_target(ref, tmp_path, capsys):
     with pytest.raises(QuartierGeoError, match="unbekannt"):
-        fact_sheet_html(99)
+        select_quarter(layers.load_region(ref), 99)
+    assert report_main("99", tmp_path / "x.html") == 2
+    assert "unbekannt" in capsys.readouterr().err
     assert report_main("5", tmp_path / "x.docx") == 2
     assert "Endung" in capsys.readouterr().err
     assert report_main(str(tmp_path / "missing.geojson"), tmp_path / "x.html") == 2
@@ -222,7 +232,7 @@ def test_pdf_text_has_name_units_and_german_numbers(pdf, data):
     ).stdout
     assert "Heven-Ost/Crengeldanz" in text
     assert "kWh" in text and "MWh/a" in text
-    rec = summary_record(data.assessed)
+    rec = summary_record(data.buildings)
     assert fmt_number(rec["heat_demand_mwh_per_a"], lang="de") in text
     assert "Seite 1 von" in text
 
@@ -241,10 +251,10 @@ def test_pdf_errors_are_german(html, tmp_path, monkeypatch):
 
 
 def test_block_map_for_public_mode(data, ref):
-    html = fact_sheet_html(data, ref=ref, blocks=True)
+    html = fact_sheet_html(data, ref=ref, options=SheetOptions(blocks=True))
     assert "Baublöcke nach spezifischem Nutzwärmebedarf" in html
     svg = html[html.index('class="qg-map"') : html.index("</svg>")]
-    n_blocks = data.assessed["block_id"].nunique()
+    n_blocks = data.buildings["block_id"].nunique()
     # one ring per block hull (plus the quarter outline) instead of one per building
-    assert n_blocks < len(data.assessed) / 3
+    assert n_blocks < len(data.buildings) / 3
     assert svg.count("Z") <= n_blocks + 1

@@ -230,13 +230,28 @@ def test_features_json_skips_missing_geometry_and_has_no_raw_lt() -> None:
     assert data["features"][1]["geometry"]["coordinates"] == [100_000, 100_000]
 
 
-def test_layer_control_legends_and_selection(buildings, quarter) -> None:
+def test_threshold_layers_need_the_thresholds(ref) -> None:
+    cells = gpd.GeoDataFrame(
+        {"heat_density_mwh_per_ha_a": [100.0, 500.0]},
+        geometry=[shapely.box(X0, Y0, X0 + 100, Y0 + 100)] * 2,
+        crs="EPSG:25832",
+    )
+    with pytest.raises(QuartierGeoError, match="Klassengrenzen"):
+        maps.default_layer_spec("grid", cells)
+    spec = maps.default_layer_spec("grid", cells, thresholds=ref.thresholds)
+    bounds = ref.thresholds[ref.thresholds["kind"] == "heat_density"]["lower"].sort_values()
+    expected = np.searchsorted(bounds.to_numpy(float), [100.0, 500.0], side="right") - 1
+    assert spec.data["_class"].tolist() == expected.tolist()
+
+
+def test_layer_control_legends_and_selection(buildings, quarter, ref) -> None:
     streets = gpd.GeoDataFrame(
         {"name": ["A-Str."], "linear_heat_density_kwh_per_m_a": [800.0]},
         geometry=[shapely.LineString([(X0, Y0 - 5), (X0 + 60, Y0 - 5)])],
         crs="EPSG:25832",
     )
-    m = heat_map(buildings, quarter=quarter, selected_id="b", extra_layers={"streets": streets})
+    spec = maps.default_layer_spec("streets", streets, thresholds=ref.thresholds)
+    m = heat_map(buildings, quarter=quarter, selected_id="b", extra_layers={"streets": spec})
     html = maps.map_html(m)
     assert "L.control.layers" in html
     building_layer = next(x for x in layers(m, FastGeoJson) if x.js_options["selected"] == "b")

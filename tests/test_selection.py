@@ -7,11 +7,10 @@ import pandas as pd
 import pytest
 
 from quartier_geo.base.errors import QuartierGeoError
-from quartier_geo.data.reference import REFERENCE_DIR
+from quartier_geo.data.reference import REFERENCE_DIR, load_reference
 from quartier_geo.domain.selection import (
     CRITERIA,
     criteria_table,
-    load_region_shares,
     normalise,
     rank,
     rank_sensitivity,
@@ -207,7 +206,7 @@ def test_representativeness_extremes(quarters):
 
 
 def test_bundled_region_shares_are_marked_assumption(quarters):
-    shares = load_region_shares()
+    shares = load_reference().region_shares
     assert shares.sum() == pytest.approx(1.0)
     assert set(shares.index) == {
         "colliery",

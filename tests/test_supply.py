@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,19 +11,25 @@ import pytest
 import shapely
 
 from quartier_geo.base.crs import WORK_CRS
-from quartier_geo.base.errors import CrsError, DataValidationError, QuartierGeoError
+from quartier_geo.base.errors import (
+    CrsError,
+    DataValidationError,
+    QuartierGeoError,
+    ReferenceDataError,
+)
 from quartier_geo.data.reference import load_reference
 from quartier_geo.domain.energy import assess_buildings
 from quartier_geo.domain.supply import (
+    SupplyContext,
     SupplyOption,
     assign_streets,
     classify,
     hectare_grid,
     linear_heat_density,
-    load_supply_tables,
     suitability_matrix,
     supply_criteria,
     supply_options,
+    supply_tables,
 )
 
 # lower-left corner of the hectare cell E3712_N57081
@@ -277,7 +285,9 @@ def test_status_quo_equals_the_assessed_buildings_and_follows_the_paths(ref):
 def test_dense_quarter_next_to_a_network_suits_district_heating(ref):
     q = quarter(300_000.0)  # 1,200 MWh/(ha·a)
     net = line(X0 - 100, Y0, X0 - 100, Y0 + 100)  # 100 m west of the cell
-    out = supply_options(q, ref=ref, networks=net, quarter_geometry=rect(X0, Y0, 100, 100))
+    out = supply_options(
+        q, ref=ref, context=SupplyContext(networks=net, quarter_geometry=rect(X0, Y0, 100, 100))
+    )
     assert out.loc["district_heating", "suitability"] == 3
     assert out.loc["district_heating", "suitability_de"] == "gut geeignet"
     assert out.loc["district_heating", "source_distance_m"] == pytest.approx(100.0)
@@ -302,7 +312,7 @@ def test_mine_water_distance_classes(ref, distance_m, best):
     q = quarter(75_000.0)  # 300 MWh/(ha·a): enough for a low-temperature network
     shape = rect(X0, Y0, 100, 100)
     pots = points("mine_water", (X0 + 100 + distance_m, Y0 + 50))
-    out = supply_options(q, ref=ref, potentials=pots, quarter_geometry=shape)
+    out = supply_options(q, ref=ref, context=SupplyContext(potentials=pots, quarter_geometry=shape))
     row = out.loc["mine_water_network"]
     assert row["source_distance_m"] == pytest.approx(distance_m)
     assert row["suitability"] == best
@@ -311,7 +321,7 @@ def test_mine_water_distance_classes(ref, distance_m, best):
 def test_other_potentials_do_not_count_as_mine_water(ref):
     q = quarter(75_000.0)
     pots = points("chp", (X0 + 50, Y0 + 50))
-    crit = supply_criteria(q, ref=ref, potentials=pots)
+    crit = supply_criteria(q, ref=ref, context=SupplyContext(potentials=pots))
     assert np.isinf(crit["mine_water_distance_m"])
 
 
@@ -354,8 +364,8 @@ def test_no_buildings_is_a_named_error(ref):
         supply_criteria(quarter(1.0).iloc[:0], ref=ref)
 
 
-def test_rule_and_option_tables_carry_source_and_status():
-    tables = load_supply_tables()
+def test_rule_and_option_tables_carry_source_and_status(ref):
+    tables = supply_tables(ref)
     for table in (tables.rules, tables.options):
         assert table["source"].notna().all()
         assert set(table["status"]) <= {"read", "inferred", "assumption"}
@@ -375,3 +385,23 @@ def test_suitability_matrix_from_mapping_and_long_frame(ref):
     pd.testing.assert_frame_equal(suitability_matrix(long), matrix)
     co2 = suitability_matrix({1: a}, value="co2_2045_t_per_a")
     assert co2.loc[1, "heat_pump_air"] == 0.0
+
+
+def test_supply_tables_name_every_problem_of_the_reference(ref):
+    rules = ref.supply_rules.copy()
+    rules.loc[rules.index[rules["kind"] == "cap"][0], "criterion"] = "no_such_criterion"
+    broken = dataclasses.replace(
+        ref, supply_options=ref.supply_options.drop(index="biomass"), supply_rules=rules
+    )
+    with pytest.raises(ReferenceDataError, match="biomass") as info:
+        supply_tables(broken)
+    assert "unbekanntes Kriterium" in str(info.value)
+
+
+def test_a_given_grid_is_used_instead_of_building_one(ref):
+    q = quarter(62_500.0)  # 4 x 62.5 MWh/a in one hectare cell: 250 MWh/(ha·a)
+    own = supply_criteria(q, ref=ref)
+    assert own["heat_density_median_mwh_per_ha_a"] == pytest.approx(250.0)
+    halved = hectare_grid(q).assign(heat_density_mwh_per_ha_a=125.0)
+    given = supply_criteria(q, ref=ref, context=SupplyContext(grid=halved))
+    assert given["heat_density_median_mwh_per_ha_a"] == pytest.approx(125.0)

@@ -7,7 +7,7 @@ normalised layer in EPSG:25832. Downstream code trusts its output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +27,11 @@ __all__ = [
     "GEOPACKAGE_ENV",
     "LAYERS",
     "TABLES",
+    "RegionLayers",
     "Validated",
     "geopackage_path",
     "load_layer",
+    "load_region",
     "load_table",
     "read_building_file",
     "validate_buildings",
@@ -97,6 +99,35 @@ def _ids(labels: Iterable[object]) -> str:
     shown = ", ".join(str(x) for x in labels[:_MAX_IDS])
     more = len(labels) - _MAX_IDS
     return shown + (f" … und {more} weitere" if more > 0 else "")
+
+
+@dataclass(frozen=True, eq=False)
+class RegionLayers:
+    """The layers of the GeoPackage in use (EPSG:25832), buildings validated. Never mutate.
+
+    The one loading path of the app's data bundle, the fact sheet and the command line:
+    :func:`quartier_geo.domain.bundle.build_region` assesses it, and
+    :func:`quartier_geo.domain.bundle.select_quarter` cuts one quarter out of it.
+    """
+
+    quarters: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    heat_networks: gpd.GeoDataFrame
+    potentials: gpd.GeoDataFrame
+    programme: Mapping[str, pd.DataFrame]
+
+
+def load_region(ref: Reference, *, path: Path | None = None) -> RegionLayers:
+    """Read every layer and programme table of the GeoPackage and validate the buildings."""
+    return RegionLayers(
+        quarters=load_layer("quarters", path=path),
+        buildings=validate_buildings(load_layer("buildings", path=path), ref).buildings,
+        streets=load_layer("streets", path=path),
+        heat_networks=load_layer("heat_networks", path=path),
+        potentials=load_layer("potentials", path=path),
+        programme={name: load_table(name, path=path) for name in TABLES},
+    )
 
 
 def read_building_file(path: Path) -> gpd.GeoDataFrame:

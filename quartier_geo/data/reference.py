@@ -2,13 +2,17 @@
 
 Every table keeps a ``source`` and a ``status`` column (read | inferred | assumption) so that
 the UI can show where each figure comes from. Loaded once per process; treat as read-only.
+This is the only module that reads the reference CSVs: the domain modules get the tables
+through :class:`Reference` (supply options and rules, programme facts, regional shares too).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -52,6 +56,13 @@ class Reference:
     potentials: pd.DataFrame
     factors: pd.DataFrame
     quarter_texts: pd.DataFrame  # German/English texts per quarter, indexed by quarter_id
+    supply_options: pd.DataFrame  # supply_options.csv, indexed by option
+    supply_rules: pd.DataFrame  # supply_rules.csv (caps and parameters)
+    #: programme tables by key: facts (programme.csv), measures (programme_measures.csv),
+    #: meetings (projekttisch.csv), lessons (lessons.csv), templates (measure_templates.csv)
+    programme_facts: Mapping[str, pd.DataFrame]
+    #: residents' share [0..1] per settlement type in the region (illustrative, assumption)
+    region_shares: pd.Series
 
 
 def _read(directory: Path, name: str, **kwargs: object) -> pd.DataFrame:
@@ -147,6 +158,30 @@ def _substitute(
     raise ReferenceDataError(f"Keine TABULA-Zeile für Gebäudetyp {btype} ({state}).")
 
 
+_PROGRAMME_FILES = {
+    "facts": "programme.csv",
+    "measures": "programme_measures.csv",
+    "meetings": "projekttisch.csv",
+    "lessons": "lessons.csv",
+    "templates": "measure_templates.csv",
+}
+
+
+def _programme_facts(directory: Path) -> Mapping[str, pd.DataFrame]:
+    """The programme tables (dates and quarter lists as text), read-only mapping by key."""
+    return MappingProxyType(
+        {
+            key: _read(directory, name, dtype={"date": str, "quarters": str})
+            for key, name in _PROGRAMME_FILES.items()
+        }
+    )
+
+
+def _region_shares(directory: Path) -> pd.Series:
+    table = _read(directory, "region_settlement_types.csv")
+    return table.set_index("settlement_type")["share_residents"].astype(float)
+
+
 @functools.cache
 def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
     """Load all reference tables from ``directory`` (default: the bundled ones)."""
@@ -174,6 +209,10 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
         quarter_texts=_read(directory, "quarter_texts.csv", keep_default_na=False).set_index(
             "quarter_id"
         ),
+        supply_options=_read(directory, "supply_options.csv").set_index("option"),
+        supply_rules=_read(directory, "supply_rules.csv"),
+        programme_facts=_programme_facts(directory),
+        region_shares=_region_shares(directory),
     )
 
 

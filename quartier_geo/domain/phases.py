@@ -27,18 +27,16 @@ All tables are deterministic: the same reference gives the same tables.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from quartier_geo.base.errors import QuartierGeoError, ReferenceDataError
-from quartier_geo.data.reference import REFERENCE_DIR, Reference
+from quartier_geo.data.reference import Reference
 
 __all__ = [
     "AS_OF",
@@ -52,7 +50,6 @@ __all__ = [
     "Phase",
     "ProgrammeState",
     "build_programme_tables",
-    "load_programme_facts",
     "parse_date",
     "status_at",
     "weakest",
@@ -222,25 +219,6 @@ def parse_date(text: str, *, source: str = "") -> ParsedDate:
     if match["approx"] or _INFERRED_SOURCE.search(source or ""):
         status = weakest(status, DateStatus.INFERRED)
     return ParsedDate(first=first, last=last, precision=precision, status=status)
-
-
-@functools.cache
-def load_programme_facts(directory: Path = REFERENCE_DIR) -> dict[str, pd.DataFrame]:
-    """The programme tables of geodata/reference (programme*.csv, projekttisch, lessons, ...)."""
-    names = {
-        "facts": "programme.csv",
-        "measures": "programme_measures.csv",
-        "meetings": "projekttisch.csv",
-        "lessons": "lessons.csv",
-        "templates": "measure_templates.csv",
-    }
-    out = {}
-    for key, name in names.items():
-        path = directory / name
-        if not path.exists():
-            raise ReferenceDataError(f"Referenztabelle {name} fehlt. Installation prüfen.")
-        out[key] = pd.read_csv(path, dtype={"date": str, "quarters": str})
-    return out
 
 
 def _fact(facts: pd.DataFrame, event: str, quarter_id: int | None = None) -> pd.Series | None:
@@ -426,9 +404,7 @@ def _timestamps(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return df.assign(**{c: pd.to_datetime(df[c]) for c in columns})
 
 
-def build_programme_tables(
-    ref: Reference, *, directory: Path = REFERENCE_DIR, as_of: date = AS_OF
-) -> dict[str, pd.DataFrame]:
+def build_programme_tables(ref: Reference, *, as_of: date = AS_OF) -> dict[str, pd.DataFrame]:
     """All programme tables: phases, modules, measures, meetings, lessons, milestones.
 
     ``phases``: quarter_id, phase, start_date, end_date (exclusive), start_status,
@@ -438,7 +414,7 @@ def build_programme_tables(
     illustrative examples; ``status`` is stated as of ``as_of``. ``meetings``: Projekttisch
     Ruhr (projekttisch.csv). ``lessons``: lessons.csv. ``milestones``: programme-wide dates.
     """
-    facts = load_programme_facts(directory)
+    facts = ref.programme_facts
     programme = _program_dates(facts["facts"])
     quarters = ref.quarters.sort_values("id")
     profiles = ref.quarter_profiles

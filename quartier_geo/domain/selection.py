@@ -19,20 +19,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from quartier_geo.base.errors import DataValidationError, QuartierGeoError, ReferenceDataError
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 from quartier_geo.base.numfmt import Lang, fmt_number, fmt_value
-from quartier_geo.data.reference import REFERENCE_DIR
 
 __all__ = [
     "CRITERIA",
     "Criterion",
     "criteria_table",
-    "load_region_shares",
     "normalise",
     "rank",
     "rank_sensitivity",
@@ -344,19 +341,6 @@ def rank_sensitivity(
 
 
 # --------------------------------------------------------------------------- region
-def load_region_shares(directory: Path = REFERENCE_DIR) -> pd.Series:
-    """Regional residents' shares by settlement type (region_settlement_types.csv).
-
-    The bundled figures are illustrative (status ``assumption``): no sourced distribution
-    for the Ruhr was found. Replace the file with RVR/wmr figures when available.
-    """
-    path = directory / "region_settlement_types.csv"
-    if not path.exists():
-        raise ReferenceDataError("region_settlement_types.csv fehlt. Installation prüfen.")
-    table = pd.read_csv(path)
-    return table.set_index("settlement_type")["share_residents"].astype(float)
-
-
 def representativeness(
     quarters: pd.DataFrame, region_shares: Mapping[str, float] | pd.Series | pd.DataFrame
 ) -> pd.DataFrame:

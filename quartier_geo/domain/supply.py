@@ -15,11 +15,9 @@ threshold with its source, most of them marked ``assumption``).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -29,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError, ReferenceDataError
 from quartier_geo.base.numfmt import Lang, fmt_number
-from quartier_geo.data.reference import REFERENCE_DIR, Reference, path_value
+from quartier_geo.data.reference import Reference, path_value
 from quartier_geo.domain.heat_density import (
     Classification,
     assign_streets,
@@ -46,16 +44,17 @@ __all__ = [
     "MINE_WATER_KINDS",
     "SUITABILITY_LABELS",
     "Classification",
+    "SupplyContext",
     "SupplyOption",
     "SupplyTables",
     "assign_streets",
     "classify",
     "hectare_grid",
     "linear_heat_density",
-    "load_supply_tables",
     "suitability_matrix",
     "supply_criteria",
     "supply_options",
+    "supply_tables",
 ]
 
 
@@ -132,16 +131,32 @@ class SupplyTables:
         return float(row["threshold"].iloc[0])
 
 
-@functools.cache
-def load_supply_tables(directory: Path = REFERENCE_DIR) -> SupplyTables:
-    """Load and check supply_options.csv and supply_rules.csv from ``directory``."""
-    try:
-        options = pd.read_csv(directory / "supply_options.csv").set_index("option")
-        rules = pd.read_csv(directory / "supply_rules.csv")
-    except FileNotFoundError as exc:
-        raise ReferenceDataError(
-            f"{exc.filename} fehlt. Installation prüfen (git checkout)."
-        ) from exc
+@dataclass(frozen=True, eq=False)
+class SupplyContext:
+    """What the supply assessment knows about a quarter besides its buildings.
+
+    ``networks`` and ``potentials`` are layers in a projected CRS (None: none in the data);
+    ``quarter_geometry`` is the boundary the distances are measured from (None: the hull of
+    the buildings; a shapely geometry is taken to be in EPSG:25832); ``grid`` is the hectare
+    grid of the same buildings (:func:`hectare_grid`) when it is already built; ``now_year``
+    is the year of the "now" emission factors.
+    """
+
+    networks: gpd.GeoDataFrame | None = None
+    potentials: gpd.GeoDataFrame | None = None
+    quarter_geometry: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame | None = None
+    grid: gpd.GeoDataFrame | None = None
+    now_year: int = 2025
+
+
+def supply_tables(ref: Reference) -> SupplyTables:
+    """The checked supply tables of ``ref`` (supply_options.csv, supply_rules.csv).
+
+    Checks that the options are exactly :class:`SupplyOption` and that every cap rule names
+    a known option, criterion (:data:`CRITERIA`) and operator; raises
+    :class:`ReferenceDataError` listing every problem. No file is read here.
+    """
+    options, rules = ref.supply_options, ref.supply_rules
     problems = []
     expected = {o.value for o in SupplyOption}
     if set(options.index) != expected:
@@ -195,11 +210,7 @@ def supply_criteria(
     quarter_buildings: gpd.GeoDataFrame,
     *,
     ref: Reference,
-    networks: gpd.GeoDataFrame | None = None,
-    potentials: gpd.GeoDataFrame | None = None,
-    quarter_geometry: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame | None = None,
-    tables: SupplyTables | None = None,
-    cell_m: float = 100.0,
+    context: SupplyContext | None = None,
 ) -> pd.Series:
     """The quarter's figures that the suitability rules use (names in :data:`CRITERIA`).
 
@@ -211,8 +222,12 @@ def supply_criteria(
     * high_temperature_share: useful-heat share of unrefurbished buildings of classes A-F
     * listed_share: share of listed buildings (by count); fossil_share: useful-heat share
       supplied by gas, oil or coal. Shares are NaN when the quarter has no heat demand.
+
+    ``context`` gives the heat networks, potentials, quarter boundary and, if already built,
+    the hectare grid of these buildings (:class:`SupplyContext`).
     """
-    tables = tables or load_supply_tables()
+    context = context or SupplyContext()
+    tables = supply_tables(ref)
     b = projected(quarter_buildings, what="Die Gebäude des Quartiers")
     if b.empty:
         raise QuartierGeoError("Das Quartier hat keine Gebäude: erst Gebäude laden oder wählen.")
@@ -223,7 +238,7 @@ def supply_criteria(
     def heat_share(mask: pd.Series) -> float:
         return float(heat[mask].sum() / total) if total > 0 else float("nan")
 
-    grid = hectare_grid(b, cell_m=cell_m)
+    grid = hectare_grid(b) if context.grid is None else context.grid
     density = grid["heat_density_mwh_per_ha_a"]
     dense = density >= tables.parameter("network_density_min")
     grid_total = float(grid["heat_demand_mwh_per_a"].sum())
@@ -235,7 +250,8 @@ def supply_criteria(
     state = b.get("refurbishment_state", pd.Series("existing", index=b.index)).astype(str)
     old = b.get("age_class", pd.Series("", index=b.index)).astype(str)
     listed = b.get("listed", pd.Series(False, index=b.index)).eq(True)
-    shape = _quarter_shape(quarter_geometry, b)
+    shape = _quarter_shape(context.quarter_geometry, b)
+    networks, potentials = context.networks, context.potentials
     mine = None
     if potentials is not None and len(potentials) > 0:
         mine = potentials[potentials["kind"].isin(MINE_WATER_KINDS)]
@@ -370,39 +386,33 @@ def supply_options(
     quarter_buildings: gpd.GeoDataFrame,
     *,
     ref: Reference,
-    networks: gpd.GeoDataFrame | None = None,
-    potentials: gpd.GeoDataFrame | None = None,
-    quarter_geometry: BaseGeometry | gpd.GeoSeries | gpd.GeoDataFrame | None = None,
+    context: SupplyContext | None = None,
     thresholds: pd.DataFrame | None = None,
-    tables: SupplyTables | None = None,
     criteria: pd.Series | None = None,
-    now_year: int = 2025,
 ) -> pd.DataFrame:
     """Suitability, reasons and CO2 of every :class:`SupplyOption` for one quarter.
 
     One row per option (index ``option``). CO2 [t/a] is for supplying the quarter's whole
     useful heat Q_nd with that option: Q_nd x (1 - solar share) / η x f_CO2 / 1e6, where
-    electricity and district heating follow the paths of paths.csv for ``now_year``, 2030
+    electricity and district heating follow the paths of paths.csv for ``now_year`` (of the
+    context), 2030
     and 2045 and all other carriers keep their GEG Anlage 9 factor. The status quo uses the
     buildings' own systems (its ``co2_now_t_per_a`` equals the sum of their ``co2_t_per_a``
     for 2025). Suitability 0-3 comes from supply_rules.csv (see :func:`supply_criteria`);
     ``reasons_de`` names the criteria that capped it. ``cost_eur_per_mwh`` stays NaN: no
     sourced heat cost is in the reference ("keine belastbare Quelle").
+
+    ``thresholds`` replaces the heat-density classes of the reference (user-set bounds);
+    ``criteria`` are those of :func:`supply_criteria` when already computed.
     """
-    tables = tables or load_supply_tables()
+    context = context or SupplyContext()
+    tables = supply_tables(ref)
     thresholds = ref.thresholds if thresholds is None else thresholds
     if criteria is None:
-        criteria = supply_criteria(
-            quarter_buildings,
-            ref=ref,
-            networks=networks,
-            potentials=potentials,
-            quarter_geometry=quarter_geometry,
-            tables=tables,
-        )
+        criteria = supply_criteria(quarter_buildings, ref=ref, context=context)
     b = quarter_buildings
     heat_kwh = float(_values(b, "useful_heat_kwh_per_a").fillna(0.0).sum())
-    years = (now_year, 2030, 2045)
+    years = (context.now_year, 2030, 2045)
     density_class = classify(
         pd.Series([criteria["heat_density_median_mwh_per_ha_a"]]), thresholds, kind="heat_density"
     )

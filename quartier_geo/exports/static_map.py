@@ -9,11 +9,10 @@ keeps the SVG small (about 60 bytes per footprint). Every text passes
 
 from __future__ import annotations
 
-import itertools
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -26,13 +25,11 @@ from quartier_geo.base.escape import js_safe
 from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.domain.heat_density import projected
 from quartier_geo.exports.render import screenshot_png
-from quartier_geo.views.classify import Method, assign_classes, class_breaks, class_labels
+from quartier_geo.views.classify import Colouring, Method, colour_classes
 from quartier_geo.views.palette import (
     BACKGROUND_COLOR,
-    COLUMN_COLORS,
     MISSING_COLOR,
     SequentialScheme,
-    category_colors,
     sequential,
 )
 
@@ -43,7 +40,6 @@ __all__ = ["SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A", "map_image", "map_svg"]
 #: spans the TABULA range (about 40 to 300 kWh/(m²·a)); not a legal efficiency class.
 SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A: tuple[float, ...] = (50.0, 100.0, 150.0, 200.0, 250.0)
 
-_FIXED = COLUMN_COLORS
 _TEXT = {
     "de": {"missing": "keine Angabe", "outline": "Quartiersgrenze", "streets": "Straßen"},
     "en": {"missing": "no data", "outline": "Quarter boundary", "streets": "Streets"},
@@ -60,51 +56,15 @@ def _hex(color: str) -> str:
     return color
 
 
-def _threshold_labels(bounds: Sequence[float], *, lang: Lang) -> list[str]:
-    """``< 50``, ``50 – 100``, …, ``≥ 250`` for the inner bounds of open-ended classes."""
-    text = [fmt_number(b, lang=lang) for b in bounds]
-    middle = [f"{a} – {b}" for a, b in itertools.pairwise(text)]
-    return [f"< {text[0]}", *middle, f"≥ {text[-1]}"]
-
-
 def _classes(
-    values: pd.Series,
-    *,
-    categorical: bool,
-    thresholds: Sequence[float] | None,
-    method: Method,
-    k: int,
-    scheme: SequentialScheme,
-    colors: Mapping[object, str] | None,
-    labels: Mapping[object, str] | None,
-    lang: Lang,
+    values: pd.Series, colouring: Colouring, *, lang: Lang
 ) -> tuple[np.ndarray, list[str], list[str]]:
-    """Class per row (-1 = no value), the colour and the legend label per class."""
-    if categorical:
-        fixed: dict[Any, str] = dict(_FIXED.get(str(values.name), {}))
-        fixed.update(colors or {})
-        cmap = category_colors(values.tolist(), fixed=fixed)
-        order = [c for c in fixed if c in cmap] + [c for c in cmap if c not in fixed]
-        index = {c: i for i, c in enumerate(order)}
-        classes = np.array([index.get(v, -1) for v in values.tolist()], dtype=np.int64)
-        names = [str((labels or {}).get(c, c)) for c in order]
-        return classes, [_hex(cmap[c]) for c in order], names
-    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    if thresholds is not None:
-        bounds = np.asarray(sorted(float(b) for b in thresholds))
-        if bounds.size == 0:
-            raise QuartierGeoError("Mindestens eine Klassengrenze angeben.")
-        classes = np.searchsorted(bounds, x, side="right").astype(np.int64)
-        classes[~np.isfinite(x)] = -1
-        return (
-            classes,
-            sequential(bounds.size + 1, scheme=scheme),
-            _threshold_labels(bounds.tolist(), lang=lang),
-        )
-    edges = class_breaks(x, method=method, k=k)
-    classes = assign_classes(x, edges)
-    n = max(len(edges) - 1, 1)
-    return classes, sequential(n, scheme=scheme), class_labels(edges, lang=lang)[:n] or ["–"]
+    """Class per row (-1 = no value), the colour and the legend label per class: the
+    classing of the screen map (:func:`quartier_geo.views.classify.colour_classes`)."""
+    classes = colour_classes(values, colouring, lang=lang)
+    if not classes.colors:  # no value at all: one empty class keeps the legend readable
+        return classes.index, sequential(1, scheme=colouring.scheme), ["–"]
+    return classes.index, [_hex(c) for c in classes.colors], classes.names
 
 
 def _nice_length(target_m: float) -> float:
@@ -146,29 +106,6 @@ def _path_data(geoms: np.ndarray, tx: float, ty: float, s: float) -> np.ndarray:
     splits = np.flatnonzero(np.diff(geom_of[order])) + 1
     for chunk in np.split(order, splits):
         out[geom_of[chunk[0]]] = " ".join(tokens[chunk])
-    return out
-    rings, ring_geom = shapely.get_rings(geoms, return_index=True)
-    if len(rings) == 0:
-        lines, line_geom = shapely.get_parts(geoms, return_index=True)
-        rings, ring_geom = lines, line_geom
-    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
-    if len(coords) == 0:
-        return out
-    px = np.round((coords[:, 0] - tx) / s, 1)
-    py = np.round((ty - coords[:, 1]) / s, 1)
-    tokens = np.char.add(np.char.add(px.astype(str), " "), py.astype(str)).astype(object)
-    first = np.r_[True, ring_of[1:] != ring_of[:-1]]
-    last = np.r_[ring_of[1:] != ring_of[:-1], True]
-    closed = shapely.get_type_id(rings)[ring_of] == 2  # LinearRing: close with Z
-    tokens[first] = "M" + tokens[first]
-    tokens[last & closed] = tokens[last & closed] + "Z"
-    keep = ~(last & closed) | first  # the repeated first point of a ring is implied by Z
-    keep[last & closed] = True
-    geom_of = ring_geom[ring_of]
-    order = np.argsort(geom_of, kind="stable")
-    splits = np.flatnonzero(np.diff(geom_of[order])) + 1
-    for chunk in np.split(order, splits):
-        out[geom_of[chunk[0]]] = " ".join(tokens[chunk][keep[chunk]])
     return out
 
 
@@ -255,17 +192,16 @@ def map_svg(
     tx = (minx + maxx) / 2 - s * map_w / 2
     ty = (miny + maxy) / 2 + s * map_h / 2
 
-    classes, palette, names = _classes(
-        b[color_column],
+    colouring = Colouring(
         categorical=categorical,
-        thresholds=thresholds,
-        method=method,
-        k=k,
-        scheme=scheme,
         colors=colors,
         labels=labels,
-        lang=lang,
+        method=method,
+        k=k,
+        thresholds=None if categorical else thresholds,
+        scheme=scheme,
     )
+    classes, palette, names = _classes(b[color_column], colouring, lang=lang)
     text = _TEXT[lang]
     d = _path_data(b.geometry.to_numpy(), tx, ty, s)
     head = (

@@ -1,5 +1,9 @@
 """Cached loaders. The bundle is derived data only (rebuilt after any cache clear).
 
+One data path (:mod:`quartier_geo.domain.bundle`): :func:`bundle` is the assessed region,
+:func:`quarter_bundle` one quarter's derived layers, which the pages' loaders and the fact
+sheet share.
+
 ``st.cache_resource`` returns the same object to every session without copying (a
 GeoDataFrame copy per rerun costs time): nothing returned from here may be mutated.
 Parameterised caches are keyed by small values and bounded by ``max_entries``.
@@ -10,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -18,9 +21,16 @@ import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.data import layers
-from quartier_geo.data.reference import Reference, load_reference
+from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import Workspace, open_workspace
-from quartier_geo.domain import energy, selection, supply
+from quartier_geo.domain import energy, selection
+from quartier_geo.domain.bundle import (
+    QuarterBundle,
+    RegionBundle,
+    build_quarter_bundle,
+    build_region,
+    select_quarter,
+)
 from quartier_geo.domain.summary import quarter_figures
 from quartier_geo.imports.saved import list_imports, load_import
 
@@ -30,6 +40,7 @@ __all__ = [
     "current",
     "jury_criteria",
     "quarter_buildings",
+    "quarter_bundle",
     "quarter_grid",
     "quarter_streets",
     "workspace",
@@ -42,43 +53,14 @@ log = logging.getLogger(__name__)
 IMPORTED = "imported"
 
 
-@dataclass(frozen=True)
-class Bundle:
-    ref: Reference
-    quarters: gpd.GeoDataFrame
-    buildings: gpd.GeoDataFrame  # validated and assessed
-    streets: gpd.GeoDataFrame
-    heat_networks: gpd.GeoDataFrame
-    potentials: gpd.GeoDataFrame
-    programme: dict[str, pd.DataFrame]
-    figures: pd.DataFrame  # one row per quarter (summary.FIGURE_FIELDS)
-
-    def quarter(self, quarter_id: int) -> pd.Series:
-        return self.quarters.set_index("quarter_id").loc[quarter_id]
-
-    @property
-    def quarter_ids(self) -> list[int]:
-        return [int(q) for q in self.quarters["quarter_id"]]
+#: The assessed region (kept under its old name for the pages).
+Bundle = RegionBundle
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …")
 def bundle() -> Bundle:
     ref = load_reference()
-    quarters = layers.load_layer("quarters")
-    raw = layers.load_layer("buildings")
-    assessed = energy.assess_buildings(layers.validate_buildings(raw, ref).buildings, ref)
-    programme = {name: layers.load_table(name) for name in layers.TABLES}
-    figures = quarter_figures(quarters, assessed, ref, programme=programme, on=dt.date.today())
-    return Bundle(
-        ref=ref,
-        quarters=quarters,
-        buildings=assessed,
-        streets=layers.load_layer("streets"),
-        heat_networks=layers.load_layer("heat_networks"),
-        potentials=layers.load_layer("potentials"),
-        programme=programme,
-        figures=figures,
-    )
+    return build_region(layers.load_region(ref), ref=ref, on=dt.date.today())
 
 
 def current() -> Bundle:
@@ -123,23 +105,33 @@ def _merged(listing: tuple[tuple[str, int], ...]) -> Bundle:
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
+def quarter_bundle(quarter_id: int) -> QuarterBundle:
+    """Everything one quarter's views show, derived once (:mod:`quartier_geo.domain.bundle`).
+
+    The pages' loaders below and the fact sheet read from this one object.
+    """
+    data = bundle() if quarter_id > 0 else current()
+    return build_quarter_bundle(
+        select_quarter(data, quarter_id, synthetic=quarter_id > 0), ref=data.ref
+    )
+
+
 def quarter_buildings(quarter_id: int) -> gpd.GeoDataFrame:
     """Assessed buildings of one quarter. Imported quarters have negative, never reused ids."""
-    b = bundle().buildings if quarter_id > 0 else current().buildings
-    return b[b["quarter_id"] == quarter_id]
+    return quarter_bundle(quarter_id).buildings
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
 def quarter_grid(quarter_id: int) -> gpd.GeoDataFrame:
-    return supply.hectare_grid(quarter_buildings(quarter_id))
+    """The hectare grid of one quarter (heat density per 100 m cell)."""
+    return quarter_bundle(quarter_id).grid
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
 def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
-    s = bundle().streets
-    return supply.linear_heat_density(
-        quarter_buildings(quarter_id), s[s["quarter_id"] == quarter_id]
-    )
+    """The streets of one quarter with their linear heat density (empty without streets)."""
+    streets = quarter_bundle(quarter_id).streets
+    if streets is None:
+        return gpd.GeoDataFrame(geometry=[], crs=quarter_buildings(quarter_id).crs)
+    return streets
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,13 +7,15 @@ single buildings (docs/ARCHITECTURE.md §5).
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode
 from quartier_geo.exports import factsheet, files
-from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_streets
+from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_bundle, quarter_streets
 from quartier_geo.views.map_extra import aggregate_to_blocks
 
 __all__ = ["show"]
@@ -82,21 +84,17 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
         )
 
     s1, s2, s3 = st.columns(3)
-    sheet = factsheet.SheetData(
-        name=f"{quarter['municipality']} – {quarter['name']}",
-        assessed=quarter_buildings(quarter_id),
-        quarter=data.quarters[data.quarters["quarter_id"] == quarter_id],
-        quarter_id=quarter_id if quarter_id > 0 else None,
-        streets=quarter_streets(quarter_id) if quarter_id > 0 else None,
-        networks=data.heat_networks,
-        potentials=data.potentials,
-        synthetic=quarter_id > 0,
+    # the page's own bundle, titled with the municipality (a copy: the cached one stays)
+    sheet = dataclasses.replace(
+        quarter_bundle(quarter_id), name=f"{quarter['municipality']} – {quarter['name']}"
     )
     if s1.button(t("sheet_html", lang), key="exp_html"):
         _prepare(
             "sheet",
             lambda: (
-                factsheet.fact_sheet_html(sheet, lang=lang, ref=data.ref, blocks=public).encode(),
+                factsheet.fact_sheet_html(
+                    sheet, lang=lang, ref=data.ref, options=factsheet.SheetOptions(blocks=public)
+                ).encode(),
                 f"steckbrief_{stem}.html",
                 "text/html",
             ),
@@ -108,7 +106,10 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
             lambda: (
                 factsheet.fact_sheet_pdf_bytes(
                     factsheet.fact_sheet_html(
-                        sheet, lang=lang, ref=data.ref, blocks=public, charts="static"
+                        sheet,
+                        lang=lang,
+                        ref=data.ref,
+                        options=factsheet.SheetOptions(blocks=public, charts="static"),
                     )
                 ),
                 f"steckbrief_{stem}.pdf",

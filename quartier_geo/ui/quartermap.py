@@ -165,7 +165,10 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
         tooltip_columns=tooltip,
         title_column="address",
         selected_id=st.session_state.get("building"),
-        extra_layers=extra_layers(view, data),
+        extra_layers={
+            k: maps.default_layer_spec(k, v, lang=lang, thresholds=data.ref.thresholds)
+            for k, v in extra_layers(view, data).items()
+        },
         legend_title=title,
         unit=unit,
         note=note,

@@ -10,7 +10,7 @@ import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.domain import supply
-from quartier_geo.ui.data import current, quarter_buildings
+from quartier_geo.ui.data import current, quarter_bundle
 
 __all__ = ["matrix", "options_for", "thresholds_with"]
 
@@ -47,14 +47,9 @@ def _options(quarter_id: int, bounds: tuple[tuple[str, float], ...]) -> pd.DataF
     for kind in {k for k, _ in bounds}:
         lows = sorted(v for k, v in bounds if k == kind)[1:]
         thresholds = thresholds_with(thresholds, kind=kind, bounds=lows)
-    quarter = data.quarters[data.quarters["quarter_id"] == quarter_id]
+    q = quarter_bundle(quarter_id)
     return supply.supply_options(
-        quarter_buildings(quarter_id),
-        ref=data.ref,
-        networks=data.heat_networks,
-        potentials=data.potentials,
-        quarter_geometry=quarter,
-        thresholds=thresholds,
+        q.buildings, ref=data.ref, thresholds=thresholds, criteria=q.criteria
     )
 
 

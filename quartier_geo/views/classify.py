@@ -21,14 +21,27 @@ Breaks are returned as k+1 edges ``[min, b1, ..., max]``; class i holds the valu
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
+from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.numfmt import Lang, auto_decimals, fmt_number
+from quartier_geo.views.palette import COLUMN_COLORS, SequentialScheme, category_colors, sequential
 
-__all__ = ["Method", "assign_classes", "class_breaks", "class_labels"]
+__all__ = [
+    "Classes",
+    "Colouring",
+    "Method",
+    "assign_classes",
+    "class_breaks",
+    "class_labels",
+    "colour_classes",
+    "threshold_labels",
+]
 
 Method = Literal["quantiles", "equal_interval", "natural_breaks"]
 
@@ -189,3 +202,85 @@ def class_labels(
         else f"{fmt_number(a, lang=lang, decimals=d)} – {fmt_number(b, lang=lang, decimals=d)}"
         for a, b in itertools.pairwise(edges)
     ]
+
+
+def threshold_labels(bounds: Sequence[float], *, lang: Lang = "de") -> list[str]:
+    """``< 50``, ``50 – 100``, …, ``≥ 250`` for the inner bounds of open-ended classes.
+
+    >>> threshold_labels([50, 100, 1500], lang="de")
+    ['< 50', '50 – 100', '100 – 1.500', '≥ 1.500']
+    """
+    text = [fmt_number(b, lang=lang) for b in bounds]
+    middle = [f"{a} – {b}" for a, b in itertools.pairwise(text)]
+    return [f"< {text[0]}", *middle, f"≥ {text[-1]}"]
+
+
+@dataclass(frozen=True)
+class Colouring:
+    """How a column is coloured, on the screen map and on the print map alike.
+
+    ``categorical``: one colour per value (``colors`` over the palette defaults of the
+    column, ``labels`` as display names). Otherwise numeric classes, the first that is
+    given: ``thresholds``, inner bounds of open-ended classes (``< 50`` … ``≥ 250``); or
+    ``breaks``, class edges ``[min, …, max]`` as :func:`class_breaks` returns; or
+    ``method`` with ``k`` classes of the data; drawn in the sequential ``scheme``.
+    """
+
+    categorical: bool = False
+    colors: Mapping[object, str] | None = None
+    labels: Mapping[object, str] | None = None
+    method: Method = "quantiles"
+    k: int = 5
+    breaks: Sequence[float] | None = None
+    thresholds: Sequence[float] | None = None
+    scheme: SequentialScheme = "ylorrd"
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class per row (``index``, -1 = no value), and colour and legend name per class."""
+
+    index: np.ndarray
+    colors: list[str]
+    names: list[str]
+
+
+def colour_classes(values: pd.Series, colouring: Colouring, *, lang: Lang = "de") -> Classes:
+    """The classes of ``values`` under ``colouring`` (see :class:`Colouring`).
+
+    Categories in the order of the fixed palette of the column (``values.name``, e.g.
+    ``building_type``), then in order of appearance. Numbers: thresholds put ``x`` in
+    class i when ``bound[i-1] <= x < bound[i]``; edges as :func:`assign_classes`.
+
+    >>> c = colour_classes(pd.Series([10.0, 60.0, None]), Colouring(thresholds=[50]))
+    >>> c.index.tolist(), c.names
+    ([0, 1, -1], ['< 50', '≥ 50'])
+    """
+    if colouring.categorical:
+        fixed: dict[Hashable, str] = dict(COLUMN_COLORS.get(str(values.name), {}))
+        fixed.update(colouring.colors or {})
+        cmap = category_colors(values.tolist(), fixed=fixed)
+        order = [c for c in fixed if c in cmap] + [c for c in cmap if c not in fixed]
+        position = {c: i for i, c in enumerate(order)}
+        index = np.array([position.get(v, -1) for v in values.tolist()], dtype=np.int64)
+        labels = colouring.labels or {}
+        return Classes(index, [cmap[c] for c in order], [str(labels.get(c, c)) for c in order])
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if colouring.thresholds is not None:
+        bounds = np.asarray(sorted(float(b) for b in colouring.thresholds))
+        if bounds.size == 0:
+            raise QuartierGeoError("Mindestens eine Klassengrenze angeben.")
+        index = np.searchsorted(bounds, x, side="right").astype(np.int64)
+        index[~np.isfinite(x)] = -1
+        names = threshold_labels(bounds.tolist(), lang=lang)
+        return Classes(index, sequential(bounds.size + 1, scheme=colouring.scheme), names)
+    edges = (
+        list(colouring.breaks)
+        if colouring.breaks is not None
+        else class_breaks(x, method=colouring.method, k=colouring.k)
+    )
+    if not edges:
+        return Classes(np.full(len(x), -1, dtype=np.int64), [], [])
+    n = max(len(edges) - 1, 1)
+    names = class_labels(edges, lang=lang)[:n]
+    return Classes(assign_classes(x, edges), sequential(n, scheme=colouring.scheme), names)

@@ -20,10 +20,11 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from quartier_geo.base.crs import require_crs
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import js_safe
+from quartier_geo.base.i18n import t as text
 from quartier_geo.base.numfmt import Lang, fmt_number, fmt_value
+from quartier_geo.domain.blocks import aggregate_to_blocks
 from quartier_geo.views.palette import (
     HEAT_NETWORK_COLOR,
     OUTLINE_COLOR,
@@ -103,12 +104,10 @@ def threshold_classes(
     lower = pd.to_numeric(t["lower"]).astype(float).tolist()
     upper = pd.to_numeric(t["upper"], errors="coerce").astype(float).tolist()
     names = []
-    for lo, up, label in zip(
-        lower, upper, t["class_de" if lang == "de" else "class_en"], strict=True
-    ):
+    for lo, up, label in zip(lower, upper, t[f"class_{lang}"], strict=True):
         lo_txt = fmt_number(lo, lang=lang)
         if np.isnan(up):
-            names.append(f"{'ab' if lang == 'de' else 'from'} {lo_txt}: {label}")
+            names.append(f"{text('map_class_from', lang)} {lo_txt}: {label}")
         else:
             names.append(f"{lo_txt} – {fmt_number(up, lang=lang)}: {label}")
     return index.fillna(-1).to_numpy(dtype=np.int64), tuple(names)
@@ -118,13 +117,16 @@ def default_layer_spec(
     key: str, gdf: gpd.GeoDataFrame, *, lang: Lang = "de", thresholds: pd.DataFrame | None = None
 ) -> LayerSpec:
     """The standard look of the layers ``streets``, ``grid``, ``heat_networks``,
-    ``potentials``; any other key is drawn in one colour with its key as name."""
-    de = lang == "de"
+    ``potentials``; any other key is drawn in one colour with its key as name.
+
+    ``streets`` and ``grid`` are classed by ``thresholds`` (thresholds.csv of the reference,
+    or user-set bounds), which they need; nothing is loaded here.
+    """
     if key in ("streets", "grid"):
         if thresholds is None:
-            from quartier_geo.data.reference import load_reference
-
-            thresholds = load_reference().thresholds
+            raise QuartierGeoError(
+                f"Ebene {key}: Klassengrenzen fehlen (thresholds der Referenz übergeben)."
+            )
         column, kind, unit = {
             "streets": ("linear_heat_density_kwh_per_m_a", "linear_heat_density", "kWh/(m·a)"),
             "grid": ("heat_density_mwh_per_ha_a", "heat_density", "MWh/(ha·a)"),
@@ -135,9 +137,9 @@ def default_layer_spec(
             )
         classes, names = threshold_classes(gdf[column], thresholds, kind, lang=lang)
         if key == "streets":
-            label = "Straßen: Wärmeliniendichte" if de else "Streets: linear heat density"
+            label = text("map_layer_streets", lang)
         else:
-            label = "Wärmedichte (Hektarraster)" if de else "Heat density (hectare grid)"
+            label = text("map_layer_grid", lang)
         return LayerSpec(
             data=gdf.assign(_class=classes),
             label=label,
@@ -156,85 +158,30 @@ def default_layer_spec(
     if key == "heat_networks":
         return LayerSpec(
             data=gdf,
-            label="Wärmenetze (Bestand)" if de else "Heat networks (existing)",
+            label=text("map_layer_networks", lang),
             kind=_kind(gdf),
             color=HEAT_NETWORK_COLOR,
             title_column="name",
             tooltip_columns=(
-                ("operator_note", "Betreiber" if de else "Operator", ""),
-                ("kind", "Art" if de else "Kind", ""),
+                ("operator_note", text("map_operator", lang), ""),
+                ("kind", text("map_kind", lang), ""),
                 ("status", "Status", ""),
-                ("length_m", "Länge" if de else "Length", "m"),
+                ("length_m", text("map_length", lang), "m"),
             ),
         )
     if key == "potentials":
         return LayerSpec(
             data=gdf,
-            label="Potenziale" if de else "Potentials",
+            label=text("map_layer_potentials", lang),
             kind=_kind(gdf),
             color=POTENTIAL_COLOR,
             title_column="name",
             tooltip_columns=(
-                ("kind", "Art" if de else "Kind", ""),
-                ("description", "Beschreibung" if de else "Description", ""),
+                ("kind", text("map_kind", lang), ""),
+                ("description", text("map_description", lang), ""),
             ),
         )
     return LayerSpec(data=gdf, label=key, kind=_kind(gdf))
-
-
-def aggregate_to_blocks(
-    buildings: gpd.GeoDataFrame,
-    *,
-    value_columns: list[str] | tuple[str, ...],
-    block_column: str = "block_id",
-    min_buildings: int = 3,
-) -> gpd.GeoDataFrame:
-    """One row per block: the convex hull of its buildings, their count and value sums.
-
-    Parameters
-    ----------
-    buildings
-        Footprints with ``block_column`` and the ``value_columns`` (in their units).
-    value_columns
-        Columns summed per block (NaN skipped; all NaN gives NaN).
-    min_buildings
-        Blocks with fewer buildings keep their outline but get NaN values, so that no
-        single building's figure can be read off the public map. The threshold of 3 is an
-        assumption (statistical-confidentiality practice), not a legal rule.
-
-    Returns
-    -------
-    GeoDataFrame
-        Columns ``block_column``, ``buildings``, the value columns and the hull geometry,
-        in the CRS of ``buildings``; ordered by block id.
-    """
-    require_crs(buildings, what="Die Gebäude")
-    missing = [c for c in (block_column, *value_columns) if c not in buildings.columns]
-    if missing:
-        raise QuartierGeoError(
-            f"Für die Blockansicht fehlen die Spalten {', '.join(missing)}. "
-            "Gebäude mit Block-Zuordnung (block_id) laden."
-        )
-    ok = buildings[block_column].notna().to_numpy() & ~(
-        buildings.geometry.isna().to_numpy() | buildings.geometry.is_empty.to_numpy()
-    )
-    if not ok.all():
-        log.info("%d Gebäude ohne Block oder Geometrie ausgelassen", int((~ok).sum()))
-    b = buildings[ok]
-    codes, blocks = pd.factorize(b[block_column], sort=True)
-    coords, part = shapely.get_coordinates(b.geometry.to_numpy(), return_index=True)
-    order = np.argsort(codes[part], kind="stable")
-    hulls = (
-        shapely.convex_hull(shapely.multipoints(coords[order], indices=codes[part][order]))
-        if len(b)
-        else np.array([], dtype=object)
-    )
-    grouped = b.groupby(codes, sort=True)
-    out = pd.DataFrame({block_column: np.asarray(blocks), "buildings": grouped.size().to_numpy()})
-    for col in value_columns:
-        out[col] = grouped[col].sum(min_count=1).to_numpy(dtype=float)
-        out.loc[out["buildings"] < min_buildings, col] = np.nan
-    return gpd.GeoDataFrame(out, geometry=np.asarray(hulls, dtype=object), crs=buildings.crs)
 
 
 def clicked_id(result: Mapping[str, object] | None) -> object:
@@ -337,14 +284,14 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
     # anchored at the east edge, so that the label does not cover the polygon it names
     points = gdf.geometry.representative_point()
     east = gdf.geometry.bounds["maxx"]
-    for text, point, x in zip(gdf[column].tolist(), points, east, strict=True):
+    for words, point, x in zip(gdf[column].tolist(), points, east, strict=True):
         folium.CircleMarker(
             location=[point.y, x],
             radius=0,
             weight=0,
             interactive=False,
             tooltip=folium.Tooltip(
-                js_safe(text),
+                js_safe(words),
                 sticky=False,
                 permanent=True,
                 direction="right",

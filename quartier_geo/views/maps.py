@@ -14,7 +14,7 @@ With streamlit-folium, a click on a feature returns it as ``last_active_drawing`
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
@@ -25,7 +25,8 @@ from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_
 from quartier_geo.base.crs import DISPLAY_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.numfmt import Lang, fmt_values
-from quartier_geo.views.classify import Method, assign_classes, class_breaks, class_labels
+from quartier_geo.domain.blocks import block_ratio
+from quartier_geo.views.classify import Colouring, Method, colour_classes
 from quartier_geo.views.map_assets import (
     DEFAULT_BASE_URL,
     Assets,
@@ -44,11 +45,9 @@ from quartier_geo.views.map_extra import (
 )
 from quartier_geo.views.map_layers import FastGeoJson, Kind, Legend, MapChrome, features_json
 from quartier_geo.views.palette import (
-    COLUMN_COLORS,
     MISSING_COLOR,
     SELECTED_COLOR,
     SequentialScheme,
-    category_colors,
     sequential,
 )
 
@@ -59,6 +58,7 @@ __all__ = [
     "aggregate_to_blocks",
     "block_map",
     "clicked_id",
+    "default_layer_spec",
     "inline_assets",
     "localise",
     "map_html",
@@ -78,7 +78,6 @@ _UNITS: dict[str, str] = {
     for c in (*BUILDING_COLUMNS, *RESULT_COLUMNS, *QUARTER_COLUMNS)
     if c.unit not in ("-", "date", "persons")
 }
-_FIXED_COLORS = COLUMN_COLORS
 _TEXT = {
     "de": {"missing": "keine Angabe", "municipality": "Kommune", "empty": "keine Daten"},
     "en": {"missing": "no data", "municipality": "Municipality", "empty": "no data"},
@@ -146,37 +145,14 @@ def _is_categorical(s: pd.Series) -> bool:
 
 
 def _colouring(
-    s: pd.Series,
-    *,
-    categorical: bool,
-    colors: Mapping[object, str] | None,
-    labels: Mapping[object, str] | None,
-    method: Method,
-    k: int,
-    breaks: Sequence[float] | None,
-    scheme: SequentialScheme,
-    lang: Lang,
+    s: pd.Series, colouring: Colouring, *, lang: Lang
 ) -> tuple[np.ndarray, list[str], list[tuple[str, str]]]:
     """Class per row, the colour per class and the legend entries (colour, label)."""
-    labels = labels or {}
-    if categorical:
-        fixed: dict[Hashable, str] = dict(_FIXED_COLORS.get(str(s.name), {}))
-        fixed.update(colors or {})
-        cmap = category_colors(s.tolist(), fixed=fixed)
-        order = [c for c in fixed if c in cmap] + [c for c in cmap if c not in fixed]
-        index = {c: i for i, c in enumerate(order)}
-        classes = np.array([index.get(v, -1) for v in s.tolist()], dtype=np.int64)
-        palette = [cmap[c] for c in order]
-        entries = [(cmap[c], str(labels.get(c, c))) for c in order]
-    else:
-        values = s.to_numpy(dtype=float)
-        edges = list(breaks) if breaks is not None else class_breaks(values, method=method, k=k)
-        classes = assign_classes(values, edges)
-        palette = sequential(max(len(edges) - 1, 1), scheme=scheme) if edges else []
-        entries = list(zip(palette, class_labels(edges, lang=lang), strict=True))
-    if (classes < 0).any():
+    classes = colour_classes(s, colouring, lang=lang)
+    entries = list(zip(classes.colors, classes.names, strict=True))
+    if (classes.index < 0).any():
         entries.append((MISSING_COLOR, _TEXT[lang]["missing"]))
-    return classes, palette, entries
+    return classes.index, classes.colors, entries
 
 
 def _legend_title(title: str, unit: str | None) -> str:
@@ -229,17 +205,10 @@ def region_map(
     if q.empty:
         raise QuartierGeoError("Keine Quartiere mit Geometrie: Quartiersebene prüfen.")
     s = q[color_column]
-    classes, palette, entries = _colouring(
-        s,
-        categorical=_is_categorical(s),
-        colors=colors,
-        labels=labels,
-        method=method,
-        k=k,
-        breaks=None,
-        scheme="ylorrd",
-        lang=lang,
+    colouring = Colouring(
+        categorical=_is_categorical(s), colors=colors, labels=labels, method=method, k=k
     )
+    classes, palette, entries = _colouring(s, colouring, lang=lang)
     value_labels = {color_column: labels} if labels else None
     cols = [("municipality", _TEXT[lang]["municipality"], ""), *tooltip_columns]
     tip_labels, tip_values = _tooltip(q, cols, lang=lang, value_labels=value_labels)
@@ -341,8 +310,7 @@ def quarter_map(
     s = b[color_column] if color_column in b.columns else None
     if s is None:
         raise QuartierGeoError(f"Spalte {color_column!r} fehlt in den Gebäudedaten.")
-    classes, palette, entries = _colouring(
-        s,
+    colouring = Colouring(
         categorical=categorical,
         colors=colors,
         labels=labels,
@@ -350,8 +318,8 @@ def quarter_map(
         k=k,
         breaks=breaks,
         scheme=scheme,
-        lang=lang,
     )
+    classes, palette, entries = _colouring(s, colouring, lang=lang)
     value_labels = {color_column: labels} if labels else None
     tip_labels, tip_values = _tooltip(b, tooltip_columns, lang=lang, value_labels=value_labels)
     layer = FastGeoJson(
@@ -390,17 +358,12 @@ def _add_spec(m: folium.Map, spec: LayerSpec, *, lang: Lang) -> None:
         if (classes < 0).any():
             entries.append((MISSING_COLOR, _TEXT[lang]["missing"]))
     elif spec.color_column and spec.color_column in g.columns:
-        classes, palette, entries = _colouring(
-            g[spec.color_column],
+        colouring = Colouring(
             categorical=spec.breaks is None and _is_categorical(g[spec.color_column]),
-            colors=None,
-            labels=None,
-            method="quantiles",
-            k=5,
             breaks=spec.breaks,
             scheme=spec.scheme,
-            lang=lang,
         )
+        classes, palette, entries = _colouring(g[spec.color_column], colouring, lang=lang)
         if spec.class_names is not None:
             names = [*spec.class_names, *(label for _, label in entries[len(spec.class_names) :])]
             entries = [(c, n) for (c, _), n in zip(entries, names, strict=False)]
@@ -464,11 +427,11 @@ def block_map(
         buildings, value_columns=columns, block_column=block_column, min_buildings=min_buildings
     )
     shown = "block_value"
-    if denominator_column:
-        den = blocks[denominator_column].where(blocks[denominator_column] > 0)
-        blocks[shown] = blocks[value_column] / den
-    else:
-        blocks[shown] = blocks[value_column]
+    blocks[shown] = (
+        block_ratio(blocks, value_column, denominator_column)
+        if denominator_column
+        else blocks[value_column]
+    )
     n_label = "Gebäude" if lang == "de" else "Buildings"
     return quarter_map(
         blocks,

@@ -1,0 +1,228 @@
+"""One data path: the assessed region, and one quarter's bundle of derived layers.
+
+The app's cached loaders (:mod:`quartier_geo.ui.data`), the fact sheet
+(:mod:`quartier_geo.exports.factsheet`) and the command line all go through here:
+
+* :func:`build_region` assesses the validated layers of
+  :func:`quartier_geo.data.layers.load_region` once (buildings, figures per quarter);
+* :func:`select_quarter` cuts one quarter's layers out of the region;
+* :func:`build_quarter_bundle` derives everything a quarter view needs, each layer once:
+  assessed buildings, hectare grid, blocks, streets with linear heat density, the supply
+  criteria and options.
+
+Pure functions: no file is read, no input is changed. The results are shared by the app's
+caches: never mutate them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.layers import RegionLayers, validate_buildings
+from quartier_geo.data.reference import Reference
+from quartier_geo.domain import energy
+from quartier_geo.domain.blocks import quarter_blocks
+from quartier_geo.domain.heat_density import hectare_grid, linear_heat_density
+from quartier_geo.domain.summary import quarter_figures
+from quartier_geo.domain.supply import SupplyContext, supply_criteria, supply_options
+
+__all__ = [
+    "QuarterBundle",
+    "QuarterLayers",
+    "RegionBundle",
+    "build_quarter_bundle",
+    "build_region",
+    "ensure_assessed",
+    "select_quarter",
+]
+
+_ASSESSED = ("useful_heat_kwh_per_a", "co2_t_per_a")
+
+
+@dataclass(frozen=True, eq=False)
+class RegionBundle:
+    """The assessed region: every quarter, its buildings (validated and assessed), the
+    other layers, the programme tables and one row of figures per quarter. Never mutate."""
+
+    ref: Reference
+    quarters: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    heat_networks: gpd.GeoDataFrame
+    potentials: gpd.GeoDataFrame
+    programme: Mapping[str, pd.DataFrame]
+    figures: pd.DataFrame  # one row per quarter (summary.FIGURE_FIELDS)
+
+    def quarter(self, quarter_id: int) -> pd.Series:
+        return self.quarters.set_index("quarter_id").loc[quarter_id]
+
+    @property
+    def quarter_ids(self) -> list[int]:
+        return [int(q) for q in self.quarters["quarter_id"]]
+
+
+def build_region(
+    layers: RegionLayers, *, ref: Reference, on: dt.date | None = None
+) -> RegionBundle:
+    """Assess the buildings of ``layers`` and sum them per quarter (figures as of ``on``)."""
+    assessed = energy.assess_buildings(layers.buildings, ref)
+    programme = dict(layers.programme)
+    return RegionBundle(
+        ref=ref,
+        quarters=layers.quarters,
+        buildings=assessed,
+        streets=layers.streets,
+        heat_networks=layers.heat_networks,
+        potentials=layers.potentials,
+        programme=programme,
+        figures=quarter_figures(layers.quarters, assessed, ref, programme=programme, on=on),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class QuarterLayers:
+    """The layers of one quarter (EPSG:25832) and where they come from.
+
+    ``buildings`` are canonical (validated here if needed) or already assessed;
+    ``quarter`` is the quarter's row with its polygon (None for a bare building file);
+    ``networks`` and ``potentials`` may cover the whole region (distances are measured).
+    ``synthetic`` marks the bundled demonstration data; ``file_name`` names an imported
+    building file.
+    """
+
+    buildings: gpd.GeoDataFrame
+    quarter: gpd.GeoDataFrame | None = None
+    streets: gpd.GeoDataFrame | None = None
+    networks: gpd.GeoDataFrame | None = None
+    potentials: gpd.GeoDataFrame | None = None
+    name: str | None = None
+    synthetic: bool = False
+    file_name: str | None = None
+
+
+class _Region(Protocol):
+    @property
+    def quarters(self) -> gpd.GeoDataFrame: ...
+    @property
+    def buildings(self) -> gpd.GeoDataFrame: ...
+    @property
+    def streets(self) -> gpd.GeoDataFrame: ...
+    @property
+    def heat_networks(self) -> gpd.GeoDataFrame: ...
+    @property
+    def potentials(self) -> gpd.GeoDataFrame: ...
+
+
+def select_quarter(region: _Region, quarter_id: int, *, synthetic: bool = True) -> QuarterLayers:
+    """The layers of quarter ``quarter_id`` of a region (:class:`RegionLayers` or
+    :class:`RegionBundle`); networks and potentials stay whole (distances reach outside)."""
+    qid = int(quarter_id)
+    quarters = region.quarters
+    quarter = quarters[quarters["quarter_id"] == qid]
+    if quarter.empty:
+        ids = ", ".join(str(q) for q in sorted(quarters["quarter_id"]))
+        raise QuartierGeoError(f"Quartier {quarter_id} unbekannt; vorhanden: {ids}.")
+    buildings = region.buildings[region.buildings["quarter_id"] == qid]
+    if buildings.empty:
+        raise QuartierGeoError(f"Quartier {quarter_id} hat keine Gebäude in den Geodaten.")
+    streets = region.streets
+    return QuarterLayers(
+        buildings=buildings,
+        quarter=quarter,
+        streets=streets[streets["quarter_id"] == qid] if "quarter_id" in streets else streets,
+        networks=region.heat_networks,
+        potentials=region.potentials,
+        name=str(quarter["name"].iloc[0]),
+        synthetic=synthetic,
+    )
+
+
+def ensure_assessed(gdf: gpd.GeoDataFrame, ref: Reference, *, what: str) -> gpd.GeoDataFrame:
+    """``gdf`` as assessed buildings: validated and assessed unless it already is."""
+    if all(c in gdf.columns for c in _ASSESSED):
+        return gdf
+    validated = validate_buildings(gdf, ref, what=what)
+    return energy.assess_buildings(validated.buildings, ref)
+
+
+@dataclass(frozen=True, eq=False)
+class QuarterBundle:
+    """Everything a quarter view shows, derived once. Never mutate.
+
+    ``buildings`` are assessed; ``grid`` is the 100 m hectare grid
+    (:func:`~quartier_geo.domain.heat_density.hectare_grid`); ``blocks`` the blocks of
+    :func:`~quartier_geo.domain.blocks.quarter_blocks` (None without ``block_id``);
+    ``streets`` carry the linear heat density (None without streets); ``criteria`` and
+    ``supply`` are :func:`~quartier_geo.domain.supply.supply_criteria` and
+    :func:`~quartier_geo.domain.supply.supply_options` with the reference thresholds.
+    """
+
+    name: str
+    quarter_id: int | None
+    quarter: gpd.GeoDataFrame | None
+    buildings: gpd.GeoDataFrame
+    grid: gpd.GeoDataFrame
+    blocks: gpd.GeoDataFrame | None
+    streets: gpd.GeoDataFrame | None
+    networks: gpd.GeoDataFrame | None
+    potentials: gpd.GeoDataFrame | None
+    criteria: pd.Series
+    supply: pd.DataFrame
+    synthetic: bool = False
+    file_name: str | None = None
+
+    @property
+    def row(self) -> pd.Series | None:
+        """The quarter's attributes (municipality, residents, …), or None."""
+        return None if self.quarter is None or self.quarter.empty else self.quarter.iloc[0]
+
+
+def build_quarter_bundle(layers: QuarterLayers, *, ref: Reference) -> QuarterBundle:
+    """Assess (if needed) and derive the layers of one quarter; see :class:`QuarterBundle`.
+
+    Raises :class:`QuartierGeoError` when there are no buildings (nothing to show).
+    """
+    assessed = ensure_assessed(layers.buildings, ref, what="Die Gebäude des Quartiers")
+    if assessed.empty:
+        raise QuartierGeoError("Keine Gebäude im Quartier: erst Gebäude laden.")
+    quarter = layers.quarter if layers.quarter is not None and len(layers.quarter) else None
+    quarter_id = None
+    if quarter is not None and "quarter_id" in quarter.columns:
+        quarter_id = int(quarter["quarter_id"].iloc[0])
+    name = layers.name
+    if name is None and quarter is not None and "name" in quarter.columns:
+        name = str(quarter["name"].iloc[0])
+    grid = hectare_grid(assessed)
+    context = SupplyContext(
+        networks=layers.networks,
+        potentials=layers.potentials,
+        quarter_geometry=quarter,
+        grid=grid,
+    )
+    criteria = supply_criteria(assessed, ref=ref, context=context)
+    return QuarterBundle(
+        name=name or layers.file_name or "Importierte Gebäude",
+        quarter_id=quarter_id,
+        quarter=quarter,
+        buildings=assessed,
+        grid=grid,
+        blocks=quarter_blocks(assessed) if "block_id" in assessed.columns else None,
+        streets=(
+            linear_heat_density(assessed, layers.streets)
+            if layers.streets is not None and len(layers.streets)
+            else None
+        ),
+        networks=layers.networks,
+        potentials=layers.potentials,
+        criteria=criteria,
+        supply=supply_options(assessed, ref=ref, context=context, criteria=criteria),
+        synthetic=layers.synthetic,
+        file_name=layers.file_name,
+    )
