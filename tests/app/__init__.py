@@ -1,0 +1,1 @@
+"""AppTest tests: every page in every mode and language."""

@@ -1,0 +1,1 @@
+"""Browser tests: real servers driven by Debian's chromium."""

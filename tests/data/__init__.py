@@ -1,0 +1,1 @@
+"""Test fixtures (files) and the generator of the bad-upload corpus."""
