@@ -15,7 +15,7 @@ import builtins
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,9 @@ __all__ = [
     "Record",
     "Workspace",
     "open_workspace",
+    "quarter_key",
+    "records_of_quarter",
+    "split_quarter_key",
 ]
 
 ENV_VAR = WORKSPACE_ENV
@@ -229,3 +232,56 @@ def open_workspace(path: Path | None = None) -> Workspace:
             "Pfad und Schreibrechte prüfen oder QUARTIER_WORKSPACE setzen."
         ) from exc
     return Workspace(target)
+
+
+# --------------------------------------------------------------------------- quarter keys
+#: Separator of a per-quarter record key ``"<quarter_id>:<name>"``.
+_KEY_SEP = ":"
+
+
+def quarter_key(quarter_id: int, name: str) -> str:
+    """Key of a record that belongs to one quarter: ``"<quarter_id>:<name>"``.
+
+    Module edits (name = module) and saved scenarios (name = scenario name) are keyed this
+    way, so that :func:`records_of_quarter` finds them. Imported areas have negative ids.
+
+    Examples
+    --------
+    >>> quarter_key(9, "baseline")
+    '9:baseline'
+    >>> quarter_key(-2, "Variante: schnell")
+    '-2:Variante: schnell'
+    """
+    if not name:
+        raise ValueError("Der Name eines Eintrags darf nicht leer sein.")
+    return f"{int(quarter_id)}{_KEY_SEP}{name}"
+
+
+def split_quarter_key(key: str) -> tuple[int, str]:
+    """The quarter id and the name of a key built by :func:`quarter_key`.
+
+    The name may itself contain the separator; only the first one splits. A key that is not
+    a quarter key raises ``ValueError``.
+
+    Examples
+    --------
+    >>> split_quarter_key("-2:Variante: schnell")
+    (-2, 'Variante: schnell')
+    """
+    head, sep, name = key.partition(_KEY_SEP)
+    if not sep or not name:
+        raise ValueError(f"Kein Quartiersschlüssel: {key!r}")
+    return int(head), name
+
+
+def records_of_quarter(records: Iterable[Record], quarter_id: int) -> builtins.list[Record]:
+    """The records whose key belongs to ``quarter_id`` (other keys are skipped), in order."""
+    out = []
+    for record in records:
+        try:
+            owner, _name = split_quarter_key(record.key)
+        except ValueError:
+            continue
+        if owner == quarter_id:
+            out.append(record)
+    return out

@@ -28,6 +28,7 @@ All tables are deterministic: the same reference gives the same tables.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -51,6 +52,7 @@ __all__ = [
     "ProgrammeState",
     "build_programme_tables",
     "parse_date",
+    "phase_or_state",
     "status_at",
     "weakest",
 ]
@@ -459,7 +461,7 @@ def build_programme_tables(ref: Reference, *, as_of: date = AS_OF) -> dict[str, 
     }
 
 
-def status_at(tables: dict[str, pd.DataFrame], when: date | str | pd.Timestamp) -> pd.DataFrame:
+def status_at(tables: Mapping[str, pd.DataFrame], when: date | str | pd.Timestamp) -> pd.DataFrame:
     """Each quarter's phase and module status on the date ``when`` (for a timeline slider).
 
     Index quarter_id. ``phase`` is the phase whose [start_date, end_date) holds ``when``
@@ -495,3 +497,41 @@ def status_at(tables: dict[str, pd.DataFrame], when: date | str | pd.Timestamp) 
     )
     wide = wide.reindex(columns=[m.value for m in Module])
     return out.join(wide)
+
+
+def phase_or_state(status: pd.DataFrame, *, outside: Mapping[str, str] | None = None) -> pd.Series:
+    """Each quarter's phase, or where the date lies when no phase holds it.
+
+    Outside the programme's dates :func:`status_at` gives no ``phase`` (NA) and a ``state``
+    of ``before`` or ``after`` (:class:`ProgrammeState`). This is the one place that
+    merges the two columns into one key for maps, counts and the figures table.
+
+    Parameters
+    ----------
+    status
+        Output of :func:`status_at` (columns ``phase`` and ``state``), any index.
+    outside
+        Names for the states outside the phases, e.g. ``{"before": "not_started",
+        "after": "completed"}`` for the CLI's figures table; states not in the mapping
+        keep their :class:`ProgrammeState` value. Default: the ProgrammeState values, which
+        :data:`LABELS` translates.
+
+    Returns
+    -------
+    pandas.Series
+        Object dtype, same index as ``status``, named ``phase``: a :class:`Phase` value or
+        the (renamed) state.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"phase": ["concept", pd.NA], "state": ["active", "before"]})
+    >>> phase_or_state(s).tolist()
+    ['concept', 'before']
+    >>> phase_or_state(s, outside={"before": "not_started"}).tolist()
+    ['concept', 'not_started']
+    """
+    state = status["state"].astype(object)
+    if outside:
+        state = state.map(lambda s: outside.get(s, s))
+    phase = status["phase"].astype(object)
+    return phase.where(phase.notna(), state).rename("phase")

@@ -14,7 +14,7 @@ import pandas as pd
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain import energy, phases, supply
 
-__all__ = ["FIGURE_FIELDS", "quarter_figures", "summary_record"]
+__all__ = ["FIGURE_FIELDS", "quarter_figures", "summary_record", "with_ratios"]
 
 #: Fields of one quarter record, in the order of the CLI contract.
 FIGURE_FIELDS = (
@@ -35,7 +35,11 @@ FIGURE_FIELDS = (
 )
 
 
-_OUTSIDE = {"before": "not_started", "after": "completed"}
+#: The figures table's (CLI contract) names for the time before and after a quarter's phases.
+_OUTSIDE = {
+    phases.ProgrammeState.BEFORE.value: "not_started",
+    phases.ProgrammeState.AFTER.value: "completed",
+}
 
 
 def summary_record(assessed: gpd.GeoDataFrame) -> dict[str, float]:
@@ -76,12 +80,26 @@ def quarter_figures(
     if programme is not None:
         status = phases.status_at(programme, on or dt.date.today()).reset_index()
         # outside the programme's dates the quarter has no phase: say before or completed
-        status["phase"] = (
-            status["phase"]
-            .astype(object)
-            .where(status["phase"].notna(), status["state"].map(_OUTSIDE))
-        )
+        status["phase"] = phases.phase_or_state(status, outside=_OUTSIDE)
         out = out.merge(status[["quarter_id", "phase"]], on="quarter_id", how="left")
     else:
         out["phase"] = pd.NA
     return out[list(FIGURE_FIELDS)].sort_values("quarter_id").reset_index(drop=True)
+
+
+def with_ratios(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` plus two ratios for the overview map (a new frame; the input is kept).
+
+    * ``co2_t_per_resident_a`` = co2_t_per_a / residents (t CO2 per resident and year),
+      NaN where the residents are unknown or 0 (imported areas);
+    * ``potential_share`` = 100 * potential_usual_mwh_per_a / heat_demand_mwh_per_a (%):
+      the share of today's heat demand that usual refurbishment saves, NaN for no demand.
+    """
+    residents = figures["residents"].astype(float)
+    demand = figures["heat_demand_mwh_per_a"].astype(float)
+    co2 = figures["co2_t_per_a"].astype(float)
+    potential = figures["potential_usual_mwh_per_a"].astype(float)
+    return figures.assign(
+        co2_t_per_resident_a=(co2 / residents.where(residents > 0)),
+        potential_share=100.0 * potential / demand.where(demand > 0),
+    )

@@ -9,9 +9,14 @@ from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.data.reference import Reference, assumption
-from quartier_geo.ui.widgets import md_escape
+from quartier_geo.ui.widgets import lang_column, md_escape
 
-__all__ = ["show"]
+__all__ = ["heading", "show"]
+
+
+def heading(lang: Lang) -> str:
+    """The card's heading as Markdown (tests look for it to tell where the card is shown)."""
+    return f"**{t('building_card', lang)}**"
 
 
 def show(buildings: gpd.GeoDataFrame, clicked: object, *, ref: Reference, lang: Lang) -> None:
@@ -19,7 +24,7 @@ def show(buildings: gpd.GeoDataFrame, clicked: object, *, ref: Reference, lang: 
         st.session_state["building"] = str(clicked)
     bid = st.session_state.get("building")
     match = buildings[buildings["building_id"] == bid] if bid is not None else buildings.iloc[0:0]
-    st.markdown(f"**{t('building_card', lang)}**")
+    st.markdown(heading(lang))
     if match.empty:
         st.caption(t("building_card_hint", lang))
         return
@@ -55,7 +60,7 @@ def show(buildings: gpd.GeoDataFrame, clicked: object, *, ref: Reference, lang: 
         (
             t("heating", lang),
             f"{label('heating_carrier', b['heating_carrier'], lang)} – "
-            f"{system['label_de' if lang == 'de' else 'label_en']}",
+            f"{system[lang_column('label', lang)]}",
         ),
         (t("owner_type", lang), label("owner_type", b.get("owner_type"), lang)),
         (t("listed", lang), t("yes", lang) if bool(b.get("listed")) else t("no", lang)),

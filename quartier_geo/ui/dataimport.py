@@ -35,7 +35,7 @@ _IGNORE = "—"
 
 
 def _message(obj: Any, lang: Lang) -> str:
-    return str(obj.message_de if lang == "de" else obj.message_en)
+    return str(getattr(obj, widgets.lang_column("message", lang)))
 
 
 def _run(upload: Any, defaults: ImportDefaults, lang: Lang) -> None:
@@ -91,9 +91,7 @@ def show_import(*, mode: Mode, lang: Lang) -> None:
             t("import_choose", lang),
             list(options),
             key="import_choice",
-            format_func=lambda v: getattr(
-                options[v], "label_de" if lang == "de" else "label_en", v
-            ),
+            format_func=lambda v: getattr(options[v], widgets.lang_column("label", lang), v),
         )
         if st.button(t("import_continue", lang), key="import_continue"):
             answers = dict(st.session_state.get(_ANSWERS, {}))
@@ -164,7 +162,7 @@ def _accepted(
         categorical=False,
         legend_title=t("specific_demand", lang),
         unit="kWh/(m²·a)",
-        tooltip_columns=[("building_id", "ID", "")],
+        tooltip_columns=[("building_id", t("building_id", lang), "")],
         lang=lang,
     )
     mapview.static_map(m, height=420)
@@ -196,7 +194,7 @@ def show_imports(*, mode: Mode, lang: Lang) -> None:
             "name": (t("name", lang), None, 0),
             "buildings": (t("buildings", lang), None, 0),
             "source_filename": (t("import_file", lang), None, 0),
-            "schema": ("Schema", None, 0),
+            "schema": (t("import_schema", lang), None, 0),
             "created_at": (t("changed_at", lang), None, 0),
             "author": (t("author", lang), None, 0),
         },

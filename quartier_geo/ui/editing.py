@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
-from quartier_geo.base.i18n import Lang
+from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode, can_edit
 from quartier_geo.data.store import Record
 from quartier_geo.ui.data import workspace
@@ -15,15 +15,15 @@ from quartier_geo.ui.data import workspace
 __all__ = ["author", "save"]
 
 _AUTHOR = "author"
+#: Author written to the audit log when the field is left empty (data, not UI text).
+_UNKNOWN_AUTHOR = "unbekannt"
 
 
 def author(lang: Lang) -> str:
     """The editor's name for the audit log (kept for the session)."""
-    label = (
-        "Ihr Name (für das Änderungsprotokoll)" if lang == "de" else "Your name (for the audit log)"
-    )
-    st.session_state.setdefault(_AUTHOR, "Planung" if lang == "de" else "Planner")
-    return str(st.text_input(label, key=_AUTHOR, max_chars=60)).strip() or "unbekannt"
+    st.session_state.setdefault(_AUTHOR, t("author_default", lang))
+    name = st.text_input(t("author_label", lang), key=_AUTHOR, max_chars=60)
+    return str(name).strip() or _UNKNOWN_AUTHOR
 
 
 def save(
@@ -38,11 +38,7 @@ def save(
 ) -> bool:
     """Save one record with the version that was read; show success or the reason it failed."""
     if not can_edit(mode):  # the widgets are not shown, but never trust that alone
-        st.error(
-            "Nur im Planungsmodus kann gespeichert werden."
-            if lang == "de"
-            else "Saving is only possible in planner mode."
-        )
+        st.error(t("save_planner_only", lang))
         return False
     try:
         workspace().put(
@@ -56,5 +52,5 @@ def save(
     except QuartierGeoError as exc:
         st.error(str(exc))
         return False
-    st.success("Gespeichert." if lang == "de" else "Saved.")
+    st.success(t("saved_ok", lang))
     return True

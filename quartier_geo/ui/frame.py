@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import LANGS, Lang, t
-from quartier_geo.base.modes import Mode, current_mode
+from quartier_geo.base.modes import Mode, can_edit, current_mode
 from quartier_geo.ui import state
 from quartier_geo.ui.data import Bundle, current
-from quartier_geo.ui.widgets import md_escape
+from quartier_geo.ui.widgets import md_escape, quarter_label
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -52,10 +53,43 @@ h2, h3 { font-size: 2rem !important; }
 
 @dataclass(frozen=True)
 class Context:
+    """The shared choices of one run: language, mode, selected quarter and the data."""
+
     lang: Lang
     mode: Mode
     quarter_id: int
     data: Bundle
+
+    def t(self, key: str) -> str:
+        """The UI text ``key`` in this run's language."""
+        return t(key, self.lang)
+
+    @property
+    def public(self) -> bool:
+        return self.mode is Mode.PUBLIC
+
+    @property
+    def workshop(self) -> bool:
+        return self.mode is Mode.WORKSHOP
+
+    @property
+    def planner(self) -> bool:
+        return self.mode is Mode.PLANNER
+
+    @property
+    def can_edit(self) -> bool:
+        """True where edits may be saved (planner mode)."""
+        return can_edit(self.mode)
+
+    @property
+    def quarter(self) -> pd.Series:
+        """The selected quarter's row (index quarter_id)."""
+        return self.data.quarter(self.quarter_id)
+
+    @property
+    def quarter_name(self) -> str:
+        """ "Municipality – name" of the selected quarter (for titles)."""
+        return quarter_label(self.quarter)
 
 
 def configure() -> Mode:
@@ -103,13 +137,13 @@ def sidebar(mode: Mode) -> Context:
         st.selectbox(
             t("quarter", lang),
             ids,
-            format_func=lambda q: f"{names.loc[q, 'municipality']} – {names.loc[q, 'name']}",
+            format_func=lambda q: quarter_label(names.loc[q]),
             **state.widget_kwargs(state.QUARTER),
         )
         st.segmented_control(
             t("language", lang),
             list(LANGS),
-            format_func=lambda code: {"de": "Deutsch", "en": "English"}[code],
+            format_func=lambda code: t("language_name", code),
             **state.widget_kwargs(state.LANG),
         )
         st.caption(

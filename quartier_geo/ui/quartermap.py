@@ -1,4 +1,9 @@
-"""The quarter map view: colouring options, layers, and building or block map."""
+"""Quarter map page: colouring options, layers, the building (or block) map with the
+building card, and the quarter's fact panel.
+
+The choices are persistent and mirrored into the URL (``color_b``, ``breaks``, ``k``,
+``layers``). The public mode shows blocks only: no single building, no card, no layers.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +17,31 @@ import streamlit as st
 from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.modes import Mode
-from quartier_geo.ui import mapview
+from quartier_geo.ui import buildingcard, mapview, state, widgets
 from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_grid, quarter_streets
-from quartier_geo.views import maps
+from quartier_geo.ui.frame import Context
+from quartier_geo.views import charts, maps
 from quartier_geo.views.classify import Method
 
 __all__ = [
     "BREAK_METHODS",
+    "CLASS_COUNTS",
     "LAYERS",
     "ViewChoice",
+    "choose_view",
     "colour_options",
     "extra_layers",
+    "fact_panel",
+    "header",
+    "map_and_card",
     "parse_layers",
     "show",
 ]
 
 BREAK_METHODS = ("quantiles", "equal_interval", "natural_breaks")
 LAYERS = ("streets", "grid", "heat_networks", "potentials")
+#: Numbers of classes offered for numeric colourings.
+CLASS_COUNTS = (3, 4, 5, 6, 7)
 #: Other layers within this distance of the quarter are drawn (m).
 NEARBY_M = 3000.0
 
@@ -81,9 +94,9 @@ def parse_layers(raw: str) -> str:
 def _age_label(code: str, lang: Lang) -> str:
     start, end = AGE_CLASS_YEARS[code]
     if start is None:
-        return f"{code} ({'bis' if lang == 'de' else 'to'} {end})"
+        return f"{code} ({t('age_up_to', lang).format(year=end)})"
     if end is None:
-        return f"{code} ({'ab' if lang == 'de' else 'from'} {start})"
+        return f"{code} ({t('age_from', lang).format(year=start)})"
     return f"{code} ({start}–{end})"
 
 
@@ -179,3 +192,112 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
     clicked = mapview.clickable_map(m, key=f"qmap_{view.quarter_id}", height=620)
     st.caption(t("click_building_hint", lang))
     return clicked
+
+
+def header(ctx: Context) -> None:
+    st.title(f"{ctx.t('page_quarter_map')}: {ctx.quarter_name}")
+    widgets.synthetic_banner(ctx.lang)
+
+
+def choose_view(ctx: Context) -> ViewChoice:
+    """Colouring, class breaks and count (not in the workshop), layers (not in public)."""
+    lang = ctx.lang
+    options = colour_options(lang, public=ctx.public)
+    state.init_from_query("color_b", next(iter(options)), options=list(options))
+    state.init_from_query("breaks", "quantiles", options=list(BREAK_METHODS))
+    state.init_from_query("k", 5, options=list(CLASS_COUNTS), parse=int)
+    state.init_from_query("layers", "streets", parse=parse_layers)
+    c1, c2, c3 = st.columns([3, 2, 1])
+    with c1:
+        colour = st.selectbox(
+            t("color_by", lang),
+            list(options),
+            format_func=lambda c: options[c][0],
+            **state.widget_kwargs("color_b"),
+        )
+    if not ctx.workshop:
+        with c2:
+            st.segmented_control(
+                t("class_breaks", lang),
+                list(BREAK_METHODS),
+                format_func=lambda m: t("breaks_" + m, lang),
+                **state.widget_kwargs("breaks"),
+            )
+        with c3:
+            st.selectbox(t("classes", lang), list(CLASS_COUNTS), **state.widget_kwargs("k"))
+    layers: list[str] = []
+    if not ctx.public:
+        layers = st.multiselect(
+            t("layers", lang),
+            list(LAYERS),
+            format_func=lambda key: t("layer_" + key, lang),
+            default=[x for x in state.get("layers", "streets").split(",") if x],
+            key="_w_layers_ms",
+        )
+        st.session_state["layers"] = ",".join(layers)
+        state.write_query("layers")
+    return ViewChoice(
+        quarter_id=ctx.quarter_id,
+        colour=str(state.get("color_b", colour)),
+        method=str(state.get("breaks", "quantiles")),
+        k=int(state.get("k", 5)),
+        layers=tuple(layers),
+        lang=lang,
+        mode=ctx.mode,
+    )
+
+
+@st.fragment
+def map_and_card(ctx: Context, view: ViewChoice) -> None:
+    """The map and, beside it, the card of the clicked building (a fragment: a click reruns
+    only this part)."""
+    options = colour_options(ctx.lang, public=ctx.public)
+    if ctx.public:
+        show(view, data=ctx.data, options=options)
+        return
+    col_map, col_card = st.columns([3, 1])
+    with col_map:
+        clicked = show(view, data=ctx.data, options=options)
+    with col_card:
+        buildingcard.show(
+            quarter_buildings(ctx.quarter_id), clicked, ref=ctx.data.ref, lang=ctx.lang
+        )
+
+
+def fact_panel(ctx: Context) -> None:
+    """Key figures, reported facts and the heat demand by building type and age."""
+    lang = ctx.lang
+    st.subheader(t("fact_sheet", lang))
+    row = ctx.data.figures.set_index("quarter_id").loc[ctx.quarter_id]
+    widgets.metric_row(
+        [
+            (t("buildings", lang), row["buildings"], "", 0),
+            (t("heat_demand", lang), row["heat_demand_mwh_per_a"], "MWh/a", 0),
+            (t("final_energy", lang), row["final_energy_mwh_per_a"], "MWh/a", 0),
+            (t("co2", lang), row["co2_t_per_a"], "t/a", 0),
+            (t("potential_advanced", lang), row["potential_advanced_mwh_per_a"], "MWh/a", 0),
+        ],
+        lang=lang,
+        help=t("modelled_note", lang),
+    )
+    left, right = st.columns(2)
+    with left:
+        widgets.quarter_facts(ctx.quarter, ref=ctx.data.ref, lang=lang)
+    with right:
+        b = quarter_buildings(ctx.quarter_id)
+        fig = charts.breakdown_bar(
+            b,
+            by="building_type",
+            stack="age_class",
+            value_column="useful_heat_kwh_per_a",
+            divisor=1000.0,
+            value_title=f"{t('heat_demand', lang)} (MWh/a)",
+            by_title=t("building_type", lang),
+            labels={
+                "building_type": {
+                    v: label("building_type", v, lang) for v in b["building_type"].unique()
+                }
+            },
+            lang=lang,
+        )
+        st.plotly_chart(fig, key="qm_breakdown")

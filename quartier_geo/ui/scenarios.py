@@ -10,7 +10,7 @@ import streamlit as st
 
 from quartier_geo.base.columns import RefurbState
 from quartier_geo.base.errors import QuartierGeoError
-from quartier_geo.data.store import Record
+from quartier_geo.data.store import Record, records_of_quarter
 from quartier_geo.domain.refurbishment import (
     Priority,
     ScenarioParams,
@@ -72,5 +72,4 @@ def from_payload(payload: dict[str, Any]) -> ScenarioParams:
 
 def saved_for_quarter(quarter_id: int) -> list[Record]:
     """Saved scenarios of a quarter (read from the workspace on every run, never cached)."""
-    prefix = f"{quarter_id}:"
-    return [r for r in workspace().list(KIND) if r.key.startswith(prefix)]
+    return records_of_quarter(workspace().list(KIND), quarter_id)

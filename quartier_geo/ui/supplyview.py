@@ -1,18 +1,81 @@
-"""Supply page glue: user-adjusted thresholds and cached supply options per quarter."""
+"""Supply page: density maps with adjustable thresholds, the supply options of the selected
+quarter and the suitability matrix of all quarters.
+
+The thresholds start from thresholds.csv; the planner and the public may move the inner
+class bounds (disabled in the workshop), which changes classes, options and matrix.
+Options are cached per quarter and bounds (``st.cache_data``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Sequence
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import Lang, t
+from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.domain import supply
-from quartier_geo.ui.data import current, quarter_bundle
+from quartier_geo.ui import mapview, widgets
+from quartier_geo.ui.data import (
+    current,
+    quarter_buildings,
+    quarter_bundle,
+    quarter_grid,
+    quarter_streets,
+)
+from quartier_geo.ui.frame import Context
+from quartier_geo.views import charts, maps
+from quartier_geo.views.map_extra import default_layer_spec
+from quartier_geo.views.palette import CONTEXT_COLOR
 
-__all__ = ["matrix", "options_for", "thresholds_with"]
+__all__ = [
+    "DENSITY_KINDS",
+    "SUITABILITY_SYMBOLS",
+    "class_shares",
+    "density_maps",
+    "header",
+    "inner_bounds",
+    "matrix",
+    "options",
+    "options_for",
+    "suitability_matrix",
+    "threshold_controls",
+    "thresholds_with",
+]
+
+#: The two density kinds of thresholds.csv with the unit of their bounds.
+DENSITY_KINDS = (("heat_density", "MWh/(ha·a)"), ("linear_heat_density", "kWh/(m·a)"))
+#: Symbols in the matrix cells by suitability score (3 well suited .. 0 unsuitable).
+SUITABILITY_SYMBOLS = {3: "++", 2: "+", 1: "o", 0: "–"}
+
+
+def inner_bounds(thresholds: pd.DataFrame, *, kind: str) -> list[float]:
+    """The class bounds of ``kind`` between its classes, ascending (the first lower bound,
+    0, is fixed and left out): the values the threshold inputs start from."""
+    return sorted(thresholds.loc[thresholds["kind"] == kind, "lower"].astype(float))[1:]
+
+
+def class_shares(
+    grid: pd.DataFrame, thresholds: pd.DataFrame, *, lang: Lang
+) -> list[tuple[str, float]]:
+    """Share of the heat demand (0..1) of the hectare cells in each heat-density class.
+
+    ``grid`` has ``heat_density_mwh_per_ha_a`` and ``heat_demand_mwh_per_a`` per cell;
+    returns (class label in ``lang``, share) in class order, classes without cells left out.
+    """
+    cls = supply.classify(grid["heat_density_mwh_per_ha_a"], thresholds, kind="heat_density")
+    labels = getattr(cls, widgets.lang_column("label", lang))
+    demand = grid["heat_demand_mwh_per_a"].astype(float)
+    total = float(demand.sum())
+    if total <= 0:
+        return []
+    per_class = demand.groupby(cls.index).sum()
+    return [(str(labels[cls.index == i].iloc[0]), float(v) / total) for i, v in per_class.items()]
 
 
 def thresholds_with(
@@ -60,3 +123,127 @@ def options_for(quarter_id: int, thresholds: pd.DataFrame) -> pd.DataFrame:
 def matrix(quarter_ids: Sequence[int], thresholds: pd.DataFrame) -> pd.DataFrame:
     """Suitability (0-3) of every option for every quarter."""
     return supply.suitability_matrix({q: options_for(q, thresholds) for q in quarter_ids})
+
+
+def header(ctx: Context) -> None:
+    st.title(f"{ctx.t('page_supply')}: {ctx.quarter_name}")
+    st.caption(ctx.t("supply_intro"))
+
+
+def threshold_controls(ctx: Context) -> pd.DataFrame:
+    """Inputs for the inner class bounds; the thresholds to use (the defaults if invalid)."""
+    lang, defaults = ctx.lang, ctx.data.ref.thresholds
+    with st.expander(t("thresholds", lang), expanded=False):
+        st.caption(t("thresholds_note", lang))
+        bounds: dict[str, list[float]] = {}
+        for kind, unit in DENSITY_KINDS:
+            values = inner_bounds(defaults, kind=kind)
+            cols = st.columns(len(values))
+            bounds[kind] = [
+                col.number_input(
+                    f"{t(kind, lang)} {i + 1} ({unit})",
+                    min_value=1.0,
+                    value=v,
+                    step=5.0,
+                    key=f"thr_{kind}_{i}",
+                    disabled=ctx.workshop,
+                )
+                for i, (col, v) in enumerate(zip(cols, values, strict=True))
+            ]
+        columns = ["kind", "lower", "upper", "unit", widgets.lang_column("class", lang)]
+        st.dataframe(defaults[[*columns, "source", "status"]], hide_index=True)
+    thresholds = defaults
+    try:
+        for kind, values in bounds.items():
+            thresholds = thresholds_with(thresholds, kind=kind, bounds=values)
+    except QuartierGeoError as exc:
+        st.error(str(exc))
+        return defaults
+    return thresholds
+
+
+def _density_map(
+    ctx: Context, key: str, layer_data: gpd.GeoDataFrame, thresholds: pd.DataFrame
+) -> None:
+    lang = ctx.lang
+    spec = default_layer_spec(key, layer_data, lang=lang, thresholds=thresholds)
+    buildings = t("buildings", lang)
+    context = quarter_buildings(ctx.quarter_id)[["building_id", "geometry"]].assign(kind=buildings)
+    m = maps.quarter_map(
+        context,
+        quarter=ctx.data.quarters[ctx.data.quarters["quarter_id"] == ctx.quarter_id],
+        color_column="kind",
+        categorical=True,
+        colors={buildings: CONTEXT_COLOR},
+        legend_title=buildings,
+        extra_layers={key: dataclasses.replace(spec, show=True)},
+        lang=lang,
+    )
+    mapview.static_map(m, height=430)
+
+
+def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
+    """Heat density (hectare grid) and linear heat density (streets) side by side."""
+    lang = ctx.lang
+    grid, streets = quarter_grid(ctx.quarter_id), quarter_streets(ctx.quarter_id)
+    left, right = st.columns(2)
+    for col, key, data, title in (
+        (left, "grid", grid, t("heat_density", lang)),
+        (right, "streets", streets, t("linear_heat_density", lang)),
+    ):
+        with col:
+            st.markdown(f"**{title}**")
+            _density_map(ctx, key, data, thresholds)
+    shares = class_shares(grid, thresholds, lang=lang)
+    classes = "; ".join(f"{name}: {fmt_number(100 * share, lang=lang)} %" for name, share in shares)
+    st.caption(t("grid_summary", lang).format(cells=len(grid), classes=classes))
+
+
+def options(ctx: Context, thresholds: pd.DataFrame) -> pd.DataFrame | None:
+    """The supply options of the selected quarter (table and CO2 chart); None on error."""
+    lang = ctx.lang
+    st.subheader(t("options", lang))
+    try:
+        table = options_for(ctx.quarter_id, thresholds)
+    except QuartierGeoError as exc:
+        st.error(str(exc))
+        return None
+    label_col = widgets.lang_column("label", lang)
+    left, right = st.columns([3, 2])
+    with left:
+        widgets.table(
+            table.assign(cost=table["cost_eur_per_mwh"]),
+            columns={
+                label_col: (t("option", lang), None, 0),
+                widgets.lang_column("suitability", lang): (t("suitability", lang), None, 0),
+                widgets.lang_column("reasons", lang): (t("reasons", lang), None, 0),
+                "co2_now_t_per_a": (t("co2_now", lang), "t/a", 0),
+                "co2_2030_t_per_a": (t("co2_2030", lang), "t/a", 0),
+                "co2_2045_t_per_a": (t("co2_2045", lang), "t/a", 0),
+                "cost": (t("cost", lang), "€/MWh", 0),
+            },
+            lang=lang,
+            static=True,
+        )
+        st.caption(t("cost_note", lang))
+    with right:
+        fig = charts.option_co2_bars(table, option_labels=table[label_col].to_dict(), lang=lang)
+        st.plotly_chart(fig, key="option_co2")
+    return table
+
+
+def suitability_matrix(ctx: Context, thresholds: pd.DataFrame, option_table: pd.DataFrame) -> None:
+    """Suitability of every option for every quarter as a heatmap."""
+    lang = ctx.lang
+    st.subheader(t("matrix", lang))
+    names: dict[object, str] = {k: v for k, v in widgets.quarter_labels(ctx.data.quarters).items()}
+    fig = charts.suitability_heatmap(
+        matrix(ctx.data.quarter_ids, thresholds),
+        row_labels=names,
+        column_labels=option_table[widgets.lang_column("label", lang)].to_dict(),
+        score_labels=supply.SUITABILITY_LABELS[lang],
+        cell_symbols=SUITABILITY_SYMBOLS,
+        lang=lang,
+    )
+    st.plotly_chart(fig, key="matrix")
+    st.caption(t("matrix_note", lang))

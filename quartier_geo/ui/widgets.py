@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -15,17 +16,47 @@ from quartier_geo.data.reference import Reference
 from quartier_geo.domain.phases import parse_date
 
 __all__ = [
+    "date_input_format",
+    "fmt_date",
+    "fmt_day",
+    "lang_column",
     "md_escape",
     "metric",
     "metric_row",
     "modelled_caption",
     "quarter_facts",
+    "quarter_label",
+    "quarter_labels",
     "source_links",
     "synthetic_banner",
     "table",
 ]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def lang_column(prefix: str, lang: Lang) -> str:
+    """Name of the column of a reference table in ``lang``: ``label`` -> ``label_de``."""
+    return f"{prefix}_{lang}"
+
+
+def quarter_label(row: pd.Series) -> str:
+    """ "Municipality – name" of one quarter row (the way every page names a quarter)."""
+    return f"{row['municipality']} – {row['name']}"
+
+
+def quarter_labels(quarters: pd.DataFrame) -> dict[int, str]:
+    """quarter_id -> "Municipality – name" of every quarter (any index, needs quarter_id)."""
+    table = quarters.reset_index() if "quarter_id" not in quarters.columns else quarters
+    return {
+        int(q): f"{m} – {n}"
+        for q, m, n in zip(table["quarter_id"], table["municipality"], table["name"], strict=True)
+    }
+
+
+def date_input_format(lang: Lang) -> str:
+    """The ``format`` of ``st.date_input`` and date sliders in ``lang``."""
+    return t("date_widget_format", lang)
 
 
 def md_escape(text: object) -> str:
@@ -109,7 +140,6 @@ def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
     """The reported facts of one quarter with their status and sources (the "Steckbrief")."""
     qid = int(quarter.name) if quarter.name is not None else int(quarter["quarter_id"])
     texts = ref.quarter_texts.loc[qid] if qid in ref.quarter_texts.index else None
-    suffix = "_de" if lang == "de" else "_en"
 
     def status(kind: str) -> str:
         value = quarter.get(f"{kind}_status", "")
@@ -126,7 +156,7 @@ def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
     ]
     if texts is not None:
         for key in ("type_note", "completed", "results", "facts"):
-            value = str(texts.get(key + suffix, "") or "")
+            value = str(texts.get(lang_column(key, lang), "") or "")
             if value:
                 lines.append(f"**{t('facts_' + key, lang)}:** {md_escape(value)}")
         sources = str(texts.get("source", "") or "")
@@ -157,16 +187,19 @@ def source_links(text: str) -> str:
     return " · ".join(parts)
 
 
+def fmt_day(day: dt.date, lang: Lang) -> str:
+    """A calendar day for display ("01.10.2017" / "01 Oct 2017")."""
+    return day.strftime(t("date_day_format", lang))
+
+
 def fmt_date(text: object, lang: Lang) -> str:
     """A reference date ("2016-11-14", "2016-10", "2017-07 (approx.)") for display."""
     try:
         parsed = parse_date(str(text))
     except Exception:
         return str(text)
-    d = parsed.first
-    approx = parsed.status == "inferred"
-    if lang == "de":
-        shown = f"{d:%m/%Y}" if parsed.precision == "month" else f"{d:%d.%m.%Y}"
-        return shown + (" (erschlossen)" if approx else "")
-    shown = f"{d:%b %Y}" if parsed.precision == "month" else f"{d:%d %b %Y}"
-    return shown + (" (inferred)" if approx else "")
+    key = "date_month_format" if parsed.precision == "month" else "date_day_format"
+    shown = parsed.first.strftime(t(key, lang))
+    if parsed.status == "inferred":
+        shown += f" ({t('date_inferred', lang)})"
+    return shown

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from quartier_geo.base.i18n import t
 from quartier_geo.base.modes import Mode
 from quartier_geo.data import layers
-from quartier_geo.ui import frame
+from quartier_geo.ui import buildingcard, frame
 
 NewApp = Callable[..., AppTest]
 PAGES = {p[0]: p[1] for p in frame._PAGES}  # file -> title key
@@ -26,6 +26,8 @@ READ_ONLY_MODES = [Mode.WORKSHOP.value, Mode.PUBLIC.value]
 #: Pages about all quarters at once; every other page must show the selected quarter in a
 #: title, header or subheader (and follow the sidebar selection).
 ALL_QUARTER_PAGES = {PATH_OF["page_methods"], PATH_OF["page_jury"]}
+#: Pages with editing widgets (forms, uploads) in planner mode.
+EDITING_PAGES = {PATH_OF["page_refurbishment"], PATH_OF["page_phases"], PATH_OF["page_data"]}
 HERNE = 9  # quarter_id of Herne-Mitte in the bundled data (geodata/reference/quarters.csv)
 
 
@@ -46,6 +48,10 @@ def problems(at: AppTest) -> list[str]:
     out = [f"exception: {e.message}\n{''.join(e.stack_trace)}" for e in at.exception]
     out += [f"st.error: {e.value}" for e in at.error]
     return out
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    return [m.value.strip() for m in at.markdown]
 
 
 def headings(at: AppTest) -> list[str]:
@@ -159,17 +165,39 @@ def test_bad_query_params_fall_back_to_defaults(new_app: NewApp, query: dict[str
 @pytest.mark.parametrize("mode", READ_ONLY_MODES)
 @pytest.mark.parametrize("page", list(PAGES))
 def test_no_editing_widgets_in_read_only_modes(new_app: NewApp, page: str, mode: str) -> None:
-    """Workshop and public: no upload, no text field, no data editor, no form (S-3)."""
+    """Workshop and public: no upload, no text field, no data editor, no form (S-3).
+
+    Paired with :func:`test_editing_widgets_in_planner_mode`: the same detector finds
+    editors on these pages in planner mode, so an empty list here is not a blind spot.
+    """
     at = goto(new_app(mode), page)
     assert not problems(at), problems(at)
     assert editing_widgets(at) == []
 
 
 @pytest.mark.parametrize("page", list(PAGES))
+def test_editing_widgets_in_planner_mode(new_app: NewApp, page: str) -> None:
+    """Planner: exactly the pages of EDITING_PAGES offer editors; none of those editors is
+    left in the read-only modes (compared by kind and label)."""
+    planner = editing_widgets(goto(new_app(Mode.PLANNER.value), page))
+    assert bool(planner) == (page in EDITING_PAGES), planner
+    for mode in READ_ONLY_MODES:
+        assert not set(planner) & set(editing_widgets(goto(new_app(mode), page))), mode
+
+
+@pytest.mark.parametrize("page", list(PAGES))
 def test_public_mode_shows_no_building_card(new_app: NewApp, page: str) -> None:
     at = goto(new_app(Mode.PUBLIC.value), page)
-    card = f"**{t('building_card', 'de')}**"  # the card's heading (ui/buildingcard.py)
-    assert card not in [m.value.strip() for m in at.markdown]
+    assert not problems(at), problems(at)
+    assert buildingcard.heading("de") not in markdown_texts(at)
+
+
+@pytest.mark.parametrize("mode", [Mode.PLANNER.value, Mode.WORKSHOP.value])
+def test_building_card_is_shown_beside_the_quarter_map(new_app: NewApp, mode: str) -> None:
+    """Control for the test above: the same heading is found where the card must be."""
+    at = goto(new_app(mode), PATH_OF["page_quarter_map"])
+    assert not problems(at), problems(at)
+    assert buildingcard.heading("de") in markdown_texts(at)
 
 
 def test_editing_widget_detector_sees_planner_forms(new_app: NewApp) -> None:

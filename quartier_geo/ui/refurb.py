@@ -1,0 +1,311 @@
+"""Refurbishment page: scenario controls, the path against the targets, where the potential
+lies, and saved scenarios (planner mode saves, every mode compares).
+
+The scenario parameters are persistent, URL-mirrored choices (``rate``, ``depth``,
+``prio``, ``hp``, ``dh``); the verdicts come from :func:`quartier_geo.domain.targets.
+check_targets`, the paths from the cached :mod:`quartier_geo.ui.scenarios`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from quartier_geo.base.columns import RefurbState
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import label, t
+from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.data.store import quarter_key, split_quarter_key
+from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
+from quartier_geo.domain.targets import check_targets
+from quartier_geo.ui import editing, mapview, scenarios, state, widgets
+from quartier_geo.ui.data import quarter_buildings
+from quartier_geo.ui.frame import Context
+from quartier_geo.views import charts, maps
+from quartier_geo.views.palette import sequential
+
+__all__ = [
+    "DEPTHS",
+    "Scenario",
+    "controls",
+    "header",
+    "key_figures",
+    "path_charts",
+    "potential",
+    "saved_scenarios",
+    "scenario",
+]
+
+DEPTHS = ("usual", "advanced")
+_PRESETS = (
+    ("preset_national", "rate_national"),
+    ("preset_ic", "rate_innovationcity_target"),
+    ("preset_bottrop", "rate_bottrop"),
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The chosen parameters, their yearly path and the benchmark lines (not to be mutated)."""
+
+    params: ScenarioParams
+    path: pd.DataFrame
+    targets: pd.DataFrame
+
+
+def header(ctx: Context) -> None:
+    st.title(f"{ctx.t('page_refurbishment')}: {ctx.quarter_name}")
+    st.caption(ctx.t("refurb_intro"))
+
+
+def _init_state() -> None:
+    state.init_from_query("rate", 1.0, parse=float)
+    state.init_from_query("depth", "usual", options=list(DEPTHS))
+    state.init_from_query("prio", "worst_first", options=[p.value for p in Priority])
+    state.init_from_query("hp", 0.0, parse=float)
+    state.init_from_query("dh", 0.0, parse=float)
+
+
+def _presets(ctx: Context) -> None:
+    """Buttons that set the rate to a benchmark (benchmarks.csv)."""
+    bench = ctx.data.ref.benchmarks["value"]
+    cols = st.columns(len(_PRESETS))
+    for col, (text_key, bench_key) in zip(cols, _PRESETS, strict=True):
+        value = float(bench[bench_key])
+        text = f"{ctx.t(text_key)}: {fmt_number(value, lang=ctx.lang, decimals=1)} %/a"
+        if col.button(text, key=f"preset_{value}"):
+            st.session_state["rate"] = value
+            st.session_state["_w_rate"] = value
+            st.query_params["rate"] = str(value)
+
+
+def controls(ctx: Context) -> None:
+    """Presets, rate, depth, priority and (not in the workshop) the heating switch rates."""
+    lang = ctx.lang
+    _init_state()
+    _presets(ctx)
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.slider(
+            t("rate", lang), 0.0, 6.0, step=0.1, format="%.1f %%/a", **state.widget_kwargs("rate")
+        )
+    with c2:
+        st.segmented_control(
+            t("depth", lang),
+            list(DEPTHS),
+            format_func=lambda d: label("refurbishment_state", d, lang),
+            **state.widget_kwargs("depth"),
+        )
+    with c3:
+        st.selectbox(
+            t("priority", lang),
+            [p.value for p in Priority],
+            format_func=lambda p: t("prio_" + p, lang),
+            **state.widget_kwargs("prio"),
+        )
+    if ctx.workshop:
+        return
+    with st.expander(t("supply_switch", lang)):
+        s1, s2 = st.columns(2)
+        for col, key, name in ((s1, "hp_switch", "hp"), (s2, "dh_switch", "dh")):
+            with col:
+                st.slider(
+                    t(key, lang),
+                    0.0,
+                    10.0,
+                    step=0.5,
+                    format="%.1f %%/a",
+                    **state.widget_kwargs(name),
+                )
+        st.caption(t("paths_note", lang))
+
+
+def scenario(ctx: Context) -> Scenario | None:
+    """The scenario of the current choices, or None after showing why it is invalid."""
+    try:
+        params = ScenarioParams(
+            rate_per_a=float(state.get("rate", 1.0)) / 100.0,
+            depth=RefurbState(state.get("depth", "usual")),
+            priority=Priority(state.get("prio", "worst_first")),
+            heat_pump_switch_rate_per_a=float(state.get("hp", 0.0)) / 100.0,
+            district_heating_switch_rate_per_a=float(state.get("dh", 0.0)) / 100.0,
+        )
+    except QuartierGeoError as exc:
+        st.error(str(exc))
+        return None
+    path = scenarios.path_for(ctx.quarter_id, params)
+    return Scenario(params=params, path=path, targets=target_lines(path, ctx.data.ref))
+
+
+def key_figures(ctx: Context, sc: Scenario) -> None:
+    """CO2 now and in 2045, the ten-year cut, the refurbished share; the two verdicts."""
+    lang = ctx.lang
+    bench = ctx.data.ref.benchmarks["value"]
+    check = check_targets(sc.path, benchmark_cut_pct=float(bench["bottrop_co2_reduction_10y"]))
+    last = sc.path.iloc[-1]
+    widgets.metric_row(
+        [
+            (t("co2_start", lang), check.co2_start_t_per_a, "t/a", 0),
+            (t("co2_2045", lang), check.co2_end_t_per_a, "t/a", 0),
+            (t("cut_10y", lang), check.cut_horizon_pct, "%", 0),
+            (t("refurbished_2045", lang), 100 * last["refurbished_share"], "%", 0),
+        ],
+        lang=lang,
+        help=t("modelled_note", lang),
+    )
+    verdict = "bottrop_reached" if check.benchmark_reached else "bottrop_missed"
+    st.markdown(
+        t(verdict, lang).format(
+            cut=fmt_number(check.cut_horizon_pct, lang=lang),
+            bottrop=fmt_number(check.benchmark_cut_pct, lang=lang),
+        )
+    )
+    if not check.neutral_reached:
+        rest = fmt_number(check.co2_end_t_per_a, lang=lang)
+        st.markdown(t("neutral_missed", lang).format(rest=rest))
+
+
+def path_charts(ctx: Context, sc: Scenario) -> None:
+    left, right = st.columns(2)
+    with left:
+        fig = charts.scenario_paths(
+            sc.path, targets=sc.targets, title=ctx.t("chart_co2_path"), lang=ctx.lang
+        )
+        st.plotly_chart(fig, key="co2_path")
+    with right:
+        fig = charts.scenario_paths(
+            sc.path,
+            value_column="useful_heat_mwh_per_a",
+            title=ctx.t("chart_heat_path"),
+            lang=ctx.lang,
+        )
+        st.plotly_chart(fig, key="heat_path")
+
+
+def potential(ctx: Context, sc: Scenario) -> None:
+    """Map of the refurbishment periods (blocks of potential in public mode) and breakdown."""
+    lang, qid, params = ctx.lang, ctx.quarter_id, sc.params
+    st.subheader(t("where_potential", lang))
+    b = quarter_buildings(qid)
+    quarter = ctx.data.quarters[ctx.data.quarters.quarter_id == qid]
+    column = f"potential_{params.depth.value}_kwh_per_a"
+    potential_title = t("potential_" + params.depth.value, lang)
+    map_col, chart_col = st.columns([3, 2])
+    with map_col:
+        if ctx.public:
+            m = maps.block_map(
+                b,
+                quarter=quarter,
+                value_column=column,
+                legend_title=potential_title,
+                unit="kWh/a",
+                lang=lang,
+            )
+        else:
+            period = scenarios.periods(scenarios.years_for(qid, params), params)
+            order = sorted(period.dropna().unique())
+            colours = sequential(max(len(order), 1), scheme="viridis")
+            m = maps.quarter_map(
+                b.assign(refurbishment_period=period),
+                quarter=quarter,
+                color_column="refurbishment_period",
+                categorical=True,
+                colors=dict(zip(order, colours, strict=False)),
+                legend_title=t("refurbishment_year", lang),
+                tooltip_columns=[
+                    ("address", t("address", lang), ""),
+                    ("refurbishment_period", t("refurbishment_year", lang), ""),
+                    (column, potential_title, "kWh/a"),
+                ],
+                note=t("not_in_horizon", lang),
+                lang=lang,
+            )
+        mapview.static_map(m, height=480)
+    with chart_col:
+        fig = charts.breakdown_bar(
+            b,
+            by="age_class",
+            stack="building_type",
+            value_column=column,
+            divisor=1000.0,
+            value_title=f"{potential_title} (MWh/a)",
+            by_title=t("age_class", lang),
+            labels={
+                "building_type": {
+                    v: label("building_type", v, lang) for v in b["building_type"].unique()
+                }
+            },
+            lang=lang,
+        )
+        st.plotly_chart(fig, key="potential_breakdown")
+
+
+def _save_form(ctx: Context, sc: Scenario) -> None:
+    """Planner mode: save the current parameters under a name (per quarter)."""
+    lang = ctx.lang
+    with st.form("save_scenario"):
+        name = st.text_input(t("scenario_name", lang), max_chars=60)
+        who = editing.author(lang)
+        if not st.form_submit_button(t("save", lang)):
+            return
+        if not name.strip():
+            st.error(t("scenario_name_missing", lang))
+            return
+        key = quarter_key(ctx.quarter_id, name.strip())
+        existing = next(
+            (r for r in scenarios.saved_for_quarter(ctx.quarter_id) if r.key == key), None
+        )
+        editing.save(
+            scenarios.KIND,
+            key,
+            scenarios.to_payload(sc.params),
+            record=existing,
+            mode=ctx.mode,
+            who=who,
+            lang=lang,
+        )
+
+
+def saved_scenarios(ctx: Context, sc: Scenario) -> None:
+    """Save form (planner) and the comparison of saved scenarios with the current one."""
+    lang = ctx.lang
+    st.subheader(t("saved_scenarios", lang))
+    if ctx.can_edit:
+        _save_form(ctx, sc)
+    saved = scenarios.saved_for_quarter(ctx.quarter_id)
+    if not saved:
+        st.caption(t("no_saved_scenarios", lang))
+        return
+    by_name = {split_quarter_key(r.key)[1]: r for r in saved}
+    chosen = st.multiselect(t("compare", lang), list(by_name), default=list(by_name)[:3], key="cmp")
+    compare = {t("current_scenario", lang): sc.path}
+    for name in chosen:
+        try:
+            params = scenarios.from_payload(by_name[name].payload)
+            compare[name] = scenarios.path_for(ctx.quarter_id, params)
+        except QuartierGeoError as exc:
+            st.error(str(exc))
+    st.plotly_chart(charts.scenario_paths(compare, targets=sc.targets, lang=lang), key="compare")
+    rows = pd.DataFrame(
+        [
+            {
+                "name": name,
+                "co2_2045": p["co2_t_per_a"].iloc[-1],
+                "heat_2045": p["useful_heat_mwh_per_a"].iloc[-1],
+                "share": 100 * p["refurbished_share"].iloc[-1],
+            }
+            for name, p in compare.items()
+        ]
+    )
+    widgets.table(
+        rows,
+        columns={
+            "name": (t("scenario_name", lang), None, 0),
+            "co2_2045": (t("co2_2045", lang), "t/a", 0),
+            "heat_2045": (t("heat_2045", lang), "MWh/a", 0),
+            "share": (t("refurbished_2045", lang), "%", 0),
+        },
+        lang=lang,
+    )
