@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from quartier_geo.base.errors import DataValidationError, PermissionDeniedError, StorageError
-from quartier_geo.base.modes import Mode
+from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import open_workspace
 from quartier_geo.imports.pipeline import ImportOptions, import_file
@@ -60,7 +60,7 @@ def _digest(path: Path) -> str:
 
 def test_save_list_load_round_trip(ws, accepted) -> None:
     key = save_import(
-        ws, accepted["wbm"], name="Gelsenkirchen WBM", author="anna", mode=Mode.PLANNER
+        ws, accepted["wbm"], name="Gelsenkirchen WBM", editor=Editor("anna", Mode.PLANNER)
     )
     [info] = list_imports(ws)
     assert (info.key, info.name, info.buildings, info.schema) == (
@@ -86,19 +86,19 @@ def test_save_list_load_round_trip(ws, accepted) -> None:
 def test_read_only_modes_write_nothing(ws, accepted, mode) -> None:
     before = _digest(ws.path)
     with pytest.raises(PermissionDeniedError):
-        save_import(ws, accepted["wbm"], name="x", author="anna", mode=mode)
+        save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", mode))
     assert _digest(ws.path) == before
     assert not imports_dir(ws).exists()
 
 
 def test_only_valid_building_layers_can_be_saved(ws, accepted) -> None:
     with pytest.raises(DataValidationError):
-        save_import(ws, accepted["lines"], name="x", author="anna", mode=Mode.PLANNER)
+        save_import(ws, accepted["lines"], name="x", editor=Editor("anna", Mode.PLANNER))
     import dataclasses
 
     broken = dataclasses.replace(accepted["wbm"], buildings=None, problems=("Typ fehlt",))
     with pytest.raises(DataValidationError, match="Typ fehlt"):
-        save_import(ws, broken, name="x", author="anna", mode=Mode.PLANNER)
+        save_import(ws, broken, name="x", editor=Editor("anna", Mode.PLANNER))
     assert list_imports(ws) == []
 
 
@@ -108,13 +108,13 @@ def test_failed_record_leaves_no_visible_import_and_no_file(ws, accepted, monkey
 
     monkeypatch.setattr(type(ws), "put", fail)
     with pytest.raises(StorageError):
-        save_import(ws, accepted["wbm"], name="x", author="anna", mode=Mode.PLANNER)
+        save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", Mode.PLANNER))
     assert list_imports(ws) == []
     assert list(imports_dir(ws).iterdir()) == []
 
 
 def test_damaged_file_is_reported_not_loaded(ws, accepted) -> None:
-    key = save_import(ws, accepted["wbm"], name="x", author="anna", mode=Mode.PLANNER)
+    key = save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", Mode.PLANNER))
     path = imports_dir(ws) / f"{key}.gpkg"
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(StorageError, match="fehlt oder ist beschädigt"):
@@ -122,11 +122,11 @@ def test_damaged_file_is_reported_not_loaded(ws, accepted) -> None:
 
 
 def test_delete_removes_record_then_file(ws, accepted) -> None:
-    key = save_import(ws, accepted["wbm"], name="x", author="anna", mode=Mode.PLANNER)
+    key = save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", Mode.PLANNER))
     [info] = list_imports(ws)
     with pytest.raises(PermissionDeniedError):
-        delete_import(ws, key, expected_version=info.version, author="anna", mode=Mode.PUBLIC)
-    delete_import(ws, key, expected_version=info.version, author="anna", mode=Mode.PLANNER)
+        delete_import(ws, key, expected_version=info.version, editor=Editor("anna", Mode.PUBLIC))
+    delete_import(ws, key, expected_version=info.version, editor=Editor("anna", Mode.PLANNER))
     assert list_imports(ws) == []
     assert not (imports_dir(ws) / f"{key}.gpkg").exists()
 

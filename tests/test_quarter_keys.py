@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quartier_geo.base.modes import Mode
+from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data.store import (
     Record,
     open_workspace,
@@ -59,8 +59,7 @@ def test_keys_work_with_the_workspace(tmp_path):
             quarter_key(qid, name),
             {"status": "done"},
             expected_version=None,
-            author="test",
-            mode=Mode.PLANNER,
+            editor=Editor("test", Mode.PLANNER),
         )
     mine = records_of_quarter(ws.list("module_status"), 1)
     assert sorted(split_quarter_key(r.key)[1] for r in mine) == ["baseline", "supply_concept"]

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from quartier_geo.base.errors import ConflictError, PermissionDeniedError
-from quartier_geo.base.modes import Mode
+from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data.store import open_workspace
 
 
@@ -19,10 +19,14 @@ def ws(tmp_path):
 
 def test_insert_update_and_audit(ws):
     v1 = ws.put(
-        "scenario", "Basis", {"rate": 0.01}, expected_version=None, author="anna", mode=Mode.PLANNER
+        "scenario",
+        "Basis",
+        {"rate": 0.01},
+        expected_version=None,
+        editor=Editor("anna", Mode.PLANNER),
     )
     v2 = ws.put(
-        "scenario", "Basis", {"rate": 0.03}, expected_version=v1, author="ben", mode=Mode.PLANNER
+        "scenario", "Basis", {"rate": 0.03}, expected_version=v1, editor=Editor("ben", Mode.PLANNER)
     )
     assert (v1, v2) == (1, 2)
     rec = ws.get("scenario", "Basis")
@@ -33,10 +37,10 @@ def test_insert_update_and_audit(ws):
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(ws):
-    ws.put("note", "q1", {"text": "a"}, expected_version=None, author="anna", mode=Mode.PLANNER)
-    ws.put("note", "q1", {"text": "b"}, expected_version=1, author="ben", mode=Mode.PLANNER)
+    ws.put("note", "q1", {"text": "a"}, expected_version=None, editor=Editor("anna", Mode.PLANNER))
+    ws.put("note", "q1", {"text": "b"}, expected_version=1, editor=Editor("ben", Mode.PLANNER))
     with pytest.raises(ConflictError, match="ben"):
-        ws.put("note", "q1", {"text": "c"}, expected_version=1, author="anna", mode=Mode.PLANNER)
+        ws.put("note", "q1", {"text": "c"}, expected_version=1, editor=Editor("anna", Mode.PLANNER))
     assert ws.get("note", "q1").payload == {"text": "b"}
     assert len(ws.audit()) == 2
 
@@ -44,13 +48,13 @@ def test_stale_version_is_a_conflict_and_changes_nothing(ws):
 @pytest.mark.parametrize("mode", [Mode.PUBLIC, Mode.WORKSHOP])
 def test_read_only_modes_cannot_write(ws, mode):
     with pytest.raises(PermissionDeniedError):
-        ws.put("note", "q1", {"text": "x"}, expected_version=None, author="x", mode=mode)
+        ws.put("note", "q1", {"text": "x"}, expected_version=None, editor=Editor("x", mode))
     assert ws.list("note") == []
 
 
 def test_concurrent_editors_lose_nothing(ws):
     """4 threads x 50 read-modify-write cycles: every acknowledged save is counted."""
-    ws.put("counter", "c", {"n": 0}, expected_version=None, author="init", mode=Mode.PLANNER)
+    ws.put("counter", "c", {"n": 0}, expected_version=None, editor=Editor("init", Mode.PLANNER))
     acknowledged = []
     conflicts = []
 
@@ -63,8 +67,7 @@ def test_concurrent_editors_lose_nothing(ws):
                     "c",
                     {"n": rec.payload["n"] + 1},
                     expected_version=rec.version,
-                    author=name,
-                    mode=Mode.PLANNER,
+                    editor=Editor(name, Mode.PLANNER),
                 )
                 acknowledged.append(1)
             except ConflictError:

@@ -7,12 +7,13 @@ public, the most restrictive mode (fail closed).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from enum import StrEnum
 
 from quartier_geo.base.errors import PermissionDeniedError
 from quartier_geo.base.settings import MODE_ENV, read_settings
 
-__all__ = ["ENV_VAR", "Mode", "can_edit", "current_mode", "require_edit"]
+__all__ = ["ENV_VAR", "Editor", "Mode", "can_edit", "current_mode", "require_edit"]
 
 ENV_VAR = MODE_ENV
 log = logging.getLogger(__name__)
@@ -31,6 +32,15 @@ def current_mode() -> Mode:
     except ValueError:
         log.warning("%s=%r is not a mode; running in public mode", ENV_VAR, raw)
         return Mode.PUBLIC
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who writes, and in which mode: the name goes to the audit log, the mode decides
+    whether writing is allowed at all (:func:`require_edit`)."""
+
+    name: str
+    mode: Mode
 
 
 def can_edit(mode: Mode) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import geopandas as gpd
@@ -197,8 +198,8 @@ def validate_buildings(
             "In QGIS mit 'Geometrien reparieren' beheben."
         )
 
-    _check_enum(df, "building_type", [t.value for t in BuildingType], labels, problems, upper=True)
-    _check_enum(df, "age_class", [a.value for a in AgeClass], labels, problems, upper=True)
+    problems += _check_enum(df, "building_type", list(BuildingType), labels, upper=True)
+    problems += _check_enum(df, "age_class", list(AgeClass), labels, upper=True)
 
     has_area = "conditioned_floor_area_m2" in df
     has_storeys = "storeys" in df
@@ -225,7 +226,7 @@ def validate_buildings(
             df["storeys"] = storeys
 
     if "refurbishment_state" in df:
-        _check_enum(df, "refurbishment_state", [s.value for s in RefurbState], labels, problems)
+        problems += _check_enum(df, "refurbishment_state", list(RefurbState), labels)
     else:
         df["refurbishment_state"] = RefurbState.EXISTING.value
         notes.append(
@@ -248,15 +249,17 @@ def validate_buildings(
 def _check_enum(
     df: pd.DataFrame,
     column: str,
-    allowed: list[str],
+    vocabulary: list[StrEnum],
     labels: pd.Series,
-    problems: list[str],
     *,
     upper: bool = False,
-) -> None:
+) -> list[str]:
+    """Normalise ``df[column]`` to the vocabulary's values in place; return the problems."""
+    allowed = [v.value for v in vocabulary]
+    problems: list[str] = []
     if column not in df:
         problems.append(f"Pflichtspalte '{column}' fehlt (erlaubt: {', '.join(allowed)}).")
-        return
+        return problems
     values = df[column].astype("string").str.strip()
     values = values.str.upper() if upper else values.str.lower()
     bad = ~values.isin(allowed).fillna(False).astype(bool)
@@ -267,6 +270,7 @@ def _check_enum(
             f"Erlaubt: {', '.join(allowed)}."
         )
     df[column] = values.astype(object)
+    return problems
 
 
 def _resolve_heating(

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from quartier_geo.base.errors import ConflictError, StorageError
-from quartier_geo.base.modes import Mode, require_edit
+from quartier_geo.base.modes import Editor, require_edit
 from quartier_geo.base.settings import PROJECT_ROOT, WORKSPACE_ENV, read_settings
 
 __all__ = [
@@ -117,15 +117,17 @@ class Workspace:
         payload: dict[str, Any],
         *,
         expected_version: int | None,
-        author: str,
-        mode: Mode,
+        editor: Editor,
     ) -> int:
         """Insert or update a record in one transaction; return its new version.
 
         ``expected_version`` is the version the editor read (``None`` for a new record);
         if the stored version differs, :class:`ConflictError` is raised and nothing changes.
+        ``editor`` names the author in the audit log; outside the planner mode nothing is
+        written (:class:`~quartier_geo.base.errors.PermissionDeniedError`).
         """
-        require_edit(mode)
+        require_edit(editor.mode)
+        author = editor.name
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         now = _now()
         with self._connect() as con, _transaction(con):
@@ -155,10 +157,10 @@ class Workspace:
             )
         return version
 
-    def delete(
-        self, kind: str, key: str, *, expected_version: int, author: str, mode: Mode
-    ) -> None:
-        require_edit(mode)
+    def delete(self, kind: str, key: str, *, expected_version: int, editor: Editor) -> None:
+        """Delete a record in one transaction if it still has ``expected_version``."""
+        require_edit(editor.mode)
+        author = editor.name
         with self._connect() as con, _transaction(con):
             row = con.execute(
                 "SELECT version FROM records WHERE kind = ? AND key = ?", (kind, key)

@@ -29,7 +29,7 @@ import shapely
 from quartier_geo.base.atomic import atomic_path
 from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError, StorageError
-from quartier_geo.base.modes import Mode, require_edit
+from quartier_geo.base.modes import Editor, require_edit
 from quartier_geo.data.store import Workspace
 from quartier_geo.imports.types import Accepted
 
@@ -99,7 +99,7 @@ def _write_gpkg_atomically(buildings: gpd.GeoDataFrame, final: Path) -> str:
     return _sha256(final)
 
 
-def save_import(ws: Workspace, accepted: Accepted, *, name: str, author: str, mode: Mode) -> str:
+def save_import(ws: Workspace, accepted: Accepted, *, name: str, editor: Editor) -> str:
     """Save the canonical buildings of ``accepted`` as a new import; return its key.
 
     Raises :class:`~quartier_geo.base.errors.PermissionDeniedError` outside the planner mode
@@ -107,7 +107,7 @@ def save_import(ws: Workspace, accepted: Accepted, *, name: str, author: str, mo
     ``accepted`` has no valid buildings, :class:`~quartier_geo.base.errors.StorageError` when
     the disk or the workspace fails (nothing visible is left behind).
     """
-    require_edit(mode)
+    require_edit(editor.mode)
     if not isinstance(accepted, Accepted) or accepted.layer_kind != "buildings":
         raise DataValidationError(
             ["Nur eine angenommene Gebäudedatei kann gespeichert werden."], what="Der Import"
@@ -147,7 +147,7 @@ def save_import(ws: Workspace, accepted: Accepted, *, name: str, author: str, mo
         }
     )
     try:
-        ws.put(IMPORT_KIND, key, payload, expected_version=None, author=author, mode=mode)
+        ws.put(IMPORT_KIND, key, payload, expected_version=None, editor=editor)
     except BaseException:
         final.unlink(missing_ok=True)
         raise
@@ -213,12 +213,10 @@ def load_import(ws: Workspace, key: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataF
     return quarter, buildings
 
 
-def delete_import(
-    ws: Workspace, key: str, *, expected_version: int, author: str, mode: Mode
-) -> None:
+def delete_import(ws: Workspace, key: str, *, expected_version: int, editor: Editor) -> None:
     """Remove an import: the record first (one transaction), then its file."""
-    require_edit(mode)
+    require_edit(editor.mode)
     rec = ws.get(IMPORT_KIND, key)
-    ws.delete(IMPORT_KIND, key, expected_version=expected_version, author=author, mode=mode)
+    ws.delete(IMPORT_KIND, key, expected_version=expected_version, editor=editor)
     if rec is not None:
         (imports_dir(ws) / Path(str(rec.payload["file"])).name).unlink(missing_ok=True)

@@ -169,12 +169,10 @@ def _accepted(
     st.dataframe(result.buildings.drop(columns="geometry").head(200), key="import_preview")
     with st.form("import_confirm"):
         name = st.text_input(t("import_name", lang), value=filename.rsplit(".", 1)[0], max_chars=80)
-        who = editing.author(lang)
+        who = editing.author(lang, mode=mode)
         if st.form_submit_button(t("import_confirm", lang), type="primary"):
             try:
-                key = save_import(
-                    workspace(), result, name=name.strip() or filename, author=who, mode=mode
-                )
+                key = save_import(workspace(), result, name=name.strip() or filename, editor=who)
             except QuartierGeoError as exc:
                 st.error(str(exc))
             else:
@@ -199,7 +197,7 @@ def show_imports(*, mode: Mode, lang: Lang) -> None:
             "author": (t("author", lang), None, 0),
         },
         lang=lang,
-        key="imports_table",
+        style=widgets.TableStyle(key="imports_table"),
     )
     st.caption(t("imports_open", lang))
     if mode is Mode.PLANNER:
@@ -208,12 +206,10 @@ def show_imports(*, mode: Mode, lang: Lang) -> None:
             key = st.selectbox(
                 t("import_delete_which", lang), list(keys), format_func=lambda k: keys[k].name
             )
-            who = editing.author(lang)
+            who = editing.author(lang, mode=mode)
             if st.form_submit_button(t("import_delete", lang)):
                 try:
-                    delete_import(
-                        workspace(), key, expected_version=keys[key].version, author=who, mode=mode
-                    )
+                    delete_import(workspace(), key, expected_version=keys[key].version, editor=who)
                 except QuartierGeoError as exc:
                     st.error(str(exc))
                 else:

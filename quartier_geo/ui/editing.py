@@ -2,52 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
-from quartier_geo.base.modes import Mode, can_edit
+from quartier_geo.base.modes import Editor, Mode, can_edit
 from quartier_geo.data.store import Record
 from quartier_geo.ui.data import workspace
 
-__all__ = ["author", "save"]
+__all__ = ["Draft", "author", "save"]
 
 _AUTHOR = "author"
 #: Author written to the audit log when the field is left empty (data, not UI text).
 _UNKNOWN_AUTHOR = "unbekannt"
 
 
-def author(lang: Lang) -> str:
-    """The editor's name for the audit log (kept for the session)."""
+@dataclass(frozen=True)
+class Draft:
+    """What a form wants to save: the record's kind and key, the new payload, and the
+    record as the form read it (``None`` for a new record), whose version must still hold."""
+
+    kind: str
+    key: str
+    payload: Mapping[str, Any]
+    read: Record | None = None
+
+
+def author(lang: Lang, *, mode: Mode) -> Editor:
+    """The editor (name for the audit log, kept for the session, and the server's mode)."""
     st.session_state.setdefault(_AUTHOR, t("author_default", lang))
     name = st.text_input(t("author_label", lang), key=_AUTHOR, max_chars=60)
-    return str(name).strip() or _UNKNOWN_AUTHOR
+    return Editor(str(name).strip() or _UNKNOWN_AUTHOR, mode)
 
 
-def save(
-    kind: str,
-    key: str,
-    payload: dict[str, Any],
-    *,
-    record: Record | None,
-    mode: Mode,
-    who: str,
-    lang: Lang,
-) -> bool:
+def save(draft: Draft, *, editor: Editor, lang: Lang) -> bool:
     """Save one record with the version that was read; show success or the reason it failed."""
-    if not can_edit(mode):  # the widgets are not shown, but never trust that alone
+    if not can_edit(editor.mode):  # the widgets are not shown, but never trust that alone
         st.error(t("save_planner_only", lang))
         return False
     try:
         workspace().put(
-            kind,
-            key,
-            payload,
-            expected_version=record.version if record else None,
-            author=who,
-            mode=mode,
+            draft.kind,
+            draft.key,
+            dict(draft.payload),
+            expected_version=draft.read.version if draft.read else None,
+            editor=editor,
         )
     except QuartierGeoError as exc:
         st.error(str(exc))

@@ -76,7 +76,7 @@ def criteria(ctx: Context) -> None:
             0 if name in shares else 1,
         )
     st.subheader(t("criteria", lang))
-    widgets.table(shown, columns=columns, lang=lang, key="criteria_table")
+    widgets.table(shown, columns=columns, lang=lang, style=widgets.TableStyle(key="criteria_table"))
     st.caption(t("criteria_note", lang))
 
 
@@ -132,8 +132,7 @@ def ranking(ctx: Context, chosen: dict[str, float]) -> None:
                 "rank_max": (t("rank_worst", lang), None, None),
             },
             lang=lang,
-            height=560,
-            key="rank_table",
+            style=widgets.TableStyle(height=560, key="rank_table"),
         )
         st.caption(t("sensitivity_note", lang))
 
@@ -168,9 +167,7 @@ def representativeness(ctx: Context) -> None:
     left, right = st.columns([2, 3])
     with left:
         widgets.metric(
-            t("similarity", lang),
-            100 * rep.attrs["similarity"],
-            "%",
+            widgets.Quantity(t("similarity", lang), 100 * rep.attrs["similarity"], "%"),
             lang=lang,
             help=t("similarity_help", lang),
         )
@@ -184,6 +181,6 @@ def representativeness(ctx: Context) -> None:
                 "difference": (t("difference", lang), t("percentage_points", lang), 0),
             },
             lang=lang,
-            key="rep_table",
+            style=widgets.TableStyle(key="rep_table"),
         )
     st.caption(t("region_assumption", lang))

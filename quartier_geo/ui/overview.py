@@ -166,8 +166,7 @@ def map_and_table(ctx: Context, colour: str) -> None:
                 "heat_density_mwh_per_ha_a": (t("heat_density", lang), "MWh/(ha·a)", 0),
             },
             lang=lang,
-            height=560,
-            key="overview_table",
+            style=widgets.TableStyle(height=560, key="overview_table"),
         )
 
 

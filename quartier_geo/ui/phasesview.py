@@ -146,7 +146,7 @@ def edit_modules(ctx: Context) -> None:
     ws = workspace()
     options = [s.value for s in phases.ModuleStatus]
     with st.expander(t("edit_modules", lang)):
-        who = editing.author(lang)
+        who = editing.author(lang, mode=ctx.mode)
         for mod in phases.Module:
             key = quarter_key(ctx.quarter_id, mod.value)
             rec = ws.get(MODULE_KIND, key)
@@ -166,15 +166,8 @@ def edit_modules(ctx: Context) -> None:
                     key=f"note_{key}",
                 )
                 if st.form_submit_button(t("save", lang)):
-                    editing.save(
-                        MODULE_KIND,
-                        key,
-                        {"status": choice, "note": note},
-                        record=rec,
-                        mode=ctx.mode,
-                        who=who,
-                        lang=lang,
-                    )
+                    draft = editing.Draft(MODULE_KIND, key, {"status": choice, "note": note}, rec)
+                    editing.save(draft, editor=who, lang=lang)
 
 
 def module_edits(ctx: Context) -> None:

@@ -247,7 +247,7 @@ def _save_form(ctx: Context, sc: Scenario) -> None:
     lang = ctx.lang
     with st.form("save_scenario"):
         name = st.text_input(t("scenario_name", lang), max_chars=60)
-        who = editing.author(lang)
+        who = editing.author(lang, mode=ctx.mode)
         if not st.form_submit_button(t("save", lang)):
             return
         if not name.strip():
@@ -257,15 +257,8 @@ def _save_form(ctx: Context, sc: Scenario) -> None:
         existing = next(
             (r for r in scenarios.saved_for_quarter(ctx.quarter_id) if r.key == key), None
         )
-        editing.save(
-            scenarios.KIND,
-            key,
-            scenarios.to_payload(sc.params),
-            record=existing,
-            mode=ctx.mode,
-            who=who,
-            lang=lang,
-        )
+        draft = editing.Draft(scenarios.KIND, key, scenarios.to_payload(sc.params), existing)
+        editing.save(draft, editor=who, lang=lang)
 
 
 def saved_scenarios(ctx: Context, sc: Scenario) -> None:

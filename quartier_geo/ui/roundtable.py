@@ -56,7 +56,7 @@ def meetings(ctx: Context) -> None:
             "source": (t("source", lang), None, 0),
         },
         lang=lang,
-        static=True,
+        style=widgets.TableStyle(static=True),
     )
 
 
@@ -84,6 +84,6 @@ def similar(ctx: Context) -> None:
             widgets.lang_column("reasons", lang): (t("reasons", lang), None, 0),
         },
         lang=lang,
-        static=True,
+        style=widgets.TableStyle(static=True),
     )
     st.caption(t("similar_note", lang))

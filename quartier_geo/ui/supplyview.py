@@ -223,7 +223,7 @@ def options(ctx: Context, thresholds: pd.DataFrame) -> pd.DataFrame | None:
                 "cost": (t("cost", lang), "€/MWh", 0),
             },
             lang=lang,
-            static=True,
+            style=widgets.TableStyle(static=True),
         )
         st.caption(t("cost_note", lang))
     with right:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
@@ -16,6 +17,8 @@ from quartier_geo.data.reference import Reference
 from quartier_geo.domain.phases import parse_date
 
 __all__ = [
+    "Quantity",
+    "TableStyle",
     "date_input_format",
     "fmt_date",
     "fmt_day",
@@ -64,18 +67,21 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def metric(
-    label: str,
-    value: float | None,
-    unit: str,
-    *,
-    lang: Lang,
-    decimals: int = 0,
-    help: str | None = None,
-) -> None:
+@dataclass(frozen=True)
+class Quantity:
+    """A figure to show: its label, value, unit and the decimals it is shown with."""
+
+    label: str
+    value: float | None
+    unit: str
+    decimals: int = 0
+
+
+def metric(quantity: Quantity, *, lang: Lang, help: str | None = None) -> None:
     """A metric whose label carries the unit, so that the value stays short and readable."""
-    text = fmt_number(value, lang=lang, decimals=decimals)
-    st.metric(f"{label} ({unit})" if unit else label, text, help=help)
+    q = quantity
+    text = fmt_number(q.value, lang=lang, decimals=q.decimals)
+    st.metric(f"{q.label} ({q.unit})" if q.unit else q.label, text, help=help)
 
 
 def metric_row(
@@ -85,7 +91,7 @@ def metric_row(
     cols = st.columns(len(items))
     for col, (text, value, unit, decimals) in zip(cols, items, strict=True):
         with col:
-            metric(text, value, unit, lang=lang, decimals=decimals, help=help)
+            metric(Quantity(text, value, unit, decimals), lang=lang, help=help)
 
 
 def synthetic_banner(lang: Lang) -> None:
@@ -104,20 +110,27 @@ def _plain(v: object) -> str:
     return str(v)
 
 
+@dataclass(frozen=True)
+class TableStyle:
+    """How a table is shown: its height, its widget key, or as a static table that wraps."""
+
+    height: int | Literal["auto", "stretch", "content"] = "auto"
+    key: str | None = None
+    static: bool = False
+
+
 def table(
     df: pd.DataFrame,
     *,
     columns: dict[str, tuple[str, str | None, int | None]],
     lang: Lang,
-    height: int | Literal["auto", "stretch", "content"] = "auto",
-    key: str | None = None,
-    static: bool = False,
+    style: TableStyle = TableStyle(),
 ) -> None:
     """A read-only table with German/English headers incl. units and formatted numbers.
 
     ``columns`` maps a column to (header, unit or None, decimals); numbers are rendered as
     text with the language's separators so that the table matches the rest of the UI.
-    ``decimals=None`` shows the value as it is (years, ids). ``static=True`` renders a
+    ``decimals=None`` shows the value as it is (years, ids). ``style.static`` renders a
     plain table whose long texts wrap (for a few rows with explanations).
     """
     out = pd.DataFrame(index=df.index)
@@ -130,10 +143,10 @@ def table(
             out[name] = [fmt_number(v, lang=lang, decimals=decimals) for v in values]
         else:
             out[name] = values.astype("string").fillna("–")
-    if static:
+    if style.static:
         st.table(out.set_index(out.columns[0]))
     else:
-        st.dataframe(out, hide_index=True, height=height, key=key)
+        st.dataframe(out, hide_index=True, height=style.height, key=style.key)
 
 
 def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
