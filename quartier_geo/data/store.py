@@ -7,6 +7,12 @@ lost. Every change writes an audit row with time and author. Only the planner mo
 write; every write function checks the mode first.
 
 Nothing of record lives in a Streamlit cache; the bundled GeoPackage is never written here.
+
+A workspace that cannot be written or read is not fatal: :func:`open_workspace` checks it
+once (``PRAGMA quick_check``) and returns a handle in the state it found
+(:class:`WorkspaceState`): a read-only file is read but never written, a corrupt or
+unreachable one reads as empty. The app shows the state as a banner and offers no editing;
+every attempted write raises :class:`StorageError` ("Speichern fehlgeschlagen: …").
 """
 
 from __future__ import annotations
@@ -14,10 +20,13 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +39,7 @@ __all__ = [
     "ENV_VAR",
     "Record",
     "Workspace",
+    "WorkspaceState",
     "open_workspace",
     "quarter_key",
     "records_of_quarter",
@@ -39,6 +49,7 @@ __all__ = [
 ENV_VAR = WORKSPACE_ENV
 DEFAULT_WORKSPACE = PROJECT_ROOT / "workspace" / "quartiere.sqlite"
 BUSY_TIMEOUT_MS = 10_000
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -73,26 +84,59 @@ class Record:
     author: str
 
 
+class WorkspaceState(StrEnum):
+    """What :func:`open_workspace` found."""
+
+    OK = "ok"  # readable and writable
+    READ_ONLY = "read_only"  # readable; the file or its folder cannot be written
+    UNAVAILABLE = "unavailable"  # missing and cannot be created, or corrupt: reads as empty
+
+
 @dataclass(frozen=True)
 class Workspace:
-    """Handle of a workspace file; each operation opens its own connection."""
+    """Handle of a workspace file; each operation opens its own connection.
+
+    ``state`` and ``reason`` say what the check at opening found (the reason names the
+    problem for the banner, in German and English).
+    """
 
     path: Path
+    state: WorkspaceState = WorkspaceState.OK
+    reason: tuple[str, str] | None = None
+
+    @property
+    def writable(self) -> bool:
+        return self.state is WorkspaceState.OK
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        if self.state is WorkspaceState.READ_ONLY:
+            uri, ro = f"file:{self.path}?mode=ro", True
+        else:
+            uri, ro = str(self.path), False
         try:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            con = sqlite3.connect(uri, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=ro)
         except sqlite3.Error as exc:
             raise StorageError(f"Arbeitsbereich {self.path} nicht lesbar: {exc}") from exc
         try:
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            con.execute("PRAGMA synchronous = FULL")
+            if not ro:
+                con.execute("PRAGMA synchronous = FULL")
             yield con
         finally:
             con.close()
 
+    def _require_writable(self) -> None:
+        if not self.writable:
+            reason = self.reason[0] if self.reason else "Arbeitsbereich nicht beschreibbar"
+            raise StorageError(
+                f"Speichern fehlgeschlagen: {reason}. Die Eingabe bleibt erhalten; "
+                "bitte die Betreuung des Servers verständigen."
+            )
+
     def get(self, kind: str, key: str) -> Record | None:
+        if self.state is WorkspaceState.UNAVAILABLE:
+            return None
         with self._connect() as con:
             row = con.execute(
                 "SELECT kind, key, payload, version, updated_at, author FROM records "
@@ -102,6 +146,8 @@ class Workspace:
         return _record(row) if row else None
 
     def list(self, kind: str) -> builtins.list[Record]:
+        if self.state is WorkspaceState.UNAVAILABLE:
+            return []
         with self._connect() as con:
             rows = con.execute(
                 "SELECT kind, key, payload, version, updated_at, author FROM records "
@@ -127,6 +173,7 @@ class Workspace:
         written (:class:`~quartier_geo.base.errors.PermissionDeniedError`).
         """
         require_edit(editor.mode)
+        self._require_writable()
         author = editor.name
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         now = _now()
@@ -160,6 +207,7 @@ class Workspace:
     def delete(self, kind: str, key: str, *, expected_version: int, editor: Editor) -> None:
         """Delete a record in one transaction if it still has ``expected_version``."""
         require_edit(editor.mode)
+        self._require_writable()
         author = editor.name
         with self._connect() as con, _transaction(con):
             row = con.execute(
@@ -177,6 +225,8 @@ class Workspace:
             )
 
     def audit(self, *, limit: int = 100) -> builtins.list[dict[str, Any]]:
+        if self.state is WorkspaceState.UNAVAILABLE:
+            return []
         with self._connect() as con:
             rows = con.execute(
                 "SELECT at, author, kind, key, action, version FROM audit ORDER BY id DESC LIMIT ?",
@@ -186,16 +236,33 @@ class Workspace:
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
+def _write_failure(exc: sqlite3.Error) -> StorageError:
+    """A German message for a failed write that names the cause and what to do."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        why = "Arbeitsbereich belegt; bitte erneut versuchen"
+    elif "readonly" in text or "read-only" in text or "permission" in text:
+        why = "Arbeitsbereich ist schreibgeschützt; Schreibrechte prüfen"
+    elif "disk" in text or "full" in text or "i/o" in text:
+        why = "Speicherplatz oder Datenträger prüfen"
+    else:
+        why = "Arbeitsbereich prüfen"
+    return StorageError(
+        f"Speichern fehlgeschlagen ({exc}): {why}. Der vorherige Stand ist unverändert."
+    )
+
+
 @contextmanager
 def _transaction(con: sqlite3.Connection) -> Iterator[None]:
     try:
         con.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise StorageError(
-            f"Speichern fehlgeschlagen: Arbeitsbereich belegt ({exc}). Bitte erneut versuchen."
-        ) from exc
+    except sqlite3.Error as exc:
+        raise _write_failure(exc) from exc
     try:
         yield
+    except sqlite3.Error as exc:
+        con.execute("ROLLBACK")
+        raise _write_failure(exc) from exc
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -203,9 +270,7 @@ def _transaction(con: sqlite3.Connection) -> Iterator[None]:
         con.execute("COMMIT")
     except sqlite3.Error as exc:
         con.execute("ROLLBACK")
-        raise StorageError(
-            f"Speichern fehlgeschlagen ({exc}). Der vorherige Stand ist unverändert."
-        ) from exc
+        raise _write_failure(exc) from exc
 
 
 def _record(row: tuple[Any, ...]) -> Record:
@@ -216,11 +281,80 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def open_workspace(path: Path | None = None) -> Workspace:
-    """Open (and create if needed) the workspace at ``path`` or ``$QUARTIER_WORKSPACE``."""
-    target = Path(path or read_settings().workspace or DEFAULT_WORKSPACE)
+def _writable(target: Path) -> bool:
+    """Whether SQLite can write ``target`` (WAL needs the folder for its side files)."""
+    folder_ok = os.access(target.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not target.exists() or os.access(target, os.W_OK))
+
+
+def _check(target: Path, *, uri: str, ro: bool) -> str | None:
+    """``None`` if the file passes ``PRAGMA quick_check`` with our tables, else the reason."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(uri, uri=ro, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            result = con.execute("PRAGMA quick_check").fetchone()
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    if not result or result[0] != "ok":
+        return f"quick_check: {result[0] if result else 'no answer'}"
+    if target.exists() and tables and not {"records", "audit"} <= tables:
+        return "fremde Datenbank (Tabellen records/audit fehlen)"
+    return None
+
+
+def _unavailable(target: Path, de: str, en: str) -> Workspace:
+    log.error("workspace %s unavailable: %s", target, en)
+    return Workspace(target, WorkspaceState.UNAVAILABLE, (de, en))
+
+
+def open_workspace(path: Path | None = None) -> Workspace:
+    """Open the workspace at ``path`` or ``$QUARTIER_WORKSPACE``, creating it if allowed.
+
+    Never raises for the state of the file: a workspace that cannot be written comes back
+    :attr:`WorkspaceState.READ_ONLY`, a missing one that cannot be created or a corrupt one
+    :attr:`WorkspaceState.UNAVAILABLE`, each with the reason in German and English.
+    """
+    target = Path(path or read_settings().workspace or DEFAULT_WORKSPACE)
+    if target.is_dir():
+        return _unavailable(target, "Arbeitsbereich ist ein Ordner", "workspace is a folder")
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _unavailable(
+                target,
+                f"Arbeitsbereich fehlt und kann nicht angelegt werden ({exc.strerror})",
+                f"workspace is missing and cannot be created ({exc.strerror})",
+            )
+    if not _writable(target):
+        if not target.exists():
+            return _unavailable(
+                target,
+                "Arbeitsbereich fehlt, der Ordner ist schreibgeschützt",
+                "workspace is missing and its folder is read-only",
+            )
+        problem = _check(target, uri=f"file:{target}?mode=ro", ro=True)
+        if problem:
+            return _unavailable(
+                target,
+                f"Arbeitsbereich beschädigt ({problem})",
+                f"workspace is damaged ({problem})",
+            )
+        log.warning("workspace %s is read-only", target)
+        return Workspace(
+            target,
+            WorkspaceState.READ_ONLY,
+            ("Arbeitsbereich ist schreibgeschützt", "workspace is read-only"),
+        )
+    problem = _check(target, uri=str(target), ro=False) if target.exists() else None
+    if problem:
+        return _unavailable(
+            target, f"Arbeitsbereich beschädigt ({problem})", f"workspace is damaged ({problem})"
+        )
+    try:
         con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             con.execute("PRAGMA journal_mode = WAL")
@@ -229,10 +363,11 @@ def open_workspace(path: Path | None = None) -> Workspace:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        raise StorageError(
-            f"Arbeitsbereich {target} kann nicht geöffnet werden ({exc}). "
-            "Pfad und Schreibrechte prüfen oder QUARTIER_WORKSPACE setzen."
-        ) from exc
+        return _unavailable(
+            target,
+            f"Arbeitsbereich kann nicht geöffnet werden ({exc})",
+            f"workspace cannot be opened ({exc})",
+        )
     return Workspace(target)
 
 

@@ -180,7 +180,7 @@ def _accepted(
                 st.success(t("import_saved", lang).format(name=name, key=key))
 
 
-def show_imports(*, mode: Mode, lang: Lang) -> None:
+def show_imports(*, mode: Mode, lang: Lang, editable: bool) -> None:
     imports = list_imports(workspace())
     if not imports:
         st.caption(t("imports_none", lang))
@@ -200,7 +200,7 @@ def show_imports(*, mode: Mode, lang: Lang) -> None:
         style=widgets.TableStyle(key="imports_table"),
     )
     st.caption(t("imports_open", lang))
-    if mode is Mode.PLANNER:
+    if editable:
         with st.form("import_delete"):
             keys = {i.key: i for i in imports}
             key = st.selectbox(

@@ -15,8 +15,9 @@ import streamlit as st
 
 from quartier_geo.base.i18n import LANGS, Lang, t
 from quartier_geo.base.modes import Mode, can_edit, current_mode
+from quartier_geo.data.store import WorkspaceState
 from quartier_geo.ui import state
-from quartier_geo.ui.data import Bundle, current
+from quartier_geo.ui.data import Bundle, current, workspace
 from quartier_geo.ui.widgets import md_escape, quarter_label
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -59,6 +60,8 @@ class Context:
     mode: Mode
     quarter_id: int
     data: Bundle
+    #: False where the workspace cannot be written (read-only, damaged, unreachable)
+    writable: bool = True
 
     def t(self, key: str) -> str:
         """The UI text ``key`` in this run's language."""
@@ -78,8 +81,8 @@ class Context:
 
     @property
     def can_edit(self) -> bool:
-        """True where edits may be saved (planner mode)."""
-        return can_edit(self.mode)
+        """True where edits may be saved: planner mode and a writable workspace."""
+        return can_edit(self.mode) and self.writable
 
     @property
     def quarter(self) -> pd.Series:
@@ -155,7 +158,12 @@ def sidebar(mode: Mode) -> Context:
     qid = int(state.get(state.QUARTER, ids[0]))
     if mode is Mode.WORKSHOP:
         qid = _tour(ids, qid, names, lang)
-    ctx = Context(lang=lang, mode=mode, quarter_id=qid, data=data)
+    ws = workspace()
+    if mode is Mode.PLANNER and not ws.writable:
+        reason = ws.reason[LANGS.index(lang)] if ws.reason else ""
+        key = "workspace_read_only" if ws.state is WorkspaceState.READ_ONLY else "workspace_down"
+        st.warning(t(key, lang).format(reason=reason), icon=":material/lock:")
+    ctx = Context(lang=lang, mode=mode, quarter_id=qid, data=data, writable=ws.writable)
     st.session_state["_context"] = ctx
     return ctx
 
