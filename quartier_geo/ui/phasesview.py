@@ -50,7 +50,10 @@ def header(ctx: Context) -> None:
 def pick_date(ctx: Context) -> dt.date:
     """The date slider (persistent, in the URL as ``asof``)."""
     state.init_from_query(
-        "asof", _DEFAULT_DATE, parse=lambda s: dt.date.fromisoformat(s).isoformat()
+        "asof",
+        _DEFAULT_DATE,
+        parse=lambda s: dt.date.fromisoformat(s).isoformat(),
+        bounds=(_RANGE[0].isoformat(), _RANGE[1].isoformat()),
     )
     as_of = st.slider(
         ctx.t("as_of"),

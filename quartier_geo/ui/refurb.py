@@ -60,12 +60,18 @@ def header(ctx: Context) -> None:
     st.caption(ctx.t("refurb_intro"))
 
 
+#: Slider ranges [%/a] of the refurbishment rate and the heating switch rates; URL values
+#: outside are clamped to them.
+_RATE_RANGE_PCT = (0.0, 6.0)
+_SWITCH_RANGE_PCT = (0.0, 10.0)
+
+
 def _init_state() -> None:
-    state.init_from_query("rate", 1.0, parse=float)
+    state.init_from_query("rate", 1.0, parse=float, bounds=_RATE_RANGE_PCT)
     state.init_from_query("depth", "usual", options=list(DEPTHS))
     state.init_from_query("prio", "worst_first", options=[p.value for p in Priority])
-    state.init_from_query("hp", 0.0, parse=float)
-    state.init_from_query("dh", 0.0, parse=float)
+    state.init_from_query("hp", 0.0, parse=float, bounds=_SWITCH_RANGE_PCT)
+    state.init_from_query("dh", 0.0, parse=float, bounds=_SWITCH_RANGE_PCT)
 
 
 def _presets(ctx: Context) -> None:
@@ -89,7 +95,11 @@ def controls(ctx: Context) -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
         st.slider(
-            t("rate", lang), 0.0, 6.0, step=0.1, format="%.1f %%/a", **state.widget_kwargs("rate")
+            t("rate", lang),
+            *_RATE_RANGE_PCT,
+            step=0.1,
+            format="%.1f %%/a",
+            **state.widget_kwargs("rate"),
         )
     with c2:
         st.segmented_control(
@@ -113,8 +123,7 @@ def controls(ctx: Context) -> None:
             with col:
                 st.slider(
                     t(key, lang),
-                    0.0,
-                    10.0,
+                    *_SWITCH_RANGE_PCT,
                     step=0.5,
                     format="%.1f %%/a",
                     **state.widget_kwargs(name),

@@ -7,6 +7,7 @@ under ``<name>`` so it survives page switches, when Streamlit drops widget state
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ import streamlit as st
 __all__ = [
     "LANG",
     "QUARTER",
+    "from_query",
     "get",
     "init_from_query",
     "widget_kwargs",
@@ -27,25 +29,57 @@ QUARTER = "q"
 LANG = "lang"
 
 
+def from_query(
+    raw: str | None,
+    default: T,
+    *,
+    options: Sequence[T] | None = None,
+    parse: Callable[[str], T] | None = None,
+    bounds: tuple[T, T] | None = None,
+) -> T:
+    """The value of a URL parameter, validated before any widget sees it.
+
+    Unparsable values, values outside ``options`` and non-finite numbers give ``default``;
+    values outside ``bounds`` (inclusive) are clamped to the nearest bound, so that a link
+    such as ``?rate=600`` opens the page at the slider's end instead of breaking it.
+
+    >>> from_query("600", 1.0, parse=float, bounds=(0.0, 6.0))
+    6.0
+    >>> from_query("-5", 1.0, parse=float, bounds=(0.0, 6.0)), from_query("inf", 1.0, parse=float)
+    (0.0, 1.0)
+    >>> from_query("abc", 2, parse=int), from_query("7", 5, parse=int, options=[3, 4, 5])
+    (2, 5)
+    """
+    if raw is None:
+        return default
+    try:
+        value: Any = parse(raw) if parse else raw
+    except (TypeError, ValueError, OverflowError):
+        return default
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return default
+    if options is not None and value not in options:
+        return default
+    if bounds is not None:
+        low, high = bounds
+        value = min(max(value, low), high)
+    return value
+
+
 def init_from_query(
     name: str,
     default: T,
     *,
     options: Sequence[T] | None = None,
     parse: Callable[[str], T] | None = None,
+    bounds: tuple[T, T] | None = None,
 ) -> T:
-    """Set ``session_state[name]`` once per session: from the URL if valid, else ``default``."""
+    """Set ``session_state[name]`` once per session from the URL (:func:`from_query`)."""
     if name not in st.session_state:
-        value: Any = default
         raw = st.query_params.get(name)
-        if raw is not None:
-            try:
-                parsed = parse(raw) if parse else raw
-            except (TypeError, ValueError):
-                parsed = None
-            if parsed is not None and (options is None or parsed in options):
-                value = parsed
-        st.session_state[name] = value
+        st.session_state[name] = from_query(
+            raw, default, options=options, parse=parse, bounds=bounds
+        )
     return st.session_state[name]
 
 
