@@ -168,8 +168,13 @@ def _accepted(
     mapview.static_map(m, height=420)
     st.dataframe(result.buildings.drop(columns="geometry").head(200), key="import_preview")
     with st.form("import_confirm"):
-        name = st.text_input(t("import_name", lang), value=filename.rsplit(".", 1)[0], max_chars=80)
-        who = editing.author(lang, mode=mode)
+        name = st.text_input(
+            t("import_name", lang),
+            value=filename.rsplit(".", 1)[0],
+            max_chars=80,
+            key="import_name",
+        )
+        who = editing.author(lang, mode=mode, form="import_confirm")
         if st.form_submit_button(t("import_confirm", lang), type="primary"):
             try:
                 key = save_import(workspace(), result, name=name.strip() or filename, editor=who)
@@ -206,7 +211,7 @@ def show_imports(*, mode: Mode, lang: Lang, editable: bool) -> None:
             key = st.selectbox(
                 t("import_delete_which", lang), list(keys), format_func=lambda k: keys[k].name
             )
-            who = editing.author(lang, mode=mode)
+            who = editing.author(lang, mode=mode, form="import_delete")
             if st.form_submit_button(t("import_delete", lang)):
                 try:
                     delete_import(workspace(), key, expected_version=keys[key].version, editor=who)

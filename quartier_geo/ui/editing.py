@@ -32,10 +32,17 @@ class Draft:
     read: Record | None = None
 
 
-def author(lang: Lang, *, mode: Mode) -> Editor:
-    """The editor (name for the audit log, kept for the session, and the server's mode)."""
+def author(lang: Lang, *, mode: Mode, form: str) -> Editor:
+    """The editor (name for the audit log, kept for the session, and the server's mode).
+
+    One name field per ``form`` (a page may show several forms at once, and widget keys
+    must be unique); the last name typed is the default of forms opened later.
+    """
     st.session_state.setdefault(_AUTHOR, t("author_default", lang))
-    name = st.text_input(t("author_label", lang), key=_AUTHOR, max_chars=60)
+    wkey = f"_w_{_AUTHOR}_{form}"
+    st.session_state.setdefault(wkey, st.session_state[_AUTHOR])
+    name = st.text_input(t("author_label", lang), key=wkey, max_chars=60)
+    st.session_state[_AUTHOR] = name  # remembered for the other forms
     return Editor(str(name).strip() or _UNKNOWN_AUTHOR, mode)
 
 

@@ -149,7 +149,7 @@ def edit_modules(ctx: Context) -> None:
     ws = workspace()
     options = [s.value for s in phases.ModuleStatus]
     with st.expander(t("edit_modules", lang)):
-        who = editing.author(lang, mode=ctx.mode)
+        who = editing.author(lang, mode=ctx.mode, form="modules")
         for mod in phases.Module:
             key = quarter_key(ctx.quarter_id, mod.value)
             rec = ws.get(MODULE_KIND, key)

@@ -256,7 +256,7 @@ def _save_form(ctx: Context, sc: Scenario) -> None:
     lang = ctx.lang
     with st.form("save_scenario"):
         name = st.text_input(t("scenario_name", lang), max_chars=60)
-        who = editing.author(lang, mode=ctx.mode)
+        who = editing.author(lang, mode=ctx.mode, form="save_scenario")
         if not st.form_submit_button(t("save", lang)):
             return
         if not name.strip():
