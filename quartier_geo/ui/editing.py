@@ -1,4 +1,11 @@
-"""Editing in the planner mode: the author field and saving with conflict messages."""
+"""Editing in the planner mode: the author field, the version a form read, saving, conflicts.
+
+Optimistic locking needs the version that the person *saw*: :func:`opened` reads a record
+once, when its form first appears in the session, and keeps it in session state; saving
+sends that version, so an edit saved by someone else in between is detected instead of
+silently overwritten. On a conflict :func:`conflict_panel` shows both versions; the form
+keeps the person's input until they take over the stored version.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,13 @@ from typing import Any
 
 import streamlit as st
 
-from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.errors import ConflictError, QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Editor, Mode, can_edit
 from quartier_geo.data.store import Record
 from quartier_geo.ui.data import workspace
 
-__all__ = ["Draft", "author", "save"]
+__all__ = ["Draft", "author", "conflict_panel", "known", "opened", "save"]
 
 _AUTHOR = "author"
 #: Author written to the audit log when the field is left empty (data, not UI text).
@@ -46,21 +53,97 @@ def author(lang: Lang, *, mode: Mode, form: str) -> Editor:
     return Editor(str(name).strip() or _UNKNOWN_AUTHOR, mode)
 
 
+def _opened_key(kind: str, key: str) -> str:
+    return f"_opened:{kind}:{key}"
+
+
+def _conflict_key(kind: str, key: str) -> str:
+    return f"_conflict:{kind}:{key}"
+
+
+def opened(kind: str, key: str) -> Record | None:
+    """The record as this session read it when its form first opened (``None``: new)."""
+    skey = _opened_key(kind, key)
+    if skey not in st.session_state:
+        st.session_state[skey] = workspace().get(kind, key)
+    record: Record | None = st.session_state[skey]
+    return record
+
+
 def save(draft: Draft, *, editor: Editor, lang: Lang) -> bool:
-    """Save one record with the version that was read; show success or the reason it failed."""
+    """Save one record with the version that was read; show success or the reason it failed.
+
+    On success the form's remembered record becomes the saved one. On a conflict the stored
+    version is kept aside for :func:`conflict_panel` and nothing is written.
+    """
     if not can_edit(editor.mode):  # the widgets are not shown, but never trust that alone
         st.error(t("save_planner_only", lang))
         return False
+    ws = workspace()
     try:
-        workspace().put(
+        ws.put(
             draft.kind,
             draft.key,
             dict(draft.payload),
             expected_version=draft.read.version if draft.read else None,
             editor=editor,
         )
+    except ConflictError as exc:
+        st.session_state[_conflict_key(draft.kind, draft.key)] = (
+            dict(draft.payload),
+            ws.get(draft.kind, draft.key),
+        )
+        st.error(f"{t('save_conflict', lang)} {exc}")
+        return False
     except QuartierGeoError as exc:
         st.error(str(exc))
         return False
+    st.session_state[_opened_key(draft.kind, draft.key)] = ws.get(draft.kind, draft.key)
+    st.session_state.pop(_conflict_key(draft.kind, draft.key), None)
     st.success(t("saved_ok", lang))
     return True
+
+
+def known(kind: str, key: str) -> Record | None:
+    """The record as this session last read or saved it, without reading (``None``: never
+    seen). For forms whose key is typed (a scenario name): saving under a name someone else
+    already used is then a conflict, not a silent overwrite."""
+    record: Record | None = st.session_state.get(_opened_key(kind, key))
+    return record
+
+
+def _take_stored(kind: str, key: str, widget_keys: tuple[str, ...]) -> None:
+    st.session_state[_opened_key(kind, key)] = workspace().get(kind, key)
+    st.session_state.pop(_conflict_key(kind, key), None)
+    for wkey in widget_keys:
+        st.session_state.pop(wkey, None)
+
+
+def conflict_panel(kind: str, key: str, *, lang: Lang, widget_keys: tuple[str, ...] = ()) -> None:
+    """After a conflict: both versions side by side and a button that takes the stored one
+    (and resets the form's ``widget_keys``). Shows nothing without a conflict."""
+    conflict = st.session_state.get(_conflict_key(kind, key))
+    if conflict is None:
+        return
+    mine, stored = conflict
+    theirs: Mapping[str, Any] = stored.payload if stored is not None else {}
+    fields = sorted(set(mine) | set(theirs))
+    who = (
+        t("conflict_stored_by", lang).format(author=stored.author, at=stored.updated_at)
+        if stored is not None
+        else t("conflict_deleted", lang)
+    )
+    st.warning(t("conflict_intro", lang).format(who=who))
+    st.table(
+        {
+            t("conflict_field", lang): fields,
+            t("conflict_yours", lang): [str(mine.get(f, "")) for f in fields],
+            t("conflict_stored", lang): [str(theirs.get(f, "")) for f in fields],
+        }
+    )
+    st.button(
+        t("conflict_take_stored", lang),
+        key=f"take_{kind}_{key}",
+        on_click=_take_stored,
+        args=(kind, key, widget_keys),
+    )

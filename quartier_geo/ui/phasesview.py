@@ -146,13 +146,12 @@ def edit_modules(ctx: Context) -> None:
     if not ctx.can_edit:
         return
     lang, labels = ctx.lang, phases.LABELS[ctx.lang]
-    ws = workspace()
     options = [s.value for s in phases.ModuleStatus]
     with st.expander(t("edit_modules", lang)):
         who = editing.author(lang, mode=ctx.mode, form="modules")
         for mod in phases.Module:
             key = quarter_key(ctx.quarter_id, mod.value)
-            rec = ws.get(MODULE_KIND, key)
+            rec = editing.opened(MODULE_KIND, key)
             current = rec.payload["status"] if rec else phases.ModuleStatus.DONE.value
             with st.form(f"form_{key}"):
                 choice = st.selectbox(
@@ -171,6 +170,9 @@ def edit_modules(ctx: Context) -> None:
                 if st.form_submit_button(t("save", lang)):
                     draft = editing.Draft(MODULE_KIND, key, {"status": choice, "note": note}, rec)
                     editing.save(draft, editor=who, lang=lang)
+            editing.conflict_panel(
+                MODULE_KIND, key, lang=lang, widget_keys=(f"sel_{key}", f"note_{key}")
+            )
 
 
 def module_edits(ctx: Context) -> None:

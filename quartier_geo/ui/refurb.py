@@ -255,19 +255,20 @@ def _save_form(ctx: Context, sc: Scenario) -> None:
     """Planner mode: save the current parameters under a name (per quarter)."""
     lang = ctx.lang
     with st.form("save_scenario"):
-        name = st.text_input(t("scenario_name", lang), max_chars=60)
+        name = st.text_input(t("scenario_name", lang), max_chars=60, key="scenario_name")
         who = editing.author(lang, mode=ctx.mode, form="save_scenario")
-        if not st.form_submit_button(t("save", lang)):
-            return
-        if not name.strip():
+        submitted = st.form_submit_button(t("save", lang))
+        key = quarter_key(ctx.quarter_id, name.strip()) if name.strip() else None
+        if submitted and key is None:
             st.error(t("scenario_name_missing", lang))
-            return
-        key = quarter_key(ctx.quarter_id, name.strip())
-        existing = next(
-            (r for r in scenarios.saved_for_quarter(ctx.quarter_id) if r.key == key), None
-        )
-        draft = editing.Draft(scenarios.KIND, key, scenarios.to_payload(sc.params), existing)
-        editing.save(draft, editor=who, lang=lang)
+        elif submitted and key is not None:
+            # a name this session has not saved before is a new scenario: an existing one
+            # of that name (someone else's) is a conflict, never silently overwritten
+            read = editing.known(scenarios.KIND, key)
+            draft = editing.Draft(scenarios.KIND, key, scenarios.to_payload(sc.params), read)
+            editing.save(draft, editor=who, lang=lang)
+    if key is not None:
+        editing.conflict_panel(scenarios.KIND, key, lang=lang)
 
 
 def saved_scenarios(ctx: Context, sc: Scenario) -> None:
