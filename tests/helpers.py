@@ -14,7 +14,7 @@ def require_tool(name: str, *, package: str) -> str:
     ``.ci/run`` installs every tool the tests need, so in CI (``CI=true``) a missing tool
     is a broken install step and must not turn into a quiet skip.
     """
-    found = shutil.which(name)
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
     if found:
         return found
     message = f"{name} is missing: install the Debian package {package} (.ci/run does)"

@@ -1,0 +1,140 @@
+"""nginx in front of the public server (deploy/nginx/quartiere-public.conf, issue #7 item 7):
+the app works through it, uploads and metrics are refused, bodies are small, headers set."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.browser.harness import ROOT, Server, free_port, main_text, open_page, wait_idle
+from tests.helpers import require_tool
+
+CONF = ROOT / "deploy" / "nginx" / "quartiere-public.conf"
+
+
+@dataclass
+class Proxy:
+    url: str
+
+
+def _render(upstream: str, port: int) -> str:
+    text = CONF.read_text(encoding="utf-8")
+    for placeholder, value in {
+        "@SERVER_NAME@": "127.0.0.1 localhost",
+        "@LISTEN@": f"127.0.0.1:{port}",
+        "@UPSTREAM@": upstream,
+    }.items():
+        text = text.replace(placeholder, value)
+    code = [line.split("#", 1)[0] for line in text.splitlines()]
+    assert not [line for line in code if "@" in line], "a placeholder was not replaced"
+    return text
+
+
+@pytest.fixture(scope="module")
+def proxy(servers: dict[str, Server], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    nginx = require_tool("nginx", package="nginx")
+    public = servers["public"]
+    upstream = public.url.split("://", 1)[1]
+    port = free_port()
+    prefix = tmp_path_factory.mktemp("nginx")
+    (prefix / "logs").mkdir()
+    (prefix / "site.conf").write_text(_render(upstream, port), encoding="utf-8")
+    (prefix / "nginx.conf").write_text(
+        f"""
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/logs/access.log;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/site.conf;
+}}
+""",
+        encoding="utf-8",
+    )
+    check = subprocess.run(
+        [nginx, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield Proxy(f"http://127.0.0.1:{port}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def _request(url: str, *, method: str = "GET", body: bytes | None = None) -> tuple[int, Any]:
+    req = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return resp.status, resp.headers
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers
+
+
+def test_security_headers_and_no_version(proxy: Proxy) -> None:
+    status, headers = _request(f"{proxy.url}/")
+    assert status == 200
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Server"] == "nginx"  # server_tokens off: no version
+
+
+def test_health_passes_through(proxy: Proxy) -> None:
+    assert _request(f"{proxy.url}/_stcore/health")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/_stcore/upload_file/abc/def", "/x/_stcore/upload_file/a/b"])
+def test_uploads_are_refused_small_and_large(proxy: Proxy, path: str) -> None:
+    """Refused before the app: 403 (upload path), 405 (writing method) or 413 (body)."""
+    assert _request(f"{proxy.url}{path}")[0] == 403
+    assert _request(f"{proxy.url}{path}", method="PUT", body=b"x" * 100)[0] in {403, 405}
+    assert _request(f"{proxy.url}{path}", method="PUT", body=b"x" * 1_000_000)[0] in {
+        403,
+        405,
+        413,
+    }
+    assert _request(f"{proxy.url}{path}", method="DELETE")[0] in {403, 405}
+
+
+def test_metrics_and_writing_methods_are_refused(proxy: Proxy) -> None:
+    assert _request(f"{proxy.url}/_stcore/metrics")[0] == 403
+    assert _request(f"{proxy.url}/", method="POST", body=b"a=1")[0] == 405
+    assert _request(f"{proxy.url}/", method="POST", body=b"x" * 100_000)[0] in {405, 413}
+
+
+def test_the_app_works_through_the_proxy(proxy: Proxy, browser: Any) -> None:
+    """The websocket goes through nginx: the page renders its content, not a skeleton."""
+    with open_page(browser, proxy, "jury") as (page, watch):  # type: ignore[arg-type]
+        wait_idle(page)
+        assert "Jury" in main_text(page)
+        assert not watch.blocked
