@@ -141,16 +141,20 @@ def fact_sheet_figures(
     ages = assessed["age_class"].dropna().unique()
     breakdown = charts.breakdown_bar(
         assessed,
-        by="building_type",
-        stack="age_class",
-        value_column="useful_heat_kwh_per_a",
-        divisor=1000.0,
-        value_title=f"{t('fs_kf_heat_demand', lang)} (MWh/a)",
-        by_title=t("building_type", lang),
-        labels={
-            "building_type": {v: label("building_type", v, lang) for v in types},
-            "age_class": {a: _age_label(str(a), lang) for a in ages},
-        },
+        value=charts.Measure(
+            "useful_heat_kwh_per_a",
+            title=f"{t('fs_kf_heat_demand', lang)} (MWh/a)",
+            divisor=1000.0,
+        ),
+        groups=charts.Grouping(
+            "building_type",
+            title=t("building_type", lang),
+            stack="age_class",
+            labels={
+                "building_type": {v: label("building_type", v, lang) for v in types},
+                "age_class": {a: _age_label(str(a), lang) for a in ages},
+            },
+        ),
         lang=lang,
     )
     slow = scenario_path(assessed, ScenarioParams(rate_per_a=0.01), ref)
