@@ -24,7 +24,7 @@ from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.refurbishment import ScenarioParams, scenario_path, target_lines
 from quartier_geo.domain.summary import summary_record
-from quartier_geo.exports.render import chart_images
+from quartier_geo.exports.render import ImageOptions, chart_images
 from quartier_geo.views import charts
 
 __all__ = [
@@ -234,7 +234,7 @@ def chart_blocks(
         for _, f, _ in figures
     ]
     if mode == "static":
-        images = chart_images([f for _, f, _ in figures], fmt="svg")
+        images = chart_images([f for _, f, _ in figures], options=ImageOptions("svg"))
         for (title, _, caption), svg, (w, h) in zip(figures, images, sizes, strict=True):
             uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
             body = Markup(f'<img src="{uri}" width="{w}" height="{h}" alt="{js_safe(title)}">')
