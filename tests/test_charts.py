@@ -51,7 +51,7 @@ def test_scenario_paths_with_targets(path: pd.DataFrame) -> None:
 
 
 def test_scenario_shares_in_percent_english(path: pd.DataFrame) -> None:
-    fig = charts.scenario_paths(path, value_column="refurbished_share", lang="en")
+    fig = charts.scenario_paths(path, value=charts.Measure("refurbished_share"), lang="en")
     assert fig.layout.separators == ".,"
     assert fig.layout.yaxis.title.text == "Refurbished floor area (%)"
     assert fig.data[0].y[0] == pytest.approx(10.0)
@@ -70,13 +70,15 @@ def test_breakdown_bar_stacked_sums_and_colours() -> None:
     )
     fig = charts.breakdown_bar(
         df,
-        by="building_type",
-        stack="age_class",
-        value_column="useful_heat_kwh_per_a",
-        divisor=1000.0,
-        value_title="Nutzwärmebedarf (MWh/a)",
-        by_title="Gebäudetyp",
-        labels={"building_type": {"EFH": "Einfamilienhaus"}},
+        value=charts.Measure(
+            "useful_heat_kwh_per_a", title="Nutzwärmebedarf (MWh/a)", divisor=1000.0
+        ),
+        groups=charts.Grouping(
+            "building_type",
+            title="Gebäudetyp",
+            stack="age_class",
+            labels={"building_type": {"EFH": "Einfamilienhaus"}},
+        ),
     )
     by_class = {t.name: (list(t.x), list(t.y)) for t in fig.data}
     assert by_class == {
@@ -92,7 +94,9 @@ def test_breakdown_bar_stacked_sums_and_colours() -> None:
 def test_breakdown_bar_unstacked_escapes_categories() -> None:
     df = pd.DataFrame({"owner": [PAYLOAD, "public", PAYLOAD], "co2_t_per_a": [1.0, 2.0, 3.0]})
     fig = charts.breakdown_bar(
-        df, by="owner", value_column="co2_t_per_a", value_title="CO₂ (t/a)", by_title="Eigentum"
+        df,
+        value=charts.Measure("co2_t_per_a", title="CO₂ (t/a)"),
+        groups=charts.Grouping("owner", title="Eigentum"),
     )
     assert sorted(zip(fig.data[0].x, fig.data[0].y, strict=True)) == [
         (ESCAPED, 4.0),
@@ -113,8 +117,10 @@ def test_timeline_phases_coloured_and_illustrative_hatched() -> None:
     )
     fig = charts.timeline(
         phases,
-        quarter_names={1: "Castrop-Rauxel", 2: PAYLOAD},
-        phase_labels={"preparation": "Vorbereitung", "concept": "Konzeptphase"},
+        labels=charts.TimelineLabels(
+            quarters={1: "Castrop-Rauxel", 2: PAYLOAD},
+            phases={"preparation": "Vorbereitung", "concept": "Konzeptphase"},
+        ),
         today=pd.Timestamp("2026-11-25"),
     )
     colours = {t.marker.color for t in fig.data}
@@ -131,7 +137,11 @@ def test_ranking_bar_sorted_and_selected() -> None:
     df = pd.DataFrame(
         {"quarter_id": [1, 2, 3], "name": ["A", PAYLOAD, "C"], "score": [0.5, 0.9, 0.1]}
     )
-    fig = charts.ranking_bar(df, score_column="score", x_title="Punkte (0–1)", selected=2)
+    fig = charts.ranking_bar(
+        df,
+        score=charts.Measure("score", title="Punkte (0–1)"),
+        rows=charts.RankingRows(selected=2),
+    )
     bar = fig.data[0]
     assert list(bar.y) == ["C", "A", ESCAPED]  # best at the top of a horizontal chart
     assert list(bar.marker.color) == ["#56B4E9", "#56B4E9", "#D55E00"]
@@ -147,9 +157,11 @@ def test_suitability_heatmap_classes_and_labels() -> None:
     labels = {3: "gut geeignet", 2: "bedingt geeignet", 1: "wenig geeignet", 0: "ungeeignet"}
     fig = charts.suitability_heatmap(
         matrix,
-        row_labels={1: PAYLOAD, 2: "Wulfen"},
-        column_labels={"heat_pump_air": "Luft-WP"},
-        score_labels=labels,
+        labels=charts.HeatmapLabels(
+            scores=labels,
+            rows={1: PAYLOAD, 2: "Wulfen"},
+            columns={"heat_pump_air": "Luft-WP"},
+        ),
     )
     hm = fig.data[0]
     assert list(hm.y) == [ESCAPED, "Wulfen"]
@@ -162,7 +174,7 @@ def test_suitability_heatmap_classes_and_labels() -> None:
     assert colours == set(SUITABILITY_COLORS.values())
     assert list(hm.colorbar.tickvals) == [0, 1, 2, 3]
     with pytest.raises(QuartierGeoError):
-        charts.suitability_heatmap(pd.DataFrame(), score_labels=labels)
+        charts.suitability_heatmap(pd.DataFrame(), labels=charts.HeatmapLabels(scores=labels))
 
 
 def test_option_co2_bars_three_years() -> None:
@@ -182,3 +194,71 @@ def test_option_co2_bars_three_years() -> None:
     assert fig.layout.barmode == "group"
     with pytest.raises(QuartierGeoError, match="co2_2045_t_per_a"):
         charts.option_co2_bars(options.drop(columns="co2_2045_t_per_a"))
+
+
+def test_axis_titles_exist_in_both_languages(path: pd.DataFrame) -> None:
+    from quartier_geo.base import i18n
+
+    assert set(charts.AXIS_KEYS.values()) <= set(i18n._TEXTS)
+    fig = charts.scenario_paths(path, lang="en")
+    assert fig.layout.yaxis.title.text == "CO₂ emissions (t/a)"
+    assert fig.layout.xaxis.title.text == "Year"
+    # a column without a default title keeps its name
+    other = path.assign(custom_x=1.0)
+    fig = charts.scenario_paths(other, value=charts.Measure("custom_x"))
+    assert fig.layout.yaxis.title.text == "custom_x"
+
+
+def test_measure_divisor_scales_values(path: pd.DataFrame) -> None:
+    # 1000 t/a shown in kt/a: every value divided by 1000
+    fig = charts.scenario_paths(path, value=charts.Measure("co2_t_per_a", divisor=1000.0))
+    assert fig.data[0].y[0] == pytest.approx(1.0)
+    assert fig.data[0].y[-1] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("divisor", [0.0, -1.0, float("nan"), float("inf")])
+def test_measure_rejects_a_divisor_that_is_not_positive(divisor: float) -> None:
+    with pytest.raises(QuartierGeoError, match="positiv"):
+        charts.Measure("co2_t_per_a", divisor=divisor)
+    with pytest.raises(QuartierGeoError):
+        charts.Measure("")
+
+
+def test_grouping_rejects_stack_equal_to_by() -> None:
+    with pytest.raises(QuartierGeoError, match="building_type"):
+        charts.Grouping("building_type", title="Typ", stack="building_type")
+    assert charts.Grouping("building_type", title="Typ", stack="age_class").stack == "age_class"
+
+
+def test_heatmap_labels_need_a_name_for_every_symbol() -> None:
+    with pytest.raises(QuartierGeoError, match="Symbole"):
+        charts.HeatmapLabels(scores={3: "gut"}, symbols={3: "++", 2: "+"})
+    labels = charts.HeatmapLabels(scores={3: "gut", 2: "bedingt"}, symbols={3: "++", 2: "+"})
+    fig = charts.suitability_heatmap(
+        pd.DataFrame([[3, 2]], index=[1], columns=["a", "b"]), labels=labels
+    )
+    assert [list(r) for r in fig.data[0].text] == [["++", "+"]]
+    assert [list(r) for r in fig.data[0].customdata] == [["gut", "bedingt"]]
+
+
+def test_chart_texts_follow_the_language() -> None:
+    phases = pd.DataFrame(
+        {
+            "quarter_id": [1, 2],
+            "phase": ["concept", "concept"],
+            "start_date": pd.to_datetime(["2018-02-13", "2017-09-14"]),
+            "end_date": pd.to_datetime(["2019-06-30", "2019-03-01"]),
+            "end_status": ["illustrative", "read"],
+        }
+    )
+    names = charts.TimelineLabels(quarters={1: "A", 2: "B"})
+    de = charts.timeline(phases, labels=names)
+    en = charts.timeline(phases, labels=names, lang="en")
+    assert {d[3] for t in de.data for d in t.customdata} == {"illustrativ", "belegt"}
+    assert {d[3] for t in en.data for d in t.customdata} == {"illustrative", "from sources"}
+    assert (de.layout.separators, en.layout.separators) == (",.", ".,")
+    options = pd.DataFrame(
+        {"co2_now_t_per_a": [1.0], "co2_2030_t_per_a": [1.0], "co2_2045_t_per_a": [1.0]},
+        index=["status_quo"],
+    )
+    assert charts.option_co2_bars(options, lang="en").data[0].name == "today"

@@ -25,6 +25,7 @@ from quartier_geo.data import layers
 from quartier_geo.domain import energy
 from quartier_geo.exports import files
 from quartier_geo.exports.files import (
+    FormatOptions,
     atomic_path,
     export_bytes,
     export_layers,
@@ -32,7 +33,7 @@ from quartier_geo.exports.files import (
     quarter_layers,
     write_bytes_atomic,
 )
-from quartier_geo.exports.render import chart_images
+from quartier_geo.exports.render import ImageOptions, chart_images
 from quartier_geo.exports.static_map import map_image, map_svg
 
 X0, Y0 = 365_000.0, 5_707_000.0
@@ -130,7 +131,10 @@ def test_geojson_single_layer_and_zip_keep_umlauts(export_set, tmp_path):
 
 def test_geojson_rfc7946_is_in_degrees(export_set, tmp_path):
     path = export_layers(
-        {"quarter": export_set["quarter"]}, tmp_path / "q.geojson", fmt="geojson", rfc7946=True
+        {"quarter": export_set["quarter"]},
+        tmp_path / "q.geojson",
+        fmt="geojson",
+        options=FormatOptions(rfc7946=True),
     )
     data = json.loads(path.read_text(encoding="utf-8"))
     lon, lat = data["features"][0]["geometry"]["coordinates"][0][0]
@@ -155,7 +159,9 @@ def test_csv_has_bom_wkt_and_points_inside(export_set, assessed, tmp_path):
 
 
 def test_csv_excel_de_uses_semicolon_and_decimal_comma(export_set, tmp_path):
-    data = export_bytes({"grid": export_set["hectare_grid"]}, fmt="csv", csv_style="excel_de")
+    data = export_bytes(
+        {"grid": export_set["hectare_grid"]}, fmt="csv", options=FormatOptions(csv_style="excel_de")
+    )
     text = data.decode("utf-8-sig")
     header, first = text.splitlines()[:2]
     assert header.split(";")[:2] == ["cell_id", "buildings"]
@@ -195,6 +201,16 @@ def test_inputs_are_not_mutated(export_set, assessed, tmp_path):
     map_svg(assessed)
     for name, gdf in export_set.items():
         assert_geodataframe_equal(gdf, before[name])
+
+
+def test_format_options_refuse_an_unknown_csv_style(export_set, tmp_path):
+    with pytest.raises(QuartierGeoError, match="CSV-Stil"):
+        FormatOptions(csv_style="tsv")  # type: ignore[arg-type]
+    # the CSV style does not touch a GeoJSON file: same bytes with either style
+    one = {"quarter": export_set["quarter"]}
+    plain = export_bytes(one, fmt="geojson")
+    styled = export_bytes(one, fmt="geojson", options=FormatOptions(csv_style="excel_de"))
+    assert plain == styled
 
 
 def test_progress_reaches_one(export_set, tmp_path):
@@ -299,10 +315,22 @@ def test_map_image_svg_and_png(assessed):
 
 def test_chart_images_png_and_svg():
     fig = go.Figure(go.Bar(x=["Wärme „A“", "B €"], y=[1, 2]))
-    png, png2 = chart_images([fig, fig], fmt="png", width_px=300, height_px=200, scale=1)
+    png, png2 = chart_images(
+        [fig, fig], options=ImageOptions("png", width_px=300, height_px=200, scale=1)
+    )
     assert png.startswith(b"\x89PNG") and png2.startswith(b"\x89PNG")
     assert Image.open(io.BytesIO(png)).size == (300, 200)
-    (svg,) = chart_images([fig], fmt="svg", width_px=300, height_px=200)
+    (svg,) = chart_images([fig], options=ImageOptions("svg", width_px=300, height_px=200))
     assert svg.startswith(b"<svg") and "Wärme „A“".encode() in svg
     with pytest.raises(QuartierGeoError, match="Bildformat"):
-        chart_images([fig], fmt="gif")  # type: ignore[arg-type]
+        chart_images([fig], options=ImageOptions("gif"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"width_px": 0}, {"height_px": -5}, {"scale": 0.0}, {"timeout_s": -1.0}],
+)
+def test_image_options_refuse_sizes_that_are_not_positive(bad):
+    with pytest.raises(QuartierGeoError, match="positiv"):
+        ImageOptions("png", **bad)
+    assert ImageOptions("png").scale > 0  # the defaults are valid

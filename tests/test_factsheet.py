@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -25,7 +26,12 @@ from quartier_geo.domain.bundle import (
 )
 from quartier_geo.domain.summary import summary_record
 from quartier_geo.exports.factsheet import SheetOptions, fact_sheet_html, fact_sheet_pdf
-from quartier_geo.exports.factsheet_parts import format_month, markdown_html
+from quartier_geo.exports.factsheet_parts import (
+    _age_label,
+    format_month,
+    markdown_html,
+    supply_rows,
+)
 from quartier_geo.exports.render import CHROMIUM_ENV
 from quartier_geo.views.map_assets import external_urls
 from tests.helpers import require_tool
@@ -193,6 +199,17 @@ def test_markdown_and_month_helpers():
     assert format_month("2016-07", lang="de") == "07/2016"
     assert format_month("2018-02-13", lang="de") == "13.02.2018"
     assert format_month(None, lang="de") == "–"
+    assert format_month("2018-02-13", lang="en") == "2018-02-13"  # ISO 8601
+    assert format_month("2018-02-31", lang="de") == "2018-02-31"  # no such day: as given
+
+
+def test_age_labels_and_supply_heads_in_both_languages():
+    # IWU class A: up to 1859; L: from 2016; B: 1860-1918 (base/columns.py)
+    assert [_age_label(a, "de") for a in "ABL"] == ["A bis 1859", "B 1860–1918", "L ab 2016"]
+    assert [_age_label(a, "en") for a in "AL"] == ["A to 1859", "L from 2016"]
+    empty = pd.DataFrame(columns=["co2_now_t_per_a", "co2_2030_t_per_a", "co2_2045_t_per_a"])
+    assert supply_rows(empty, lang="de")[0][0] == "CO₂ heute (t/a)"
+    assert supply_rows(empty, lang="en")[0][0] == "CO₂ today (t/a)"
 
 
 def test_unknown_quarter_and_bad_target(ref, tmp_path, capsys):

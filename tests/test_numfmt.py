@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
-from quartier_geo.base.numfmt import auto_decimals, fmt_number, fmt_value, fmt_values
+from quartier_geo.base.numfmt import (
+    auto_decimals,
+    fmt_day,
+    fmt_number,
+    fmt_value,
+    fmt_values,
+    plotly_separators,
+)
 
 
 def test_fmt_number_german_and_english() -> None:
@@ -47,3 +56,15 @@ def test_auto_decimals() -> None:
     assert auto_decimals([1.5, 2.5, 3.5]) == 1
     assert auto_decimals([2964.37, 10354.12]) == 0
     assert auto_decimals([]) == 0
+
+
+def test_plotly_separators_match_fmt_number() -> None:
+    for lang in ("de", "en"):
+        decimal, thousands = plotly_separators(lang)
+        # the same marks as the text formatting: 1.234,5 (de), 1,234.5 (en)
+        assert fmt_number(1234.5, lang=lang, decimals=1) == f"1{thousands}234{decimal}5"
+
+
+def test_fmt_day_german_and_iso() -> None:
+    assert fmt_day(dt.date(2017, 10, 1)) == "01.10.2017"
+    assert fmt_day(dt.date(2017, 10, 1), lang="en") == "2017-10-01"

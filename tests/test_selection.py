@@ -10,6 +10,7 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.data.reference import REFERENCE_DIR, load_reference
 from quartier_geo.domain.selection import (
     CRITERIA,
+    _fmt,
     criteria_table,
     normalise,
     rank,
@@ -180,6 +181,12 @@ def test_similar_quarter_of_a_duplicate_is_the_duplicate(criteria):
     assert 1 not in out.index
     assert out.loc[4, "reasons_de"].startswith("gleicher Quartierstyp; ähnlich bei:")
     assert out.loc[4, "reasons_de"].count(" / ") == 3  # three criteria, "own / other" each
+    assert out.loc[4, "reasons_en"].startswith("same quarter type; similar in:")
+    assert out.loc[4, "reasons_en"].count(" / ") == 3
+    other = out.index[1]
+    assert not out.loc[other, "same_type"]
+    assert out.loc[other, "reasons_de"].startswith("ähnlich bei:")
+    assert out.loc[other, "reasons_en"].startswith("similar in:")
     assert (out["distance"].diff().dropna() >= 0).all()
     with pytest.raises(QuartierGeoError):
         similar_quarters(criteria, 99)
@@ -221,3 +228,11 @@ def test_bundled_region_shares_are_marked_assumption(quarters):
     score = representativeness_index(representativeness(quarters, shares))
     assert 0.0 <= score <= 1.0
     assert np.isfinite(score)
+
+
+def test_criterion_units_in_both_languages():
+    # EW = Einwohner (residents); a whole number shows without decimals
+    assert _fmt(12.0, "EW/ha", "de") == "12 EW/ha"
+    assert _fmt(12.0, "EW/ha", "en") == "12 res./ha"
+    assert _fmt(1.5, "t/(EW·a)", "en") == "1.50 t/(res.·a)"
+    assert _fmt(0.25, "share", "de") == "25 %"

@@ -303,6 +303,9 @@ def test_sparse_quarter_without_networks_is_unsuited_for_district_heating(ref):
     assert out.loc["district_heating", "suitability"] == 0
     assert "unter 70 MWh/(ha·a)" in out.loc["district_heating", "reasons_de"]
     assert "keins in den Daten" in out.loc["district_heating", "reasons_de"]
+    assert "none in the data" in out.loc["district_heating", "reasons_en"]
+    assert "heat-density class:" in out.loc["district_heating", "reasons_en"]
+    assert "Wärmedichte-Klasse:" in out.loc["district_heating", "reasons_de"]
     assert np.isinf(out.loc["district_heating", "source_distance_m"])
     assert out.loc["gas_chp_network", "suitability"] == 0
 
@@ -332,6 +335,7 @@ def test_high_temperature_stock_penalises_heat_pumps_unless_refurbished(ref):
     assert "erst sanieren" in old.loc["heat_pump_air", "reasons_de"]
     assert refurbished.loc["heat_pump_air", "suitability"] == 3
     assert "keine einschränkenden Kriterien" in refurbished.loc["heat_pump_air", "reasons_de"]
+    assert "no restricting criteria" in refurbished.loc["heat_pump_air", "reasons_en"]
     # new buildings (class H) need no high temperatures even unrefurbished
     new = supply_options(quarter(25_000.0, state="existing", age="H"), ref=ref)
     assert new.loc["heat_pump_air", "suitability"] == 3

@@ -1,20 +1,34 @@
 """German and English number formatting for maps, legends, charts and fact sheets.
 
 German (the default): ``1.234,5``; English: ``1,234.5``. A missing value shows as ``–``.
+Dates: German ``13.02.2018``; English ISO 8601 ``2018-02-13``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Literal
 
 import numpy as np
 
-__all__ = ["Lang", "auto_decimals", "fmt_number", "fmt_value", "fmt_values"]
+__all__ = [
+    "Lang",
+    "auto_decimals",
+    "fmt_day",
+    "fmt_number",
+    "fmt_value",
+    "fmt_values",
+    "plotly_separators",
+]
 
 Lang = Literal["de", "en"]
 
 _DE = str.maketrans({",": ".", ".": ","})
+#: plotly's ``layout.separators``: decimal mark first, thousands separator second.
+_PLOTLY_SEPARATORS: dict[str, str] = {"de": ",.", "en": ".,"}
+#: A calendar day as printed on fact sheets and exports.
+_DAY_FORMAT: dict[str, str] = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
 
 
 def fmt_number(x: float | int | None, *, lang: Lang = "de", decimals: int = 0) -> str:
@@ -135,3 +149,29 @@ def fmt_values(values: object, *, lang: Lang = "de") -> list[str]:
     if lang == "de" and out:
         return "\x00".join(out).translate(_DE).split("\x00")
     return out
+
+
+def plotly_separators(lang: Lang) -> str:
+    """plotly's ``layout.separators`` for ``lang``: decimal mark, then thousands separator.
+
+    Examples
+    --------
+    >>> plotly_separators("de")
+    ',.'
+    >>> plotly_separators("en")
+    '.,'
+    """
+    return _PLOTLY_SEPARATORS[lang]
+
+
+def fmt_day(day: dt.date, *, lang: Lang = "de") -> str:
+    """A calendar day: German ``13.02.2018``, English ISO 8601 ``2018-02-13``.
+
+    Examples
+    --------
+    >>> fmt_day(dt.date(2018, 2, 13))
+    '13.02.2018'
+    >>> fmt_day(dt.date(2018, 2, 13), lang="en")
+    '2018-02-13'
+    """
+    return day.strftime(_DAY_FORMAT[lang])

@@ -355,11 +355,21 @@ def _measure_status(year: int, as_of: date) -> str:
     return (MeasureStatus.IN_PROGRESS if year == as_of.year else MeasureStatus.PLANNED).value
 
 
-def _measure_rows(
-    qid: int, d: dict, networked: bool, as_of: date, templates: pd.DataFrame, reported: set
-) -> list[dict]:
+@dataclass(frozen=True)
+class _MeasureCase:
+    """What one quarter's measures depend on: its id and dates (:func:`_quarter_dates`),
+    district heating in or near it, and the categories of its reported measures."""
+
+    qid: int
+    dates: dict
+    networked: bool
+    reported: frozenset[str]
+
+
+def _measure_rows(case: _MeasureCase, *, as_of: date, templates: pd.DataFrame) -> list[dict]:
     """The EFRE-funded concept and illustrative examples, except in the categories where
     the quarter has reported measures (those speak for themselves)."""
+    qid, d, networked, reported = case.qid, case.dates, case.networked, case.reported
     e, e_status, _ = d["end"]
     rows = [
         {
@@ -433,9 +443,8 @@ def build_programme_tables(ref: Reference, *, as_of: date = AS_OF) -> dict[str, 
         )
         phases += _phase_rows(qid, d)
         modules += _module_rows(qid, d)
-        measures += _measure_rows(
-            qid, d, networked, as_of, facts["templates"], reported.get(qid, set())
-        )
+        case = _MeasureCase(qid, d, networked, frozenset(reported.get(qid, set())))
+        measures += _measure_rows(case, as_of=as_of, templates=facts["templates"])
     reported = facts["measures"].rename(columns={"status": "provenance"})
     reported = reported.rename(columns={"measure_status": "status"}).drop(columns="provenance")
     measures_df = pd.concat([pd.DataFrame(measures), reported], ignore_index=True)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
+from quartier_geo.base.i18n import LANGS, t
 from quartier_geo.base.numfmt import Lang, fmt_number, fmt_value
 
 __all__ = [
@@ -386,7 +387,14 @@ def representativeness_index(table: pd.DataFrame) -> float:
 
 
 # --------------------------------------------------------------------------- similar
-_UNIT_EN = {"EW/ha": "res./ha", "t/(EW·a)": "t/(res.·a)"}
+#: Text keys of the criteria units that differ between German and English.
+_UNIT_KEYS = {"EW/ha": "unit_residents_per_ha", "t/(EW·a)": "unit_t_per_resident_a"}
+
+
+def _unit(unit: str, lang: Lang) -> str:
+    """A criterion's unit in ``lang`` (EW = Einwohner; English res. = residents)."""
+    key = _UNIT_KEYS.get(unit)
+    return t(key, lang) if key else unit
 
 
 def _fmt(value: float, unit: str, lang: Lang) -> str:
@@ -394,7 +402,7 @@ def _fmt(value: float, unit: str, lang: Lang) -> str:
         return "–"
     if unit == "share":
         return f"{fmt_number(value * 100, lang=lang)} %"
-    return f"{fmt_value(value, lang=lang)} {unit if lang == 'de' else _UNIT_EN.get(unit, unit)}"
+    return f"{fmt_value(value, lang=lang)} {_unit(unit, lang)}"
 
 
 def similar_quarters(criteria: pd.DataFrame, quarter_id: object, *, n: int = 3) -> pd.DataFrame:
@@ -419,24 +427,23 @@ def similar_quarters(criteria: pd.DataFrame, quarter_id: object, *, n: int = 3) 
     for other in nearest:  # n rows
         close = diff.loc[other].abs().dropna().sort_values(kind="stable").index[:3]
         texts = {}
-        for lang in ("de", "en"):
+        for lang in LANGS:
             parts = []
             for name in close:
                 c = _BY_NAME[name]
                 a = _fmt(criteria.loc[quarter_id, name], c.unit, lang)
                 b = _fmt(criteria.loc[other, name], c.unit, lang)
-                parts.append(f"{c.label_de if lang == 'de' else c.label_en} ({a} / {b})")
+                parts.append(f"{getattr(c, f'label_{lang}')} ({a} / {b})")
             texts[lang] = ", ".join(parts)
         same = types is not None and types.loc[other] == types.loc[quarter_id]
+        key = "similar_reasons_same_type" if same else "similar_reasons"
         rows.append(
             {
                 "quarter_id": other,
                 "distance": float(distance.loc[other]),
                 "same_type": bool(same),
-                "reasons_de": ("gleicher Quartierstyp; " if same else "")
-                + f"ähnlich bei: {texts['de']}",
-                "reasons_en": ("same quarter type; " if same else "")
-                + f"similar in: {texts['en']}",
+                "reasons_de": t(key, "de").format(criteria=texts["de"]),
+                "reasons_en": t(key, "en").format(criteria=texts["en"]),
             }
         )
     columns = ["distance", "same_type", "reasons_de", "reasons_en"]

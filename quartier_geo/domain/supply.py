@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError, ReferenceDataError
+from quartier_geo.base.i18n import LANGS, t
 from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.data.reference import Reference, path_value
 from quartier_geo.domain.heat_density import (
@@ -280,7 +281,7 @@ def _fmt(value: float, unit: str, lang: Lang) -> str:
     if unit == "-" or pd.isna(value):
         return "–"
     if np.isinf(value):
-        return "∞ (keins in den Daten)" if lang == "de" else "∞ (none in the data)"
+        return t("supply_none_in_data", lang)
     if unit == "share":
         return f"{fmt_number(value * 100, lang=lang)} %"
     if unit == "m" and value >= 1000:
@@ -326,9 +327,15 @@ def _suitability(option: str, criteria: pd.Series, rules: pd.DataFrame) -> tuple
     if kept:
         return score, "; ".join(h[2] for h in kept), "; ".join(h[3] for h in kept)
     checked = [c for c in dict.fromkeys(caps["criterion"]) if c != "always"]
-    de = ", ".join(f"{CRITERIA[c][0]} {_fmt(criteria[c], CRITERIA[c][2], 'de')}" for c in checked)
-    en = ", ".join(f"{CRITERIA[c][1]} {_fmt(criteria[c], CRITERIA[c][2], 'en')}" for c in checked)
-    return score, f"keine einschränkenden Kriterien ({de})", f"no restricting criteria ({en})"
+    de, en = (
+        t("supply_no_restriction", lang).format(
+            criteria=", ".join(
+                f"{CRITERIA[c][i]} {_fmt(criteria[c], CRITERIA[c][2], lang)}" for c in checked
+            )
+        )
+        for i, lang in enumerate(LANGS)  # CRITERIA: (German label, English label, unit)
+    )
+    return score, de, en
 
 
 def _factor_g_per_kwh(carrier: str, year: int, ref: Reference) -> float:
@@ -435,8 +442,8 @@ def supply_options(
             final, co2 = _option_energy(row, heat_kwh, ref, years)
         score, reasons_de, reasons_en = _suitability(option.value, criteria, tables.rules)
         if option in network_options and class_de is not None:
-            reasons_de += f" | Wärmedichte-Klasse: {class_de}"
-            reasons_en += f" | heat-density class: {class_en}"
+            reasons_de += " | " + t("supply_density_class", "de").format(name=class_de)
+            reasons_en += " | " + t("supply_density_class", "en").format(name=class_en)
         records.append(
             {
                 "option": option.value,

@@ -35,7 +35,7 @@ from markupsafe import Markup
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import js_safe
 from quartier_geo.base.i18n import label, long_text, t
-from quartier_geo.base.numfmt import Lang
+from quartier_geo.base.numfmt import Lang, fmt_day
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.exports.factsheet_parts import (
@@ -205,9 +205,7 @@ def fact_sheet_html(
             methods=markdown_html(long_text("methods", lang)),
             sources=general,
             quarter_sources=own,
-            generated=t("fs_generated", lang).format(
-                date=date.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
-            ),
+            generated=t("fs_generated", lang).format(date=fmt_day(date, lang=lang)),
             css=Markup((_TEMPLATES / "factsheet.css").read_text(encoding="utf-8")),
             footer_left=_css_string(t("fs_footer", lang)),
             footer_right=Markup(

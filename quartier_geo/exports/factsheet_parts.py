@@ -8,6 +8,7 @@ template escapes; HTML that is built here is returned as ``markupsafe.Markup``.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -20,11 +21,11 @@ from markupsafe import Markup
 from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.escape import js_safe
 from quartier_geo.base.i18n import label, t
-from quartier_geo.base.numfmt import Lang, fmt_number
+from quartier_geo.base.numfmt import Lang, fmt_day, fmt_number
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.refurbishment import ScenarioParams, scenario_path, target_lines
 from quartier_geo.domain.summary import summary_record
-from quartier_geo.exports.render import chart_images
+from quartier_geo.exports.render import ImageOptions, chart_images
 from quartier_geo.views import charts
 
 __all__ = [
@@ -56,7 +57,13 @@ def _number(x: object, lang: Lang, decimals: int = 0) -> str:
 
 
 def format_month(value: object, *, lang: Lang) -> str:
-    """``2016-07`` → ``07/2016``; ``2018-02-13`` → ``13.02.2018`` (German) or as given."""
+    """``2016-07`` → ``07/2016``; ``2018-02-13`` → ``13.02.2018`` (German) or ``2018-02-13``.
+
+    Text that is not such a date (or not a real day) is returned as given.
+
+    >>> format_month("2018-02-13", lang="en"), format_month("2016-07", lang="en")
+    ('2018-02-13', '07/2016')
+    """
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text.strip())
     if not m:
@@ -64,7 +71,10 @@ def format_month(value: object, *, lang: Lang) -> str:
     year, month, day = m.groups()
     if day is None:
         return f"{month}/{year}"
-    return f"{day}.{month}.{year}" if lang == "de" else f"{year}-{month}-{day}"
+    try:
+        return fmt_day(dt.date(int(year), int(month), int(day)), lang=lang)
+    except ValueError:  # 2018-02-31
+        return text
 
 
 def key_figures(
@@ -120,9 +130,9 @@ def key_figures(
 def _age_label(age: str, lang: Lang) -> str:
     first, last = AGE_CLASS_YEARS.get(age, (None, None))
     if first is None and last is not None:
-        span = f"{'bis' if lang == 'de' else 'to'} {last}"
+        span = t("age_up_to", lang).format(year=last)
     elif last is None and first is not None:
-        span = f"{'ab' if lang == 'de' else 'from'} {first}"
+        span = t("age_from", lang).format(year=first)
     else:
         span = f"{first}–{last}"
     return f"{age} {span}"
@@ -141,16 +151,20 @@ def fact_sheet_figures(
     ages = assessed["age_class"].dropna().unique()
     breakdown = charts.breakdown_bar(
         assessed,
-        by="building_type",
-        stack="age_class",
-        value_column="useful_heat_kwh_per_a",
-        divisor=1000.0,
-        value_title=f"{t('fs_kf_heat_demand', lang)} (MWh/a)",
-        by_title=t("building_type", lang),
-        labels={
-            "building_type": {v: label("building_type", v, lang) for v in types},
-            "age_class": {a: _age_label(str(a), lang) for a in ages},
-        },
+        value=charts.Measure(
+            "useful_heat_kwh_per_a",
+            title=f"{t('fs_kf_heat_demand', lang)} (MWh/a)",
+            divisor=1000.0,
+        ),
+        groups=charts.Grouping(
+            "building_type",
+            title=t("building_type", lang),
+            stack="age_class",
+            labels={
+                "building_type": {v: label("building_type", v, lang) for v in types},
+                "age_class": {a: _age_label(str(a), lang) for a in ages},
+            },
+        ),
         lang=lang,
     )
     slow = scenario_path(assessed, ScenarioParams(rate_per_a=0.01), ref)
@@ -230,7 +244,7 @@ def chart_blocks(
         for _, f, _ in figures
     ]
     if mode == "static":
-        images = chart_images([f for _, f, _ in figures], fmt="svg")
+        images = chart_images([f for _, f, _ in figures], options=ImageOptions("svg"))
         for (title, _, caption), svg, (w, h) in zip(figures, images, sizes, strict=True):
             uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
             body = Markup(f'<img src="{uri}" width="{w}" height="{h}" alt="{js_safe(title)}">')
@@ -249,7 +263,7 @@ def chart_blocks(
 def supply_rows(options: pd.DataFrame, *, lang: Lang) -> tuple[list[str], list[dict[str, Any]]]:
     """Column heads and rows of the supply-option table (CO2 in t/a, formatted)."""
     heads = [
-        f"CO₂ {'heute' if lang == 'de' else 'today'} (t/a)",
+        f"{t('co2_now', lang)} (t/a)",
         "CO₂ 2030 (t/a)",
         "CO₂ 2045 (t/a)",
     ]

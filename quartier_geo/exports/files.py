@@ -16,6 +16,8 @@ Formats (decided here, documented for the Data page):
   comma and decimal point; ``"excel_de"`` uses semicolon and decimal comma, which German
   Excel opens by double-click. Several layers need a ``.zip`` path.
 
+The choices within a format (CSV style, RFC 7946) are one :class:`FormatOptions`.
+
 Every file is written atomically (docs/SECURITY.md §0.5 and D-2): into a temporary file in the
 target folder, flushed with ``fsync``, moved over the target with ``os.replace``, then the
 folder is ``fsync``-ed. If anything fails, the previous file stays as it was and the
@@ -29,6 +31,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -43,12 +46,14 @@ from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_
 from quartier_geo.base.crs import WORK_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError, StorageError
 from quartier_geo.domain.heat_density import hectare_grid, linear_heat_density, projected
-from quartier_geo.exports.render import chart_image, chart_images
+from quartier_geo.exports.render import ImageOptions, chart_image, chart_images
 from quartier_geo.exports.static_map import map_image, map_svg
 
 __all__ = [
     "CsvStyle",
     "ExportFormat",
+    "FormatOptions",
+    "ImageOptions",
     "Progress",
     "atomic_path",
     "chart_image",
@@ -92,6 +97,41 @@ _EXTRA_UNITS = {
     "x_m": ("m", "easting of a point inside the feature, EPSG:25832 (CSV only)"),
     "y_m": ("m", "northing of a point inside the feature, EPSG:25832 (CSV only)"),
 }
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """The choices within a file format; each applies only to its own format.
+
+    Parameters
+    ----------
+    csv_style
+        CSV only: ``"rfc4180"`` (comma, decimal point) or ``"excel_de"`` (semicolon,
+        decimal comma, for German Excel).
+    rfc7946
+        GeoJSON only: write RFC 7946 (EPSG:4326) instead of EPSG:25832.
+    """
+
+    csv_style: CsvStyle = "rfc4180"
+    rfc7946: bool = False
+
+    def __post_init__(self) -> None:
+        if self.csv_style not in ("rfc4180", "excel_de"):
+            raise QuartierGeoError(
+                f"CSV-Stil {self.csv_style!r} unbekannt: 'rfc4180' oder 'excel_de'."
+            )
+
+
+_DEFAULT_OPTIONS = FormatOptions()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one export is written: the format, zipped or not, the format's options."""
+
+    fmt: ExportFormat
+    as_zip: bool
+    options: FormatOptions
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -164,8 +204,6 @@ def _csv_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _write_csv(gdf: gpd.GeoDataFrame, target: Path, *, style: CsvStyle) -> None:
-    if style not in ("rfc4180", "excel_de"):
-        raise QuartierGeoError(f"CSV-Stil {style!r} unbekannt: 'rfc4180' oder 'excel_de'.")
     sep, decimal = (";", ",") if style == "excel_de" else (",", ".")
     _csv_frame(gdf).to_csv(
         target, sep=sep, decimal=decimal, index=False, encoding="utf-8-sig", lineterminator="\r\n"
@@ -180,43 +218,28 @@ def _write_geojson(gdf: gpd.GeoDataFrame, target: Path, *, name: str, rfc7946: b
     )
 
 
-def _write_one(
-    gdf: gpd.GeoDataFrame,
-    target: Path,
-    *,
-    fmt: ExportFormat,
-    name: str,
-    style: CsvStyle,
-    rfc7946: bool,
-) -> None:
-    if fmt == "geojson":
-        _write_geojson(gdf, target, name=name, rfc7946=rfc7946)
+def _write_one(gdf: gpd.GeoDataFrame, target: Path, *, name: str, plan: _Plan) -> None:
+    if plan.fmt == "geojson":
+        _write_geojson(gdf, target, name=name, rfc7946=plan.options.rfc7946)
     else:
-        _write_csv(gdf, target, style=style)
+        _write_csv(gdf, target, style=plan.options.csv_style)
 
 
 def _write(
-    layers: dict[str, gpd.GeoDataFrame],
-    target: Path,
-    *,
-    fmt: ExportFormat,
-    as_zip: bool,
-    csv_style: CsvStyle,
-    rfc7946: bool,
-    progress: Progress | None,
+    layers: dict[str, gpd.GeoDataFrame], target: Path, *, plan: _Plan, progress: Progress | None
 ) -> None:
     """Write ``layers`` to the (temporary) file ``target``."""
     n = len(layers)
-    if fmt == "gpkg":
+    if plan.fmt == "gpkg":
         for i, (name, gdf) in enumerate(layers.items()):
             _report(progress, name, i / (n + 1))
             pyogrio.write_dataframe(gdf, target, layer=name, driver="GPKG")
         pyogrio.write_dataframe(_glossary(layers), target, layer="columns", driver="GPKG")
         return
-    if not as_zip:
+    if not plan.as_zip:
         ((name, gdf),) = layers.items()
         _report(progress, name, 0.0)
-        _write_one(gdf, target, fmt=fmt, name=name, style=csv_style, rfc7946=rfc7946)
+        _write_one(gdf, target, name=name, plan=plan)
         return
     with (
         tempfile.TemporaryDirectory(prefix="qg-export-") as tmp,
@@ -224,8 +247,8 @@ def _write(
     ):
         for i, (name, gdf) in enumerate(layers.items()):
             _report(progress, name, i / (n + 1))
-            part = Path(tmp) / f"{name}{_EXT[fmt]}"
-            _write_one(gdf, part, fmt=fmt, name=name, style=csv_style, rfc7946=rfc7946)
+            part = Path(tmp) / f"{name}{_EXT[plan.fmt]}"
+            _write_one(gdf, part, name=name, plan=plan)
             zf.write(part, arcname=part.name)
         glossary = _glossary(layers).to_csv(index=False, lineterminator="\r\n")
         zf.writestr("columns.csv", "\ufeff" + glossary)
@@ -242,8 +265,7 @@ def export_layers(
     path: Path,
     *,
     fmt: ExportFormat,
-    csv_style: CsvStyle = "rfc4180",
-    rfc7946: bool = False,
+    options: FormatOptions = _DEFAULT_OPTIONS,
     progress: Progress | None = None,
 ) -> Path:
     """Write ``layers`` (name → GeoDataFrame) to ``path`` as GeoPackage, GeoJSON or CSV.
@@ -258,10 +280,9 @@ def export_layers(
         (a ``.zip`` path with one layer also gives a zip).
     fmt
         ``"gpkg"``, ``"geojson"`` or ``"csv"`` (see the module docstring).
-    csv_style
-        ``"rfc4180"`` (comma, decimal point) or ``"excel_de"`` (semicolon, decimal comma).
-    rfc7946
-        GeoJSON only: write RFC 7946 (EPSG:4326) instead of EPSG:25832.
+    options
+        CSV style and RFC 7946 GeoJSON (:class:`FormatOptions`; default: RFC 4180 CSV,
+        GeoJSON in EPSG:25832).
     progress
         ``progress(stage, fraction)`` after each layer.
 
@@ -286,15 +307,7 @@ def export_layers(
         )
     with atomic_path(path) as tmp:
         try:
-            _write(
-                clean,
-                tmp,
-                fmt=fmt,
-                as_zip=as_zip,
-                csv_style=csv_style,
-                rfc7946=rfc7946,
-                progress=progress,
-            )
+            _write(clean, tmp, plan=_Plan(fmt, as_zip, options), progress=progress)
         except _PYOGRIO_ERRORS as exc:
             raise StorageError(
                 f"Export nach {path.name} fehlgeschlagen ({exc}). Die vorherige Datei ist "
@@ -322,8 +335,7 @@ def export_bytes(
     layers: Mapping[str, gpd.GeoDataFrame],
     *,
     fmt: ExportFormat,
-    csv_style: CsvStyle = "rfc4180",
-    rfc7946: bool = False,
+    options: FormatOptions = _DEFAULT_OPTIONS,
     progress: Progress | None = None,
 ) -> bytes:
     """The file :func:`export_layers` would write, as bytes (for ``st.download_button``).
@@ -336,7 +348,5 @@ def export_bytes(
     name = export_name("export", fmt=fmt, n_layers=n)
     with tempfile.TemporaryDirectory(prefix="qg-bytes-") as tmp:
         target = Path(tmp) / name
-        export_layers(
-            layers, target, fmt=fmt, csv_style=csv_style, rfc7946=rfc7946, progress=progress
-        )
+        export_layers(layers, target, fmt=fmt, options=options, progress=progress)
         return target.read_bytes()

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from quartier_geo.base.settings import CHROMIUM_ENV, read_settings
 __all__ = [
     "CHROMIUM_ENV",
     "ImageFormat",
+    "ImageOptions",
     "chart_image",
     "chart_images",
     "chromium_path",
@@ -207,6 +209,38 @@ def screenshot_png(
 
 
 # ----------------------------------------------------------------------------- charts
+@dataclass(frozen=True)
+class ImageOptions:
+    """How plotly figures become images.
+
+    Parameters
+    ----------
+    fmt
+        ``"png"`` or ``"svg"`` (vector, for print).
+    width_px, height_px
+        Size of the chart in CSS pixels (default: the figure's layout size, else 700 x 500).
+    scale
+        Multiplies the PNG's pixels (2 = sharp in print); must be positive.
+    timeout_s
+        Limit per chart in seconds; must be positive.
+    """
+
+    fmt: ImageFormat
+    width_px: int | None = None
+    height_px: int | None = None
+    scale: float = 2.0
+    timeout_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.fmt not in ("png", "svg"):
+            raise QuartierGeoError(f"Bildformat {self.fmt!r} unbekannt: 'png' oder 'svg'.")
+        sizes = [s for s in (self.width_px, self.height_px) if s is not None]
+        if any(s <= 0 for s in sizes) or self.scale <= 0 or self.timeout_s <= 0:
+            raise QuartierGeoError(
+                "Diagrammbild: Breite, Höhe, Maßstab und Zeitlimit müssen positiv sein."
+            )
+
+
 async def _kaleido_batch(
     figs: Sequence[Any], opts: dict[str, Any], kopts: dict[str, Any]
 ) -> list[bytes]:
@@ -216,36 +250,21 @@ async def _kaleido_batch(
         return [bytes(await k.calc_fig(fig, opts=opts)) for fig in figs]
 
 
-def chart_images(
-    figs: Sequence[Any],
-    *,
-    fmt: ImageFormat,
-    width_px: int | None = None,
-    height_px: int | None = None,
-    scale: float = 2.0,
-    timeout_s: float = 60.0,
-) -> list[bytes]:
+def chart_images(figs: Sequence[Any], *, options: ImageOptions) -> list[bytes]:
     """Static images of plotly figures, all rendered in one browser session (kaleido 1.x).
 
     Parameters
     ----------
     figs
         ``plotly.graph_objects.Figure`` objects (for example from :mod:`quartier_geo.views.charts`).
-    fmt
-        ``"png"`` or ``"svg"`` (vector, for print).
-    width_px, height_px
-        Size of the chart in CSS pixels (default: the figure's layout size, else 700 x 500);
-        ``scale`` multiplies the PNG's pixels (2 = sharp).
-    timeout_s
-        Limit per chart.
+    options
+        Format, size, scale and time limit per chart (:class:`ImageOptions`).
 
     Raises
     ------
     QuartierGeoError
         When kaleido is missing, Chromium is missing or the rendering fails or times out.
     """
-    if fmt not in ("png", "svg"):
-        raise QuartierGeoError(f"Bildformat {fmt!r} unbekannt: 'png' oder 'svg'.")
     if not figs:
         return []
     try:
@@ -254,11 +273,12 @@ def chart_images(
         raise QuartierGeoError(
             "kaleido fehlt (für Diagrammbilder): 'pip install -r requirements.txt' ausführen."
         ) from exc
-    opts: dict[str, Any] = {"format": fmt, "scale": scale}
-    if width_px is not None:
-        opts["width"] = int(width_px)
-    if height_px is not None:
-        opts["height"] = int(height_px)
+    timeout_s = options.timeout_s
+    opts: dict[str, Any] = {"format": options.fmt, "scale": options.scale}
+    if options.width_px is not None:
+        opts["width"] = int(options.width_px)
+    if options.height_px is not None:
+        opts["height"] = int(options.height_px)
     kopts = {"mathjax": False, "timeout": timeout_s, "path": chromium_path()}
     # a fresh event loop in a worker thread: works whether or not the caller runs a loop
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
@@ -277,23 +297,13 @@ def chart_images(
     return images
 
 
-def chart_image(
-    fig: Any,
-    *,
-    fmt: ImageFormat,
-    width_px: int | None = None,
-    height_px: int | None = None,
-    scale: float = 2.0,
-    timeout_s: float = 60.0,
-) -> bytes:
-    """One plotly figure as PNG or SVG bytes (see :func:`chart_images`).
+def chart_image(fig: Any, *, options: ImageOptions) -> bytes:
+    """One plotly figure as PNG or SVG bytes (see :func:`chart_images`); needs Chromium.
 
     Examples
     --------
     >>> import plotly.graph_objects as go
-    >>> chart_image(go.Figure(go.Bar(x=["a"], y=[1])), fmt="svg")[:4]  # doctest: +SKIP
+    >>> chart_image(go.Figure(go.Bar(x=["a"], y=[1])), options=ImageOptions("svg"))[:4]
     b'<svg'
     """
-    return chart_images(
-        [fig], fmt=fmt, width_px=width_px, height_px=height_px, scale=scale, timeout_s=timeout_s
-    )[0]
+    return chart_images([fig], options=options)[0]

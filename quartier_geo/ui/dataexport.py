@@ -76,7 +76,11 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
         _prepare(
             "layers",
             lambda: (
-                files.export_bytes(layers, fmt=fmt, csv_style=style),  # type: ignore[arg-type]
+                files.export_bytes(
+                    layers,
+                    fmt=fmt,  # type: ignore[arg-type]
+                    options=files.FormatOptions(csv_style=style),  # type: ignore[arg-type]
+                ),
                 files.export_name(stem, fmt=fmt, n_layers=len(layers)),  # type: ignore[arg-type]
                 "application/octet-stream",
             ),

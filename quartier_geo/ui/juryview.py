@@ -115,10 +115,8 @@ def ranking(ctx: Context, chosen: dict[str, float]) -> None:
     with left:
         fig = charts.ranking_bar(
             result.reset_index(),
-            score_column="score",
-            name_column="label",
-            x_title=t("score", lang),
-            selected=ctx.quarter_id,
+            score=charts.Measure("score", title=t("score", lang)),
+            rows=charts.RankingRows(name_column="label", selected=ctx.quarter_id),
             lang=lang,
         )
         st.plotly_chart(fig, key="ranking")

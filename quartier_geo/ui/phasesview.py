@@ -102,8 +102,7 @@ def overview(ctx: Context, as_of: dt.date) -> None:
     with col_chart:
         fig = charts.timeline(
             ctx.data.programme["phases"],
-            quarter_names=names,
-            phase_labels=labels,
+            labels=charts.TimelineLabels(quarters=names, phases=labels),
             today=pd.Timestamp(as_of),
             lang=lang,
         )

@@ -287,17 +287,19 @@ def fact_panel(ctx: Context) -> None:
         b = quarter_buildings(ctx.quarter_id)
         fig = charts.breakdown_bar(
             b,
-            by="building_type",
-            stack="age_class",
-            value_column="useful_heat_kwh_per_a",
-            divisor=1000.0,
-            value_title=f"{t('heat_demand', lang)} (MWh/a)",
-            by_title=t("building_type", lang),
-            labels={
-                "building_type": {
-                    v: label("building_type", v, lang) for v in b["building_type"].unique()
-                }
-            },
+            value=charts.Measure(
+                "useful_heat_kwh_per_a", title=f"{t('heat_demand', lang)} (MWh/a)", divisor=1000.0
+            ),
+            groups=charts.Grouping(
+                "building_type",
+                title=t("building_type", lang),
+                stack="age_class",
+                labels={
+                    "building_type": {
+                        v: label("building_type", v, lang) for v in b["building_type"].unique()
+                    }
+                },
+            ),
             lang=lang,
         )
         st.plotly_chart(fig, key="qm_breakdown")

@@ -186,7 +186,7 @@ def path_charts(ctx: Context, sc: Scenario) -> None:
     with right:
         fig = charts.scenario_paths(
             sc.path,
-            value_column="useful_heat_mwh_per_a",
+            value=charts.Measure("useful_heat_mwh_per_a"),
             title=ctx.t("chart_heat_path"),
             lang=ctx.lang,
         )
@@ -235,17 +235,17 @@ def potential(ctx: Context, sc: Scenario) -> None:
     with chart_col:
         fig = charts.breakdown_bar(
             b,
-            by="age_class",
-            stack="building_type",
-            value_column=column,
-            divisor=1000.0,
-            value_title=f"{potential_title} (MWh/a)",
-            by_title=t("age_class", lang),
-            labels={
-                "building_type": {
-                    v: label("building_type", v, lang) for v in b["building_type"].unique()
-                }
-            },
+            value=charts.Measure(column, title=f"{potential_title} (MWh/a)", divisor=1000.0),
+            groups=charts.Grouping(
+                "age_class",
+                title=t("age_class", lang),
+                stack="building_type",
+                labels={
+                    "building_type": {
+                        v: label("building_type", v, lang) for v in b["building_type"].unique()
+                    }
+                },
+            ),
             lang=lang,
         )
         st.plotly_chart(fig, key="potential_breakdown")

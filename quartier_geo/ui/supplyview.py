@@ -239,10 +239,12 @@ def suitability_matrix(ctx: Context, thresholds: pd.DataFrame, option_table: pd.
     names: dict[object, str] = {k: v for k, v in widgets.quarter_labels(ctx.data.quarters).items()}
     fig = charts.suitability_heatmap(
         matrix(ctx.data.quarter_ids, thresholds),
-        row_labels=names,
-        column_labels=option_table[widgets.lang_column("label", lang)].to_dict(),
-        score_labels=supply.SUITABILITY_LABELS[lang],
-        cell_symbols=SUITABILITY_SYMBOLS,
+        labels=charts.HeatmapLabels(
+            scores=supply.SUITABILITY_LABELS[lang],
+            rows=names,
+            columns=option_table[widgets.lang_column("label", lang)].to_dict(),
+            symbols=SUITABILITY_SYMBOLS,
+        ),
         lang=lang,
     )
     st.plotly_chart(fig, key="matrix")

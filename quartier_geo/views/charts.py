@@ -1,9 +1,11 @@
 """Plotly figure builders: scenario paths, breakdowns, timeline, ranking, suitability, CO2.
 
-Each builder takes data frames and the texts to show (German by default; the pages pass the
-texts of :mod:`quartier_geo.base.i18n`), and returns a ``plotly.graph_objects.Figure``; nothing
-here imports streamlit. Units are in the axis titles, colours come from
-:mod:`quartier_geo.views.palette`, German figures use ``layout.separators = ",."`` (1.234,5).
+Each builder takes data frames, then keyword-only options grouped in the frozen dataclasses
+of :mod:`quartier_geo.views.chart_options` (re-exported here), a ``title`` and ``lang``, and
+returns a ``plotly.graph_objects.Figure``; nothing here imports streamlit. Its own texts come
+from :mod:`quartier_geo.base.i18n` (German by default), the callers pass theirs. Units are in
+the axis titles, colours come from :mod:`quartier_geo.views.palette`, separators from
+:func:`quartier_geo.base.numfmt.plotly_separators` (German 1.234,5).
 
 Plotly renders titles, tick labels, legend entries and hover text as a subset of HTML
 (``<b>``, ``<a href>``) and, with MathJax, ``$...$`` as formulas. Every text that comes from
@@ -23,7 +25,15 @@ import plotly.graph_objects as go
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import plotly_safe
-from quartier_geo.base.numfmt import Lang
+from quartier_geo.base.i18n import t
+from quartier_geo.base.numfmt import Lang, plotly_separators
+from quartier_geo.views.chart_options import (
+    Grouping,
+    HeatmapLabels,
+    Measure,
+    RankingRows,
+    TimelineLabels,
+)
 from quartier_geo.views.palette import (
     AGE_CLASS_COLORS,
     BUILDING_TYPE_COLORS,
@@ -39,6 +49,11 @@ from quartier_geo.views.palette import (
 )
 
 __all__ = [
+    "Grouping",
+    "HeatmapLabels",
+    "Measure",
+    "RankingRows",
+    "TimelineLabels",
     "breakdown_bar",
     "option_co2_bars",
     "ranking_bar",
@@ -47,13 +62,13 @@ __all__ = [
     "timeline",
 ]
 
-#: Default axis titles with units of the columns the charts show.
-_AXIS: dict[str, tuple[str, str]] = {
-    "co2_t_per_a": ("CO₂-Emissionen (t/a)", "CO₂ emissions (t/a)"),
-    "useful_heat_mwh_per_a": ("Nutzwärmebedarf (MWh/a)", "Useful heat demand (MWh/a)"),
-    "final_energy_mwh_per_a": ("Endenergie (MWh/a)", "Final energy (MWh/a)"),
-    "refurbished_share": ("Sanierter Flächenanteil (%)", "Refurbished floor area (%)"),
-    "fossil_heat_share": ("Fossiler Wärmeanteil (%)", "Fossil heat share (%)"),
+#: Text keys of the default axis titles (with units) of the columns the charts show.
+AXIS_KEYS: dict[str, str] = {
+    "co2_t_per_a": "chart_axis_co2",
+    "useful_heat_mwh_per_a": "chart_axis_useful_heat",
+    "final_energy_mwh_per_a": "chart_axis_final_energy",
+    "refurbished_share": "chart_axis_refurbished_share",
+    "fossil_heat_share": "chart_axis_fossil_share",
 }
 _SHARES = ("refurbished_share", "fossil_heat_share")
 _BAR, _SELECTED = "#56B4E9", "#D55E00"  # Okabe-Ito sky blue; the selected quarter vermillion
@@ -65,18 +80,13 @@ _FIXED: dict[str, Mapping[Any, str]] = {
     "phase": PHASE_COLORS,
     "option": SUPPLY_OPTION_COLORS,
 }
-_TEXT = {
-    "de": {
-        "year": "Jahr",
-        "neutral": "Klimaneutral 2045",
-        "bottrop": "Bottrop-Tempo (−50 % in 10 Jahren)",
-    },
-    "en": {
-        "year": "Year",
-        "neutral": "Climate-neutral 2045",
-        "bottrop": "Bottrop pace (−50 % in 10 years)",
-    },
-}
+_CO2 = Measure("co2_t_per_a")  # the default measure of the scenario paths
+_ROWS = RankingRows()  # names in "name", ids in "quarter_id", nothing highlighted
+#: Target lines of the CO2 paths: column, text key, colour key, dash.
+_TARGETS = (
+    ("neutral_t_per_a", "chart_target_neutral", "neutral", "dash"),
+    ("bottrop_t_per_a", "chart_target_bottrop", "bottrop", "dot"),
+)
 
 
 def _layout(
@@ -84,7 +94,7 @@ def _layout(
 ) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
-        separators=",." if lang == "de" else ".,",
+        separators=plotly_separators(lang),
         title=plotly_safe(title) if title else None,
         font={"family": "sans-serif", "size": 14},
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
@@ -94,6 +104,14 @@ def _layout(
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+def _axis_title(measure: Measure, lang: Lang) -> str:
+    """The measure's own title, else the default of a known column, else the column."""
+    if measure.title:
+        return measure.title
+    key = AXIS_KEYS.get(measure.column)
+    return t(key, lang) if key else measure.column
 
 
 def _label(value: object, labels: Mapping[object, str] | None) -> str:
@@ -110,8 +128,7 @@ def scenario_paths(
     paths: pd.DataFrame | Mapping[str, pd.DataFrame],
     *,
     targets: pd.DataFrame | None = None,
-    value_column: str = "co2_t_per_a",
-    y_title: str | None = None,
+    value: Measure = _CO2,
     title: str | None = None,
     lang: Lang = "de",
 ) -> go.Figure:
@@ -121,23 +138,21 @@ def scenario_paths(
     ----------
     paths
         Output of :func:`quartier_geo.domain.refurbishment.scenario_path` (``year`` and
-        ``value_column``), or a mapping scenario name → such a frame (saved scenarios
+        ``value.column``), or a mapping scenario name → such a frame (saved scenarios
         side by side). Shares (0..1) are shown in percent.
     targets
         Output of :func:`quartier_geo.domain.refurbishment.target_lines` (``bottrop_t_per_a``,
-        ``neutral_t_per_a``), drawn dashed; only with ``value_column="co2_t_per_a"``.
-    y_title
-        Axis title with unit; default from the column (e.g. "CO₂-Emissionen (t/a)").
+        ``neutral_t_per_a``) in t/a, drawn dashed; only with the column ``co2_t_per_a``.
+    value
+        The column (default CO2 in t/a), its axis title with unit (default from the column,
+        e.g. "CO₂-Emissionen (t/a)") and its divisor.
     """
-    named = (
-        {"Szenario" if lang == "de" else "Scenario": paths}
-        if isinstance(paths, pd.DataFrame)
-        else dict(paths)
-    )
+    value_column = value.column
+    named = {t("chart_scenario", lang): paths} if isinstance(paths, pd.DataFrame) else dict(paths)
     if not named:
         raise QuartierGeoError("Kein Szenario zum Darstellen übergeben.")
-    factor = 100.0 if value_column in _SHARES else 1.0
-    fmt = ",.1f" if factor != 1.0 else ",.0f"
+    factor = (100.0 if value_column in _SHARES else 1.0) / value.divisor
+    fmt = ",.1f" if value_column in _SHARES else ",.0f"
     fig = go.Figure()
     colors = [
         TARGET_LINE_COLORS["scenario"],
@@ -158,52 +173,44 @@ def scenario_paths(
             )
         )
     if targets is not None and value_column == "co2_t_per_a":
-        text = _TEXT[lang]
-        for column, key, dash in (
-            ("neutral_t_per_a", "neutral", "dash"),
-            ("bottrop_t_per_a", "bottrop", "dot"),
-        ):
+        for column, key, color, dash in _TARGETS:
             if column in targets.columns:
                 fig.add_trace(
                     go.Scatter(
                         x=targets["year"],
-                        y=targets[column].astype(float),
+                        y=targets[column].astype(float) / value.divisor,
                         mode="lines",
-                        name=plotly_safe(text[key]),
-                        line={"color": TARGET_LINE_COLORS[key], "dash": dash, "width": 2},
+                        name=plotly_safe(t(key, lang)),
+                        line={"color": TARGET_LINE_COLORS[color], "dash": dash, "width": 2},
                         hovertemplate="%{fullData.name}<br>%{x}: %{y:,.0f}<extra></extra>",
                     )
                 )
-    axis = y_title or _AXIS.get(value_column, (value_column, value_column))[lang == "en"]
-    fig.update_xaxes(title=plotly_safe(_TEXT[lang]["year"]), dtick=5)
-    fig.update_yaxes(title=plotly_safe(axis), rangemode="tozero", tickformat=",.0f")
+    fig.update_xaxes(title=plotly_safe(t("year", lang)), dtick=5)
+    fig.update_yaxes(
+        title=plotly_safe(_axis_title(value, lang)), rangemode="tozero", tickformat=",.0f"
+    )
     return _layout(fig, title=title, lang=lang)
 
 
 def breakdown_bar(
     df: pd.DataFrame,
     *,
-    by: str,
-    value_column: str,
-    stack: str | None = None,
-    divisor: float = 1.0,
-    value_title: str,
-    by_title: str,
-    labels: Mapping[str, Mapping[object, str]] | None = None,
-    colors: Mapping[object, str] | None = None,
+    value: Measure,
+    groups: Grouping,
     title: str | None = None,
     lang: Lang = "de",
 ) -> go.Figure:
-    """Sum of ``value_column`` per ``by`` (x), optionally stacked by ``stack``.
+    """Sum of ``value.column`` / ``value.divisor`` per ``groups.by`` (x), optionally stacked.
 
     Example: heat demand per building type stacked by IWU age class, with
-    ``value_column="useful_heat_kwh_per_a"``, ``divisor=1000`` and
-    ``value_title="Nutzwärmebedarf (MWh/a)"``. ``labels`` maps column → value → text.
+    ``value=Measure("useful_heat_kwh_per_a", title="Nutzwärmebedarf (MWh/a)", divisor=1000)``
+    and ``groups=Grouping("building_type", title="Gebäudetyp", stack="age_class")``.
     """
+    by, stack, value_column, colors = groups.by, groups.stack, value.column, groups.colors
     _require(df, [by, value_column, *([stack] if stack else [])], what="Die Daten")
-    labels = labels or {}
+    labels = groups.labels or {}
     keys = [by, stack] if stack else [by]
-    sums = df.groupby(keys, sort=True, observed=True)[value_column].sum() / divisor
+    sums = df.groupby(keys, sort=True, observed=True)[value_column].sum() / value.divisor
     sums = sums.reset_index()
     fig = go.Figure()
     x_text = [_label(v, labels.get(by)) for v in sums[by]]
@@ -238,16 +245,15 @@ def breakdown_bar(
                 hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
             )
         )
-    fig.update_xaxes(title=plotly_safe(by_title), type="category")
-    fig.update_yaxes(title=plotly_safe(value_title), tickformat=",.0f")
+    fig.update_xaxes(title=plotly_safe(groups.title), type="category")
+    fig.update_yaxes(title=plotly_safe(_axis_title(value, lang)), tickformat=",.0f")
     return _layout(fig, title=title, lang=lang)
 
 
 def timeline(
     phases: pd.DataFrame,
     *,
-    quarter_names: Mapping[object, str],
-    phase_labels: Mapping[object, str] | None = None,
+    labels: TimelineLabels,
     today: pd.Timestamp | None = None,
     title: str | None = None,
     lang: Lang = "de",
@@ -256,8 +262,10 @@ def timeline(
 
     ``phases`` is the phases table of :func:`quartier_geo.domain.phases.build_programme_tables`
     (``quarter_id``, ``phase``, ``start_date``, ``end_date``); rows whose dates are
-    ``illustrative`` (``start_status``/``end_status``) are hatched. ``today`` draws a line.
+    ``illustrative`` (``start_status``/``end_status``) are hatched. ``labels`` names the
+    quarters and phases; ``today`` draws a line.
     """
+    quarter_names, phase_labels = labels.quarters, labels.phases
     _require(phases, ["quarter_id", "phase", "start_date", "end_date"], what="Die Phasen")
     df = pd.DataFrame(
         {
@@ -275,8 +283,8 @@ def timeline(
             strict=True,
         )
     ]
-    illustrative = "illustrativ" if lang == "de" else "illustrative"
-    sourced = "belegt" if lang == "de" else "from sources"
+    illustrative = t("chart_dates_illustrative", lang)
+    sourced = t("chart_dates_sourced", lang)
     df["dates"] = [illustrative if s else sourced for s in status]
     df["from"] = df["start"].dt.strftime("%m/%Y")
     df["to"] = df["end"].dt.strftime("%m/%Y")
@@ -295,8 +303,8 @@ def timeline(
         custom_data=["from", "to", "phase", "dates"],
         labels={
             "quarter": "",
-            "phase": plotly_safe("Phase"),
-            "dates": plotly_safe("Termine" if lang == "de" else "Dates"),
+            "phase": plotly_safe(t("phase", lang)),
+            "dates": plotly_safe(t("chart_dates", lang)),
         },
     )
     fig.update_traces(
@@ -304,7 +312,7 @@ def timeline(
         " (%{customdata[3]})<extra></extra>"
     )
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=plotly_safe(_TEXT[lang]["year"]))
+    fig.update_xaxes(title=plotly_safe(t("year", lang)))
     if today is not None:
         fig.add_vline(
             x=pd.Timestamp(today).value / 1e6, line={"color": "#000000", "dash": "dot", "width": 1}
@@ -315,21 +323,24 @@ def timeline(
 def ranking_bar(
     df: pd.DataFrame,
     *,
-    score_column: str,
-    name_column: str = "name",
-    x_title: str,
-    selected: object = None,
-    id_column: str = "quarter_id",
+    score: Measure,
+    rows: RankingRows = _ROWS,
     title: str | None = None,
     lang: Lang = "de",
 ) -> go.Figure:
-    """Horizontal bars of ``score_column`` sorted best first; the ``selected`` id is dark."""
+    """Horizontal bars of ``score.column`` sorted best first; ``rows.selected`` is dark.
+
+    ``score.title`` is the axis title (e.g. "Punktzahl (0–1)"); ``rows`` names the columns of
+    the names and ids.
+    """
+    score_column, name_column, id_column = score.column, rows.name_column, rows.id_column
+    selected = rows.selected
     _require(df, [score_column, name_column], what="Die Rangliste")
     d = df.sort_values(score_column, ascending=True, kind="stable")
     ids = d[id_column].tolist() if id_column in d.columns else [None] * len(d)
     fig = go.Figure(
         go.Bar(
-            x=d[score_column].astype(float),
+            x=d[score_column].astype(float) / score.divisor,
             y=[plotly_safe(n) for n in d[name_column]],
             orientation="h",
             marker_color=[
@@ -338,7 +349,7 @@ def ranking_bar(
             hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=plotly_safe(x_title), tickformat=",.2f")
+    fig.update_xaxes(title=plotly_safe(_axis_title(score, lang)), tickformat=",.2f")
     fig.update_yaxes(type="category", title=None)
     return _layout(fig, title=title, lang=lang, height=max(300, 26 * len(d) + 100))
 
@@ -346,23 +357,23 @@ def ranking_bar(
 def suitability_heatmap(
     matrix: pd.DataFrame,
     *,
-    row_labels: Mapping[object, str] | None = None,
-    column_labels: Mapping[object, str] | None = None,
-    score_labels: Mapping[int, str],
-    cell_symbols: Mapping[int, str] | None = None,
+    labels: HeatmapLabels,
     title: str | None = None,
     lang: Lang = "de",
 ) -> go.Figure:
     """Quarters × supply options coloured by the suitability score 0-3.
 
-    ``cell_symbols`` (e.g. ``{3: "++", 2: "+", 1: "o", 0: "–"}``) writes a short symbol
+    ``labels.symbols`` (e.g. ``{3: "++", 2: "+", 1: "o", 0: "–"}``) writes a short symbol
     in each cell instead of the full class name, which stays in the hover text and the
     colour bar; use it when the matrix is too narrow for words.
 
     ``matrix`` as :func:`quartier_geo.domain.supply.suitability_matrix` (index quarter_id,
-    columns options); ``score_labels`` e.g. ``supply.SUITABILITY_LABELS["de"]``. Each cell
-    shows its class; missing cells stay empty.
+    columns options); ``labels.scores`` the class names of the scores, ``labels.rows`` and
+    ``labels.columns`` the names of quarters and options. Each cell shows its class;
+    missing cells stay empty.
     """
+    row_labels, column_labels = labels.rows, labels.columns
+    score_labels, cell_symbols = labels.scores, labels.symbols
     if matrix.empty:
         raise QuartierGeoError("Die Eignungsmatrix ist leer: erst Versorgungsoptionen berechnen.")
     z = matrix.to_numpy(dtype=float)
@@ -400,7 +411,7 @@ def suitability_heatmap(
             colorbar={
                 "tickvals": scores,
                 "ticktext": [plotly_safe(score_labels.get(s, s)) for s in scores],
-                "title": plotly_safe("Eignung" if lang == "de" else "Suitability"),
+                "title": plotly_safe(t("suitability", lang)),
             },
             xgap=2,
             ygap=2,
@@ -425,7 +436,7 @@ def option_co2_bars(
     ``co2_now_t_per_a``, ``co2_2030_t_per_a``, ``co2_2045_t_per_a``).
     """
     columns = {
-        "co2_now_t_per_a": "heute" if lang == "de" else "today",
+        "co2_now_t_per_a": t("chart_today", lang),
         "co2_2030_t_per_a": "2030",
         "co2_2045_t_per_a": "2045",
     }
@@ -442,7 +453,7 @@ def option_co2_bars(
                 hovertemplate="%{x} · %{fullData.name}: %{y:,.0f}<extra></extra>",
             )
         )
-    axis = y_title or _AXIS["co2_t_per_a"][lang == "en"]
+    axis = y_title or t(AXIS_KEYS["co2_t_per_a"], lang)
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", tickangle=-30)
     fig.update_yaxes(title=plotly_safe(axis), tickformat=",.0f", rangemode="tozero")
