@@ -23,7 +23,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quartier_geo.views.maps import map_html, quarter_map
+from quartier_geo.views.maps import ColourBy, FeatureInfo, map_html, quarter_map
 
 FIELDS = [("building_type", "Typ"), ("useful_heat_kwh_per_a", "Wärmebedarf")]
 
@@ -70,11 +70,8 @@ def ours(b: gpd.GeoDataFrame) -> tuple[float, int]:
     t0 = time.perf_counter()
     m = quarter_map(
         b,
-        color_column="useful_heat_kwh_per_a",
-        categorical=False,
-        tooltip_columns=FIELDS,
-        legend_title="Wärmebedarf",
-        unit="kWh/a",
+        ColourBy("useful_heat_kwh_per_a", "Wärmebedarf", unit="kWh/a"),
+        info=FeatureInfo(tooltip=FIELDS),
     )
     html = map_html(m)
     return time.perf_counter() - t0, len(html.encode("utf-8"))

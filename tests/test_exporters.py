@@ -34,7 +34,8 @@ from quartier_geo.exports.files import (
     write_bytes_atomic,
 )
 from quartier_geo.exports.render import ImageOptions, chart_images
-from quartier_geo.exports.static_map import map_image, map_svg
+from quartier_geo.exports.static_map import PrintPage, map_image, map_svg
+from quartier_geo.views.classify import ColourBy, Colouring
 
 X0, Y0 = 365_000.0, 5_707_000.0
 TEXT = "Königstraße „Alt“ 5 – 12 €"
@@ -278,9 +279,7 @@ def test_map_svg_classes_legend_scale_and_escaping(assessed):
     svg = map_svg(
         b,
         quarter=shapely.box(X0 - 20, Y0 - 20, X0 + 80, Y0 + 60),
-        title="<img src=x onerror=alert(1)>",
-        width_px=680,
-        height_px=400,
+        page=PrintPage(title="<img src=x onerror=alert(1)>", width_px=680, height_px=400),
     )
     assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>")
     assert "<img" not in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
@@ -295,18 +294,16 @@ def test_map_svg_classes_legend_scale_and_escaping(assessed):
 
 
 def test_map_svg_categorical_and_refuses_degrees(assessed):
-    svg = map_svg(
-        assessed, color_column="building_type", categorical=True, legend_title="Typ", unit=None
-    )
+    svg = map_svg(assessed, ColourBy("building_type", "Typ", colouring=Colouring(categorical=True)))
     assert 'fill="#E69F00"' in svg  # EFH colour of the palette
     with pytest.raises(QuartierGeoError):
         map_svg(assessed.to_crs("EPSG:4326"))
 
 
 def test_map_image_svg_and_png(assessed):
-    svg = map_image(assessed, fmt="svg", width_px=400, height_px=300)
+    svg = map_image(assessed, fmt="svg", page=PrintPage(width_px=400, height_px=300))
     assert svg.startswith(b"<?xml") and b'xmlns="http://www.w3.org/2000/svg"' in svg
-    png = map_image(assessed, fmt="png", width_px=400, height_px=300, scale=2)
+    png = map_image(assessed, fmt="png", page=PrintPage(width_px=400, height_px=300), scale=2)
     image = Image.open(io.BytesIO(png))
     assert image.size == (800, 600)
     grey = np.asarray(image.convert("L"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from html.parser import HTMLParser
+from typing import Any
 
 import folium
 import folium.plugins
@@ -15,9 +17,17 @@ import shapely
 
 from quartier_geo.base.errors import CrsError, QuartierGeoError
 from quartier_geo.views import maps
-from quartier_geo.views.classify import assign_classes, class_breaks
+from quartier_geo.views.classify import ColourBy, Colouring, assign_classes, class_breaks
 from quartier_geo.views.map_assets import external_urls
-from quartier_geo.views.map_layers import FastGeoJson, Legend, features_json
+from quartier_geo.views.map_layers import FastGeoJson, FeatureProps, features_json
+from quartier_geo.views.map_legend import Legend
+from quartier_geo.views.map_options import (
+    DEFAULT_INFO,
+    BlockValues,
+    Display,
+    FeatureInfo,
+    MapContext,
+)
 from quartier_geo.views.palette import BUILDING_TYPE_COLORS, MISSING_COLOR, sequential
 
 X0, Y0 = 365_000.0, 5_707_000.0
@@ -82,20 +92,24 @@ def quarter() -> gpd.GeoDataFrame:
     )
 
 
-def heat_map(b: gpd.GeoDataFrame, **kw: object) -> folium.Map:
-    return maps.quarter_map(
-        b,
-        color_column="useful_heat_kwh_per_a",
-        categorical=False,
-        tooltip_columns=[("address", "Adresse"), ("useful_heat_kwh_per_a", "Wärmebedarf")],
-        legend_title="Wärmebedarf",
-        unit="kWh/a",
-        **kw,
+def heat_map(
+    b: gpd.GeoDataFrame,
+    *,
+    k: int = 5,
+    note: str | None = None,
+    info: FeatureInfo = DEFAULT_INFO,
+    **options: Any,
+) -> folium.Map:
+    """Heat demand map with two tooltip lines; ``options`` are ``context`` and ``display``."""
+    tooltip = [("address", "Adresse"), ("useful_heat_kwh_per_a", "Wärmebedarf")]
+    colour = ColourBy(
+        "useful_heat_kwh_per_a", "Wärmebedarf", colouring=Colouring(k=k), unit="kWh/a", note=note
     )
+    return maps.quarter_map(b, colour, info=dataclasses.replace(info, tooltip=tooltip), **options)
 
 
 def test_quarter_map_uses_local_leaflet_no_tiles(buildings, quarter) -> None:
-    html = maps.map_html(heat_map(buildings, quarter=quarter))
+    html = maps.map_html(heat_map(buildings, context=MapContext(quarter=quarter)))
     assert not any(host in html for host in CDN_HOSTS)
     assert '<script src="/app/static/vendor/leaflet/leaflet.js">' in html
     assert 'href="/app/static/vendor/leaflet/leaflet.css"' in html
@@ -107,7 +121,7 @@ def test_quarter_map_uses_local_leaflet_no_tiles(buildings, quarter) -> None:
 
 def test_localise_does_not_touch_folium_class_defaults(buildings) -> None:
     before = list(folium.Map.default_js), list(folium.Map.default_css)
-    m = heat_map(buildings, assets="st_folium", base_url="/static/x/")
+    m = heat_map(buildings, display=Display(assets="st_folium", base_url="/static/x/"))
     assert (list(folium.Map.default_js), list(folium.Map.default_css)) == before
     urls = [u for _, u in m.default_js + m.default_css]
     assert "/static/x/jquery/jquery.min.js" in urls
@@ -118,7 +132,7 @@ def test_localise_does_not_touch_folium_class_defaults(buildings) -> None:
 
 
 def test_inline_variant_has_no_external_or_server_url(buildings, quarter) -> None:
-    html = maps.map_html(heat_map(buildings, quarter=quarter), inline=True)
+    html = maps.map_html(heat_map(buildings, context=MapContext(quarter=quarter)), inline=True)
     urls = tag_urls(html)
     assert urls == []  # no src= or href= on any tag: everything is in the page
     assert "L.geoJSON" in html and "Leaflet" in html  # the library itself is inlined
@@ -142,27 +156,35 @@ def test_payloads_only_escaped_in_html(buildings, quarter) -> None:
     q = quarter.assign(name=PAYLOADS[3], municipality=PAYLOADS[4], phase=PAYLOADS[5])
     pages = [
         maps.map_html(
-            heat_map(b, quarter=q, title_column="address", note=PAYLOADS[2]),
+            heat_map(
+                b,
+                context=MapContext(quarter=q),
+                info=FeatureInfo(title_column="address"),
+                note=PAYLOADS[2],
+            ),
         ),
         maps.map_html(
             maps.region_map(
                 q,
-                color_column="phase",
-                labels={PAYLOADS[5]: PAYLOADS[0]},
-                legend_title=PAYLOADS[1],
-                unit=PAYLOADS[2],
-                tooltip_columns=[("name", PAYLOADS[4])],
+                ColourBy(
+                    "phase",
+                    PAYLOADS[1],
+                    colouring=Colouring(labels={PAYLOADS[5]: PAYLOADS[0]}),
+                    unit=PAYLOADS[2],
+                ),
+                info=FeatureInfo(tooltip=[("name", PAYLOADS[4])]),
             )
         ),
         maps.map_html(
             maps.quarter_map(
                 b,
-                color_column="address",
-                categorical=True,
-                labels={p: p for p in PAYLOADS},
-                tooltip_columns=[("address", PAYLOADS[0])],
-                extra_layers={PAYLOADS[3]: q},
-                legend_title=PAYLOADS[4],
+                ColourBy(
+                    "address",
+                    PAYLOADS[4],
+                    colouring=Colouring(categorical=True, labels={p: p for p in PAYLOADS}),
+                ),
+                context=MapContext(layers={PAYLOADS[3]: q}),
+                info=FeatureInfo(tooltip=[("address", PAYLOADS[0])]),
             )
         ),
     ]
@@ -193,7 +215,7 @@ def test_colours_per_class_match_assign_classes(buildings) -> None:
 
 def test_categorical_colours_from_palette(buildings) -> None:
     m = maps.quarter_map(
-        buildings, color_column="building_type", categorical=True, legend_title="Typ"
+        buildings, ColourBy("building_type", "Typ", colouring=Colouring(categorical=True))
     )
     (layer,) = layers(m, FastGeoJson)
     colors = layer.js_options["colors"]
@@ -203,7 +225,7 @@ def test_categorical_colours_from_palette(buildings) -> None:
 
 def test_reprojection_to_lon_lat(buildings) -> None:
     point = gpd.GeoDataFrame({"name": ["P"]}, geometry=[shapely.Point(X0, Y0)], crs="EPSG:25832")
-    m = heat_map(buildings, extra_layers={"potentials": point})
+    m = heat_map(buildings, context=MapContext(layers={"potentials": point}))
     layer = next(x for x in layers(m, FastGeoJson) if x.js_options["kind"] == "point")
     ((lon, lat),) = decoded(layer)["features"][0]["lonlat"]
     exp_lon, exp_lat = pyproj.Transformer.from_crs(25832, 4326, always_xy=True).transform(X0, Y0)
@@ -221,7 +243,8 @@ def test_building_corners_within_a_decimetre(buildings) -> None:
 
 def test_features_json_skips_missing_geometry_and_has_no_raw_lt() -> None:
     geoms = np.array([shapely.Point(7.0, 51.0), None, shapely.Point(7.1, 51.1)], dtype=object)
-    text = features_json(geoms, classes=np.array([0, 1, 2]), titles=["<a>", "x", "</script>"])
+    props = FeatureProps(classes=np.array([0, 1, 2]), titles=["<a>", "x", "</script>"])
+    text = features_json(geoms, props)
     assert "<" not in text
     data = json.loads(text)
     assert [f["properties"]["c"] for f in data["features"]] == [0, 2]
@@ -251,7 +274,11 @@ def test_layer_control_legends_and_selection(buildings, quarter, ref) -> None:
         crs="EPSG:25832",
     )
     spec = maps.default_layer_spec("streets", streets, thresholds=ref.thresholds)
-    m = heat_map(buildings, quarter=quarter, selected_id="b", extra_layers={"streets": spec})
+    m = heat_map(
+        buildings,
+        context=MapContext(quarter=quarter, layers={"streets": spec}),
+        info=FeatureInfo(selected_id="b"),
+    )
     html = maps.map_html(m)
     assert "L.control.layers" in html
     building_layer = next(x for x in layers(m, FastGeoJson) if x.js_options["selected"] == "b")
@@ -275,11 +302,8 @@ def test_region_map_selection_and_tooltip(quarter) -> None:
     )
     m = maps.region_map(
         q,
-        color_column="residents",
-        legend_title="Einwohner",
-        tooltip_columns=[("residents", "Einwohner")],
-        selected_id=2,
-        k=2,
+        ColourBy("residents", "Einwohner", colouring=Colouring(k=2)),
+        info=FeatureInfo(tooltip=[("residents", "Einwohner")], selected_id=2),
     )
     (layer,) = layers(m, FastGeoJson)
     assert layer.js_options["selected"] == 2
@@ -315,10 +339,8 @@ def test_aggregate_to_blocks_sums_and_suppresses(buildings) -> None:
 def test_block_map_draws_blocks_only(buildings) -> None:
     m = maps.block_map(
         buildings,
-        value_column="useful_heat_kwh_per_a",
-        legend_title="Wärmebedarf",
-        unit="kWh/a",
-        min_buildings=3,
+        ColourBy("useful_heat_kwh_per_a", "Wärmebedarf", unit="kWh/a"),
+        blocks=BlockValues(min_buildings=3),
     )
     (layer,) = layers(m, FastGeoJson)
     features = decoded(layer)["features"]
@@ -326,26 +348,22 @@ def test_block_map_draws_blocks_only(buildings) -> None:
     assert features[0]["properties"]["v"] == ["3", "57.000"]
     assert "Hauptstraße" not in maps.map_html(m)
     with pytest.raises(QuartierGeoError, match="block_id"):
-        maps.block_map(
-            buildings.drop(columns="block_id"),
-            value_column="useful_heat_kwh_per_a",
-            legend_title="x",
-        )
+        maps.block_map(buildings.drop(columns="block_id"), ColourBy("useful_heat_kwh_per_a", "x"))
 
 
 def test_quarter_outline_svg_at_common_scale() -> None:
     square = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
     svg = maps.quarter_outline_svg(
-        square, size_px=200, scale_m_per_px=1.0, title="<b>Q</b>", scale_bar_m=50
+        square, maps.SvgFrame(1.0, size_px=200, scale_bar_m=50), title="<b>Q</b>"
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "M150 150 L150 50 L50 50 L50 150 L150 150 Z" in svg
     assert "<title>&lt;b&gt;Q&lt;/b&gt;</title>" in svg
     assert 'x2="56.0"' in svg and "50 m" in svg
-    half = maps.quarter_outline_svg(square, size_px=200, scale_m_per_px=2.0)
+    half = maps.quarter_outline_svg(square, maps.SvgFrame(2.0, size_px=200))
     assert "M125 125 L125 75 L75 75 L75 125 L125 125 Z" in half
     with pytest.raises(QuartierGeoError):
-        maps.quarter_outline_svg(shapely.Polygon(), scale_m_per_px=1.0)
+        maps.quarter_outline_svg(shapely.Polygon(), maps.SvgFrame(1.0))
 
 
 def test_clicked_id() -> None:
@@ -366,10 +384,8 @@ def test_thousand_footprints_stay_small() -> None:
     html = maps.map_html(
         maps.quarter_map(
             b,
-            color_column="useful_heat_kwh_per_a",
-            categorical=False,
-            tooltip_columns=[("useful_heat_kwh_per_a", "Wärmebedarf")],
-            legend_title="Wärmebedarf",
+            ColourBy("useful_heat_kwh_per_a", "Wärmebedarf"),
+            info=FeatureInfo(tooltip=[("useful_heat_kwh_per_a", "Wärmebedarf")]),
         )
     )
     assert len(html.encode()) < 200_000  # about 150 bytes per footprint
@@ -391,7 +407,9 @@ def test_inline_assets_only_reads_inside_vendor(tmp_path) -> None:
 
 def test_streamlit_folium_script_contains_our_layers(buildings, quarter) -> None:
     sf = pytest.importorskip("streamlit_folium")
-    m = heat_map(buildings, quarter=quarter, assets="st_folium")
+    m = heat_map(
+        buildings, context=MapContext(quarter=quarter), display=Display(assets="st_folium")
+    )
     m.get_root().render()
     script = sf._get_map_string(m)
     assert script.count("L.geoJSON(") == 2  # quarter outline and buildings
@@ -401,7 +419,7 @@ def test_streamlit_folium_script_contains_our_layers(buildings, quarter) -> None
 
 
 def test_quarter_without_buildings_draws_outline_and_says_so(buildings, quarter) -> None:
-    m = heat_map(buildings.iloc[0:0], quarter=quarter)
+    m = heat_map(buildings.iloc[0:0], context=MapContext(quarter=quarter))
     (legend,) = layers(m, Legend)
     assert "keine Daten" in legend.html
     outline = next(x for x in layers(m, FastGeoJson) if x.js_options["kind"] == "outline")

@@ -13,9 +13,9 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["LANGS", "MISSING_KEY_MESSAGE", "Lang", "label", "long_text", "t"]
+__all__ = ["LANGS", "MISSING_KEY_MESSAGE", "Lang", "label", "long_text", "pick", "t"]
 
 _TEXT_DIR = Path(__file__).resolve().parent / "texts"
 
@@ -112,6 +112,20 @@ def label(vocabulary: str, value: object, lang: Lang = "de") -> str:
     if pair is None:
         return str(value)
     return pair[0] if lang == "de" else pair[1]
+
+
+def pick(table: Any, stem: str, lang: Lang = "de") -> Any:
+    """The ``<stem>_<lang>`` entry of a reference row, table or mapping with German and
+    English columns (``class_de``/``class_en``), so that code never switches on ``lang``.
+
+    Examples
+    --------
+    >>> pick({"class_de": "geeignet", "class_en": "suitable"}, "class", "en")
+    'suitable'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"Sprache {lang!r} unbekannt: {LANGS}.")
+    return table[f"{stem}_{lang}"]
 
 
 def long_text(name: str, lang: Lang = "de") -> str:

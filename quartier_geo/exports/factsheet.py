@@ -50,7 +50,7 @@ from quartier_geo.exports.factsheet_parts import (
 )
 from quartier_geo.exports.files import Progress, write_bytes_atomic
 from quartier_geo.exports.render import print_pdf
-from quartier_geo.exports.static_map import map_svg
+from quartier_geo.exports.static_map import PrintPage, map_svg
 
 __all__ = [
     "SheetOptions",
@@ -161,10 +161,7 @@ def fact_sheet_html(
         data.blocks if options.blocks and data.blocks is not None else data.buildings,
         quarter=data.quarter,
         streets=data.streets,
-        legend_title=t("fs_legend_specific", lang),
-        title=f"{t('fs_map', lang)}: {data.name}",
-        lang=lang,
-        height_px=420,
+        page=PrintPage(lang=lang, height_px=420, title=f"{t('fs_map', lang)}: {data.name}"),
     )
     report("charts", 0.4)
     figures = fact_sheet_figures(data.buildings, data.supply, ref=ref, lang=lang)

@@ -9,9 +9,11 @@ keeps the SVG small (about 60 bytes per footprint). Every text passes
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import geopandas as gpd
@@ -20,33 +22,79 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 from quartier_geo.base.escape import js_safe
+from quartier_geo.base.i18n import t
 from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.domain.heat_density import projected
 from quartier_geo.exports.render import screenshot_png
-from quartier_geo.views.classify import Colouring, Method, colour_classes
-from quartier_geo.views.palette import (
-    BACKGROUND_COLOR,
-    MISSING_COLOR,
-    SequentialScheme,
-    sequential,
-)
+from quartier_geo.views.classify import ColourBy, Colouring, colour_classes
+from quartier_geo.views.palette import BACKGROUND_COLOR, MISSING_COLOR, sequential
 
-__all__ = ["SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A", "map_image", "map_svg"]
+__all__ = [
+    "SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A",
+    "PrintPage",
+    "map_image",
+    "map_svg",
+    "specific_demand",
+]
 
 #: Class bounds of the specific useful heat demand [kWh/(m²·a)] in fact-sheet maps: fixed,
 #: so that maps of different quarters compare. A presentation choice in steps of 50 that
 #: spans the TABULA range (about 40 to 300 kWh/(m²·a)); not a legal efficiency class.
 SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A: tuple[float, ...] = (50.0, 100.0, 150.0, 200.0, 250.0)
 
-_TEXT = {
-    "de": {"missing": "keine Angabe", "outline": "Quartiersgrenze", "streets": "Straßen"},
-    "en": {"missing": "no data", "outline": "Quarter boundary", "streets": "Streets"},
-}
 _FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 _LEGEND_W = 180  # px right of the map
 _PAD = 10
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """The page of a print map: language, size, accessible name, file or inline.
+
+    Parameters
+    ----------
+    lang
+        Language of the legend's fixed texts and the numbers.
+    width_px, height_px
+        Size in CSS pixels, at least 300 × 200; 680 px is the width of an A4 page between
+        15 mm margins. The legend takes the right 180 px.
+    title
+        Accessible name of the picture (``<title>``, ``aria-label``); None: the legend title.
+    standalone
+        True: an SVG file of its own (XML declaration and namespace); False: for inline
+        use in an HTML page.
+    """
+
+    lang: Lang = "de"
+    width_px: int = 680
+    height_px: int = 480
+    title: str | None = None
+    standalone: bool = False
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.lang not in ("de", "en"):
+            problems.append(f"lang = {self.lang!r}: 'de' oder 'en'.")
+        if self.width_px < _LEGEND_W + 120 or self.height_px < 200:
+            problems.append(
+                f"{self.width_px} × {self.height_px} Pixel: die Karte braucht mindestens "
+                f"{_LEGEND_W + 120} × 200 Pixel."
+            )
+        if problems:
+            raise DataValidationError(problems, what="Das Kartenblatt")
+
+
+def specific_demand(lang: Lang = "de") -> ColourBy:
+    """The default colouring of print maps: specific useful heat demand in the fixed classes
+    of :data:`SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A`, so that maps of quarters compare."""
+    return ColourBy(
+        "useful_heat_kwh_per_m2a",
+        t("fs_legend_specific", lang),
+        colouring=Colouring(thresholds=SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A),
+        unit="kWh/(m²·a)",
+    )
 
 
 def _hex(color: str) -> str:
@@ -121,61 +169,40 @@ def _geoms(data: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry | None, what: s
 
 def map_svg(
     buildings: gpd.GeoDataFrame,
+    colour: ColourBy | None = None,
     *,
     quarter: gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry | None = None,
     streets: gpd.GeoDataFrame | None = None,
-    color_column: str = "useful_heat_kwh_per_m2a",
-    categorical: bool = False,
-    thresholds: Sequence[float] | None = SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A,
-    method: Method = "quantiles",
-    k: int = 5,
-    scheme: SequentialScheme = "ylorrd",
-    colors: Mapping[object, str] | None = None,
-    labels: Mapping[object, str] | None = None,
-    legend_title: str = "Spez. Nutzwärmebedarf",
-    unit: str | None = "kWh/(m²·a)",
-    title: str | None = None,
-    lang: Lang = "de",
-    width_px: int = 680,
-    height_px: int = 480,
-    standalone: bool = False,
+    page: PrintPage = PrintPage(),
 ) -> str:
-    """An SVG map of building footprints coloured by ``color_column``, with legend,
+    """An SVG map of building footprints coloured by ``colour.column``, with legend,
     scale bar, north arrow and the quarter boundary (dashed).
 
     Parameters
     ----------
     buildings
-        Footprints with ``color_column``, in a projected CRS (reprojected to EPSG:25832;
+        Footprints with the colour column, in a projected CRS (reprojected to EPSG:25832;
         a geographic CRS is refused).
+    colour
+        Column, classing and legend heading (wrapped) with its unit, the option of the
+        screen maps (:class:`quartier_geo.views.classify.ColourBy`); categorical: palette
+        colours per value (type, age class, carrier, state). None: :func:`specific_demand`
+        (fixed bounds ``< 50`` … ``≥ 250`` kWh/(m²·a)). The note is not drawn in print.
     quarter
         Boundary drawn dashed; it also sets the extent (else the buildings do).
     streets
         Optional street lines drawn thin and grey under the buildings.
-    categorical
-        One colour per value (palette colours for type, age class, carrier, state)
-        instead of numeric classes.
-    thresholds
-        Inner class bounds of a numeric column (open first and last class: ``< 50`` …
-        ``≥ 250``); default the fixed bounds of the specific heat demand
-        (:data:`SPECIFIC_DEMAND_THRESHOLDS_KWH_PER_M2A`). ``None``: ``method`` with ``k``
-        classes (:func:`quartier_geo.views.classify.class_breaks`).
-    legend_title, unit, title
-        Legend heading (wrapped), its unit, and the accessible name of the picture.
-    width_px, height_px
-        Size in CSS pixels; 680 px is the width of an A4 page between 15 mm margins. The
-        legend takes the right 180 px.
-    standalone
-        True: an SVG file of its own (XML declaration and namespace); False: for inline
-        use in an HTML page.
+    page
+        Language, size in CSS pixels, accessible name, file or inline (:class:`PrintPage`).
 
     Returns
     -------
     str
         The SVG markup; all texts escaped.
     """
-    if width_px < _LEGEND_W + 120 or height_px < 200:
-        raise QuartierGeoError(f"Die Karte braucht mindestens {_LEGEND_W + 120} × 200 Pixel.")
+    lang, width_px, height_px = page.lang, page.width_px, page.height_px
+    colour = colour or specific_demand(lang)
+    color_column = colour.column
     b = projected(buildings, what="Die Gebäude")
     if color_column not in b.columns:
         raise QuartierGeoError(f"Spalte {color_column!r} fehlt in den Gebäudedaten.")
@@ -192,24 +219,14 @@ def map_svg(
     tx = (minx + maxx) / 2 - s * map_w / 2
     ty = (miny + maxy) / 2 + s * map_h / 2
 
-    colouring = Colouring(
-        categorical=categorical,
-        colors=colors,
-        labels=labels,
-        method=method,
-        k=k,
-        thresholds=None if categorical else thresholds,
-        scheme=scheme,
-    )
-    classes, palette, names = _classes(b[color_column], colouring, lang=lang)
-    text = _TEXT[lang]
+    classes, palette, names = _classes(b[color_column], colour.colouring, lang=lang)
     d = _path_data(b.geometry.to_numpy(), tx, ty, s)
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-        if standalone
+        if page.standalone
         else "<svg "
     )
-    label = js_safe(title or legend_title)
+    label = js_safe(page.title or colour.legend_title)
     parts = [
         f'{head}width="{width_px}" height="{height_px}" viewBox="0 0 {width_px} {height_px}" '
         f'role="img" aria-label="{label}" font-family="{_FONT}" class="qg-map">',
@@ -238,15 +255,15 @@ def map_svg(
     parts.append("</g>")
     parts += _scale_bar(s, map_h, lang=lang)
     parts += _north_arrow(map_w)
+    swatches = list(zip(palette, names, strict=True))[::-1]  # high values on top
+    if (classes < 0).any():
+        swatches.append((MISSING_COLOR, t("map_no_value", lang)))
     parts += _legend(
         map_w,
-        palette=palette,
-        names=names,
-        missing=text["missing"] if (classes < 0).any() else None,
-        title=legend_title,
-        unit=unit,
-        outline=text["outline"] if len(outline) else None,
-        streets=text["streets"] if len(lines) else None,
+        colour,
+        swatches=swatches,
+        outline=t("map_quarter_boundary", lang) if len(outline) else None,
+        streets=t("map_streets", lang) if len(lines) else None,
     )
     parts.append("</svg>")
     return "\n".join(parts)
@@ -281,27 +298,24 @@ def _north_arrow(map_w: int) -> list[str]:
 
 def _legend(
     x0: int,
+    colour: ColourBy,
     *,
-    palette: Sequence[str],
-    names: Sequence[str],
-    missing: str | None,
-    title: str,
-    unit: str | None,
+    swatches: Sequence[tuple[str, str]],
     outline: str | None,
     streets: str | None,
 ) -> list[str]:
+    """The legend right of the map at ``x0``: the colour's title and unit, one swatch per
+    (colour, name), then the line symbols of the boundary and the streets when drawn."""
     x, y = x0 + 12, 20
     out = []
-    for line in textwrap.wrap(title, 17) + ([f"({unit})"] if unit else []):
+    unit = colour.unit
+    for line in textwrap.wrap(colour.legend_title, 17) + ([f"({unit})"] if unit else []):
         out.append(
             f'<text x="{x}" y="{y}" font-size="13" font-weight="bold">{js_safe(line)}</text>'
         )
         y += 17
     y += 4
-    entries = list(zip(palette, names, strict=True))[::-1]  # high values on top
-    if missing:
-        entries.append((MISSING_COLOR, missing))
-    for color, name in entries:
+    for color, name in swatches:
         out.append(
             f'<rect x="{x}" y="{y}" width="16" height="14" fill="{color}" stroke="#4D4D4D" '
             'stroke-width="0.5"/>'
@@ -332,18 +346,20 @@ def map_image(
 ) -> bytes:
     """The map of :func:`map_svg` as an SVG file or a PNG (rendered by headless Chromium).
 
-    ``options`` are the keyword options of :func:`map_svg` (quarter, streets,
-    color_column, thresholds, legend_title, unit, lang, width_px, height_px, …). ``scale``
-    is the PNG's pixels per CSS pixel (2 = 1360 px wide for the default 680 px).
+    ``options`` are the options of :func:`map_svg` (colour, quarter, streets, page); the
+    page's ``standalone`` follows ``fmt``. ``scale`` is the PNG's pixels per CSS pixel
+    (2 = 1360 px wide for the default 680 px).
     """
     if fmt not in ("png", "svg"):
         raise QuartierGeoError(f"Bildformat {fmt!r} unbekannt: 'png' oder 'svg'.")
-    options.pop("standalone", None)
-    svg = map_svg(buildings, standalone=fmt == "svg", **options)  # type: ignore[arg-type]
+    page = options.pop("page", None) or PrintPage()
+    if not isinstance(page, PrintPage):
+        raise QuartierGeoError("page: ein PrintPage angeben.")
+    page = dataclasses.replace(page, standalone=fmt == "svg")
+    svg = map_svg(buildings, page=page, **options)  # type: ignore[arg-type]
     if fmt == "svg":
         return svg.encode("utf-8")
-    width = int(options.get("width_px", 680))  # type: ignore[call-overload]
-    height = int(options.get("height_px", 480))  # type: ignore[call-overload]
+    width, height = page.width_px, page.height_px
     page = (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;'
         "padding:0;background:#fff}svg{display:block}</style></head><body>"

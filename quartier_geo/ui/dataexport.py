@@ -15,6 +15,7 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode
 from quartier_geo.exports import factsheet, files
+from quartier_geo.exports.static_map import PrintPage
 from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_bundle, quarter_streets
 from quartier_geo.views.map_extra import aggregate_to_blocks
 
@@ -130,7 +131,7 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
                     fmt="png",
                     quarter=sheet.quarter,
                     streets=sheet.streets,
-                    lang=lang,
+                    page=PrintPage(lang=lang),
                 ),
                 f"karte_{stem}.png",
                 "image/png",

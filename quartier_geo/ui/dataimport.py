@@ -158,12 +158,9 @@ def _accepted(
     )
     m = maps.quarter_map(
         assessed,
-        color_column="useful_heat_kwh_per_m2a",
-        categorical=False,
-        legend_title=t("specific_demand", lang),
-        unit="kWh/(m²·a)",
-        tooltip_columns=[("building_id", t("building_id", lang), "")],
-        lang=lang,
+        maps.ColourBy("useful_heat_kwh_per_m2a", t("specific_demand", lang), unit="kWh/(m²·a)"),
+        info=maps.FeatureInfo(tooltip=[("building_id", t("building_id", lang), "")]),
+        display=maps.Display(lang=lang),
     )
     mapview.static_map(m, height=420)
     st.dataframe(result.buildings.drop(columns="geometry").head(200), key="import_preview")

@@ -135,20 +135,19 @@ def map_and_table(ctx: Context, colour: str) -> None:
     with col_map:
         m = maps.region_map(
             q,
-            color_column=colour,
-            labels=labels,
-            colors=colors,
-            legend_title=title,
-            unit=unit,
-            selected_id=ctx.quarter_id,
-            lang=lang,
-            assets="st_folium",
+            maps.ColourBy(
+                colour, title, colouring=maps.Colouring(labels=labels, colors=colors), unit=unit
+            ),
+            info=maps.FeatureInfo(
+                tooltip=[
+                    ("residents", t("residents", lang), ""),
+                    ("heat_demand_mwh_per_a", t("heat_demand", lang), "MWh/a"),
+                    ("co2_t_per_a", t("co2", lang), "t/a"),
+                ],
+                selected_id=ctx.quarter_id,
+            ),
+            display=maps.Display(lang=lang, assets="st_folium"),
             label_column="municipality",
-            tooltip_columns=[
-                ("residents", t("residents", lang), ""),
-                ("heat_demand_mwh_per_a", t("heat_demand", lang), "MWh/a"),
-                ("co2_t_per_a", t("co2", lang), "t/a"),
-            ],
         )
         clicked = mapview.clickable_map(m, key="overview_map", height=560)
         st.caption(t("click_quarter_hint", lang))

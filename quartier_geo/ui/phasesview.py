@@ -88,15 +88,14 @@ def overview(ctx: Context, as_of: dt.date) -> None:
     col_map, col_chart = st.columns([2, 3])
     with col_map:
         keys = status["phase_key"].rename("phase").rename_axis("quarter_id").reset_index()
+        by_phase = maps.Colouring(categorical=True, labels=labels, colors=colours)
         m = maps.region_map(
             ctx.data.quarters.merge(keys, on="quarter_id"),
-            color_column="phase",
-            labels=labels,
-            colors=colours,
-            legend_title=t("phase", lang),
-            selected_id=ctx.quarter_id,
-            lang=lang,
-            tooltip_columns=[("phase", t("phase", lang), "")],
+            maps.ColourBy("phase", t("phase", lang), colouring=by_phase),
+            info=maps.FeatureInfo(
+                tooltip=[("phase", t("phase", lang), "")], selected_id=ctx.quarter_id
+            ),
+            display=maps.Display(lang=lang),
         )
         mapview.static_map(m, height=520)
     with col_chart:

@@ -141,17 +141,19 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
         ratio = view.colour == "useful_heat_kwh_per_m2a"
         m = maps.block_map(
             buildings,
-            quarter=quarter,
-            value_column="useful_heat_kwh_per_a" if ratio else view.colour,
-            denominator_column="conditioned_floor_area_m2" if ratio else None,
-            method=method,
-            k=view.k,
-            legend_title=f"{title} – {t('per_block', lang)}",
-            unit=unit,
-            value_label=title,
-            note=note,
-            lang=lang,
-            font_px=font,
+            maps.ColourBy(
+                "useful_heat_kwh_per_a" if ratio else view.colour,
+                f"{title} – {t('per_block', lang)}",
+                colouring=maps.Colouring(method=method, k=view.k),
+                unit=unit,
+                note=note,
+            ),
+            blocks=maps.BlockValues(
+                denominator_column="conditioned_floor_area_m2" if ratio else None,
+                value_label=title,
+            ),
+            context=maps.MapContext(quarter=quarter),
+            display=maps.Display(lang=lang, font_px=font),
         )
         mapview.static_map(m, height=620)
         st.caption(t("public_blocks_note", lang))
@@ -167,27 +169,26 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
     ]
     if view.colour not in {c for c, *_ in tooltip} and not categorical:
         tooltip.append((view.colour, title, unit or ""))
-    m = maps.quarter_map(
-        display,
-        quarter=quarter,
-        color_column=view.colour,
+    colouring = maps.Colouring(
         categorical=categorical,
         labels=value_labels(vocab, buildings[view.colour].unique(), lang),
         method=method,
         k=view.k,
-        tooltip_columns=tooltip,
-        title_column="address",
-        selected_id=st.session_state.get("building"),
-        extra_layers={
-            k: maps.default_layer_spec(k, v, lang=lang, thresholds=data.ref.thresholds)
-            for k, v in extra_layers(view, data).items()
-        },
-        legend_title=title,
-        unit=unit,
-        note=note,
-        lang=lang,
-        assets="st_folium",
-        font_px=font,
+    )
+    m = maps.quarter_map(
+        display,
+        maps.ColourBy(view.colour, title, colouring=colouring, unit=unit, note=note),
+        context=maps.MapContext(
+            quarter=quarter,
+            layers={
+                k: maps.default_layer_spec(k, v, lang=lang, thresholds=data.ref.thresholds)
+                for k, v in extra_layers(view, data).items()
+            },
+        ),
+        info=maps.FeatureInfo(
+            tooltip=tooltip, title_column="address", selected_id=st.session_state.get("building")
+        ),
+        display=maps.Display(lang=lang, assets="st_folium", font_px=font),
     )
     clicked = mapview.clickable_map(m, key=f"qmap_{view.quarter_id}", height=620)
     st.caption(t("click_building_hint", lang))

@@ -206,30 +206,34 @@ def potential(ctx: Context, sc: Scenario) -> None:
         if ctx.public:
             m = maps.block_map(
                 b,
-                quarter=quarter,
-                value_column=column,
-                legend_title=potential_title,
-                unit="kWh/a",
-                lang=lang,
+                maps.ColourBy(column, potential_title, unit="kWh/a"),
+                context=maps.MapContext(quarter=quarter),
+                display=maps.Display(lang=lang),
             )
         else:
             period = scenarios.periods(scenarios.years_for(qid, params), params)
             order = sorted(period.dropna().unique())
             colours = sequential(max(len(order), 1), scheme="viridis")
+            by_period = maps.Colouring(
+                categorical=True, colors=dict(zip(order, colours, strict=False))
+            )
             m = maps.quarter_map(
                 b.assign(refurbishment_period=period),
-                quarter=quarter,
-                color_column="refurbishment_period",
-                categorical=True,
-                colors=dict(zip(order, colours, strict=False)),
-                legend_title=t("refurbishment_year", lang),
-                tooltip_columns=[
-                    ("address", t("address", lang), ""),
-                    ("refurbishment_period", t("refurbishment_year", lang), ""),
-                    (column, potential_title, "kWh/a"),
-                ],
-                note=t("not_in_horizon", lang),
-                lang=lang,
+                maps.ColourBy(
+                    "refurbishment_period",
+                    t("refurbishment_year", lang),
+                    colouring=by_period,
+                    note=t("not_in_horizon", lang),
+                ),
+                context=maps.MapContext(quarter=quarter),
+                info=maps.FeatureInfo(
+                    tooltip=[
+                        ("address", t("address", lang), ""),
+                        ("refurbishment_period", t("refurbishment_year", lang), ""),
+                        (column, potential_title, "kWh/a"),
+                    ]
+                ),
+                display=maps.Display(lang=lang),
             )
         mapview.static_map(m, height=480)
     with chart_col:

@@ -169,15 +169,15 @@ def _density_map(
     spec = default_layer_spec(key, layer_data, lang=lang, thresholds=thresholds)
     buildings = t("buildings", lang)
     context = quarter_buildings(ctx.quarter_id)[["building_id", "geometry"]].assign(kind=buildings)
+    grey = maps.Colouring(categorical=True, colors={buildings: CONTEXT_COLOR})
     m = maps.quarter_map(
         context,
-        quarter=ctx.data.quarters[ctx.data.quarters["quarter_id"] == ctx.quarter_id],
-        color_column="kind",
-        categorical=True,
-        colors={buildings: CONTEXT_COLOR},
-        legend_title=buildings,
-        extra_layers={key: dataclasses.replace(spec, show=True)},
-        lang=lang,
+        maps.ColourBy("kind", buildings, colouring=grey),
+        context=maps.MapContext(
+            quarter=ctx.data.quarters[ctx.data.quarters["quarter_id"] == ctx.quarter_id],
+            layers={key: dataclasses.replace(spec, show=True)},
+        ),
+        display=maps.Display(lang=lang),
     )
     mapview.static_map(m, height=430)
 

@@ -22,18 +22,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import KW_ONLY, dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.errors import DataValidationError
 from quartier_geo.base.numfmt import Lang, auto_decimals, fmt_number
 from quartier_geo.views.palette import COLUMN_COLORS, SequentialScheme, category_colors, sequential
 
 __all__ = [
+    "MAX_CLASSES",
+    "MIN_CLASSES",
     "Classes",
+    "ColourBy",
     "Colouring",
     "Method",
     "assign_classes",
@@ -44,6 +47,10 @@ __all__ = [
 ]
 
 Method = Literal["quantiles", "equal_interval", "natural_breaks"]
+
+#: Fewest and most classes of a numeric colouring: one class shows no difference; ColorBrewer's
+#: sequential schemes stop at nine steps that the eye still tells apart (Brewer 2003).
+MIN_CLASSES, MAX_CLASSES = 2, 9
 
 #: Above this many distinct values natural breaks run on this many evenly spaced quantiles.
 _JENKS_MAX_VALUES = 1000
@@ -235,6 +242,63 @@ class Colouring:
     thresholds: Sequence[float] | None = None
     scheme: SequentialScheme = "ylorrd"
 
+    def __post_init__(self) -> None:
+        problems = []
+        if not isinstance(self.k, int) or not MIN_CLASSES <= self.k <= MAX_CLASSES:
+            problems.append(f"k = {self.k!r}: {MIN_CLASSES} bis {MAX_CLASSES} Klassen angeben.")
+        if self.method not in get_args(Method):
+            problems.append(f"method = {self.method!r}: eine von {list(get_args(Method))}.")
+        if self.scheme not in get_args(SequentialScheme):
+            problems.append(
+                f"scheme = {self.scheme!r}: eines von {list(get_args(SequentialScheme))}."
+            )
+        if self.thresholds is not None and len(self.thresholds) == 0:
+            problems.append("thresholds: mindestens eine Klassengrenze angeben (oder None).")
+        if self.breaks is not None and list(self.breaks) != sorted(self.breaks):
+            problems.append(f"breaks = {list(self.breaks)}: aufsteigend angeben.")
+        if problems:
+            raise DataValidationError(problems, what="Die Farbgebung")
+
+
+@dataclass(frozen=True)
+class ColourBy:
+    """What a map colours and how its legend reads: the same option for the screen maps
+    (:mod:`quartier_geo.views.maps`) and the print map (:mod:`quartier_geo.exports.static_map`).
+
+    Parameters
+    ----------
+    column
+        The column whose values give the colour (a unit in its name, e.g.
+        ``useful_heat_kwh_per_m2a``).
+    legend_title
+        Legend heading (escaped where it is drawn).
+    colouring
+        Categories or numeric classes, see :class:`Colouring`.
+    unit
+        Unit appended to the legend heading in brackets, e.g. ``"kWh/(m²·a)"``; None for none.
+    note
+        A line below the legend classes, e.g. the data source; None for none.
+
+    Examples
+    --------
+    >>> ColourBy("co2_t_per_a", "CO₂", unit="t/a").colouring.k
+    5
+    """
+
+    column: str
+    legend_title: str
+    _: KW_ONLY
+    colouring: Colouring = Colouring()
+    unit: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.column, str) or not self.column:
+            raise DataValidationError(
+                [f"column = {self.column!r}: den Namen einer Spalte angeben."],
+                what="Die Farbgebung",
+            )
+
 
 @dataclass(frozen=True)
 class Classes:
@@ -268,8 +332,6 @@ def colour_classes(values: pd.Series, colouring: Colouring, *, lang: Lang = "de"
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     if colouring.thresholds is not None:
         bounds = np.asarray(sorted(float(b) for b in colouring.thresholds))
-        if bounds.size == 0:
-            raise QuartierGeoError("Mindestens eine Klassengrenze angeben.")
         index = np.searchsorted(bounds, x, side="right").astype(np.int64)
         index[~np.isfinite(x)] = -1
         names = threshold_labels(bounds.tolist(), lang=lang)

@@ -20,8 +20,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 from quartier_geo.base.escape import js_safe
+from quartier_geo.base.i18n import pick
 from quartier_geo.base.i18n import t as text
 from quartier_geo.base.numfmt import Lang, fmt_number, fmt_value
 from quartier_geo.domain.blocks import aggregate_to_blocks
@@ -34,6 +35,7 @@ from quartier_geo.views.palette import (
 
 __all__ = [
     "LayerSpec",
+    "SvgFrame",
     "TooltipColumn",
     "add_labels",
     "aggregate_to_blocks",
@@ -104,7 +106,7 @@ def threshold_classes(
     lower = pd.to_numeric(t["lower"]).astype(float).tolist()
     upper = pd.to_numeric(t["upper"], errors="coerce").astype(float).tolist()
     names = []
-    for lo, up, label in zip(lower, upper, t[f"class_{lang}"], strict=True):
+    for lo, up, label in zip(lower, upper, pick(t, "class", lang), strict=True):
         lo_txt = fmt_number(lo, lang=lang)
         if np.isnan(up):
             names.append(f"{text('map_class_from', lang)} {lo_txt}: {label}")
@@ -165,7 +167,7 @@ def default_layer_spec(
             tooltip_columns=(
                 ("operator_note", text("map_operator", lang), ""),
                 ("kind", text("map_kind", lang), ""),
-                ("status", "Status", ""),
+                ("status", text("status", lang), ""),
                 ("length_m", text("map_length", lang), "m"),
             ),
         )
@@ -199,15 +201,49 @@ def clicked_id(result: Mapping[str, object] | None) -> object:
     return props.get("i") if isinstance(props, Mapping) else None
 
 
+@dataclass(frozen=True)
+class SvgFrame:
+    """The square picture of :func:`quarter_outline_svg`: its scale, size and scale bar.
+
+    Parameters
+    ----------
+    scale_m_per_px
+        Metres per pixel, the same for every quarter so that sizes compare
+        (e.g. the largest quarter's extent / ``size_px``). Parts outside are clipped.
+    size_px
+        Width and height of the square picture in pixels.
+    scale_bar_m
+        Length of a scale bar in metres drawn bottom left, or None.
+
+    Examples
+    --------
+    >>> SvgFrame(2.0).size_px
+    160
+    """
+
+    scale_m_per_px: float
+    size_px: int = 160
+    scale_bar_m: float | None = None
+
+    def __post_init__(self) -> None:
+        problems = [
+            f"{name} = {value!r}: eine positive Zahl angeben."
+            for name, value in (("scale_m_per_px", self.scale_m_per_px), ("size_px", self.size_px))
+            if not value > 0
+        ]
+        if self.scale_bar_m is not None and not self.scale_bar_m > 0:
+            problems.append(f"scale_bar_m = {self.scale_bar_m!r}: positiv oder None.")
+        if problems:
+            raise DataValidationError(problems, what="Der Bildrahmen")
+
+
 def quarter_outline_svg(
     geom: BaseGeometry,
+    frame: SvgFrame,
     *,
-    size_px: int = 160,
-    scale_m_per_px: float,
     title: str | None = None,
     fill: str = "#56B4E9",
     stroke: str = "#4D4D4D",
-    scale_bar_m: float | None = None,
 ) -> str:
     """An inline SVG of one quarter outline at a common scale (jury small multiples).
 
@@ -215,20 +251,16 @@ def quarter_outline_svg(
     ----------
     geom
         Polygon or MultiPolygon in metres (EPSG:25832), centred in the picture.
-    size_px
-        Width and height of the square picture in pixels.
-    scale_m_per_px
-        Metres per pixel, the same for every quarter so that sizes compare
-        (e.g. the largest quarter's extent / ``size_px``). Parts outside are clipped.
+    frame
+        Scale (m per px), size (px) and scale bar (m) of the square picture.
     title
         Accessible name (``<title>``), escaped.
-    scale_bar_m
-        Length of a scale bar in metres drawn bottom left, or None.
+    fill, stroke
+        Colours of the area and its outline, ``#RRGGBB``.
     """
     if geom is None or geom.is_empty:
         raise QuartierGeoError("Das Quartier hat keine Geometrie.")
-    if scale_m_per_px <= 0 or size_px <= 0:
-        raise ValueError("size_px und scale_m_per_px müssen positiv sein.")
+    size_px, scale_m_per_px, scale_bar_m = frame.size_px, frame.scale_m_per_px, frame.scale_bar_m
     minx, miny, maxx, maxy = geom.bounds
     cx, cy, half = (minx + maxx) / 2, (miny + maxy) / 2, size_px / 2
 

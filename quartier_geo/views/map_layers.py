@@ -1,4 +1,5 @@
-"""Fast, escaped Leaflet layers and legends for the folium maps of :mod:`quartier_geo.views.maps`.
+"""Fast, escaped Leaflet layers for the folium maps of :mod:`quartier_geo.views.maps`; their
+legends and the shared page style are in :mod:`quartier_geo.views.map_legend`.
 
 Folium's ``GeoJson`` parses, re-serialises and styles every feature in Python; for 5,000
 footprints that took 2.7-8 s (docs/ARCHITECTURE.md §8). Here the FeatureCollection string is
@@ -22,19 +23,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Hashable, Sequence
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, Figure
 from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.template import Template
 
-from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 from quartier_geo.base.escape import js_safe, js_safe_all
 from quartier_geo.views.palette import (
-    BACKGROUND_COLOR,
     MISSING_COLOR,
     OUTLINE_COLOR,
     SELECTED_COLOR,
@@ -43,9 +44,13 @@ from quartier_geo.views.palette import (
 __all__ = [
     "COORD_DECIMALS",
     "FastGeoJson",
+    "FeatureProps",
+    "Interaction",
     "Kind",
-    "Legend",
-    "MapChrome",
+    "LayerStyle",
+    "LayerToggle",
+    "bad_colors",
+    "check_colors",
     "features_json",
 ]
 
@@ -58,21 +63,45 @@ Kind = Literal["polygon", "line", "point", "outline"]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
-def _check_colors(colors: Sequence[str]) -> list[str]:
-    bad = [c for c in colors if not isinstance(c, str) or not _HEX.match(c)]
+def bad_colors(colors: Sequence[str]) -> list[object]:
+    """The entries of ``colors`` that are not ``#RRGGBB`` texts."""
+    return [c for c in colors if not isinstance(c, str) or not _HEX.match(c)]
+
+
+def check_colors(colors: Sequence[str]) -> list[str]:
+    """``colors`` as a list; ValueError if one is not ``#RRGGBB``."""
+    bad = bad_colors(colors)
     if bad:
         raise ValueError(f"Farben müssen als #RRGGBB angegeben sein: {bad[:3]}")
     return list(colors)
 
 
+@dataclass(frozen=True, eq=False)
+class FeatureProps:
+    """What each feature of :func:`features_json` carries, one entry per geometry.
+
+    Parameters
+    ----------
+    classes
+        Colour class per feature (index into the layer's colours; -1 = no value); None:
+        every feature without a class.
+    ids
+        Id per feature (``properties.i``), returned by streamlit-folium on a click.
+    titles
+        Tooltip headline per feature, e.g. the quarter's name (escaped there).
+    columns
+        Tooltip values, one sequence per tooltip line, each with one text per feature
+        (formatted numbers or categories; escaped there).
+    """
+
+    classes: np.ndarray | None = None
+    ids: Sequence[object] | None = None
+    titles: Sequence[object] | None = None
+    columns: Sequence[Sequence[object]] = ()
+
+
 def features_json(
-    geometries: np.ndarray,
-    *,
-    classes: np.ndarray | None = None,
-    ids: Sequence[object] | None = None,
-    titles: Sequence[object] | None = None,
-    columns: Sequence[Sequence[object]] = (),
-    decimals: int = COORD_DECIMALS,
+    geometries: np.ndarray, props: FeatureProps = FeatureProps(), *, decimals: int = COORD_DECIMALS
 ) -> str:
     """A GeoJSON FeatureCollection string for :class:`FastGeoJson`.
 
@@ -87,15 +116,8 @@ def features_json(
     geometries
         shapely geometries in EPSG:4326 (longitude, latitude); missing or empty ones are
         left out together with their properties.
-    classes
-        Colour class per feature (index into the layer's colours; -1 = no value).
-    ids
-        Id per feature (``properties.i``), returned by streamlit-folium on a click.
-    titles
-        Tooltip headline per feature, e.g. the quarter's name (escaped here).
-    columns
-        Tooltip values, one sequence per tooltip line, each with one text per feature
-        (formatted numbers or categories; escaped here).
+    props
+        Class, id, tooltip headline and tooltip values per feature (:class:`FeatureProps`).
     decimals
         Decimal places of the coordinates (:data:`COORD_DECIMALS`).
 
@@ -117,18 +139,19 @@ def features_json(
     shifted = shapely.transform(kept, lambda c: np.round(c * scale) - (x0, y0))
     # whole numbers print as "123.0": drop the ".0" (geometry text holds nothing else)
     geo_text = [g.replace(".0,", ",").replace(".0]", "]") for g in shapely.to_geojson(shifted)]
+    classes, ids = props.classes, props.ids
     cls = np.full(n, -1, dtype=np.int64) if classes is None else np.asarray(classes, np.int64)
     pieces = [[f'"c":{c}' for c in cls.tolist()]]
     if ids is not None:
         pieces.append([f'"i":{v}' if type(v) is int else f'"i":{_dumps(_json_id(v))}' for v in ids])
-    if titles is not None:
-        pieces.append([f'"t":{t}' for t in _escaped_json(titles)])
-    if columns:
-        cols = [_escaped_json(col) for col in columns]
+    if props.titles is not None:
+        pieces.append([f'"t":{t}' for t in _escaped_json(props.titles)])
+    if props.columns:
+        cols = [_escaped_json(col) for col in props.columns]
         pieces.append(['"v":[' + ",".join(row) + "]" for row in zip(*cols, strict=True)])
-    props = [",".join(parts) for parts in zip(*pieces, strict=True)]
+    rows = [",".join(parts) for parts in zip(*pieces, strict=True)]
     features = ",".join(
-        f'{{"type":"Feature","properties":{{{props[pos]}}},"geometry":{geo}}}'
+        f'{{"type":"Feature","properties":{{{rows[pos]}}},"geometry":{geo}}}'
         for pos, geo in zip(index, geo_text, strict=True)
     )
     text = f'{{"type":"FeatureCollection","qg_origin":[{x0},{y0},{scale}],"features":[{features}]}}'
@@ -174,6 +197,83 @@ class _RawScript(Element):
         return self._text
 
 
+@dataclass(frozen=True)
+class LayerStyle:
+    """How the features of a :class:`FastGeoJson` layer are drawn.
+
+    Parameters
+    ----------
+    kind
+        ``"polygon"``, ``"line"``, ``"point"`` (circle markers) or ``"outline"`` (no fill,
+        not interactive: the quarter boundary).
+    colors
+        ``#RRGGBB`` per class; a feature of class -1 (or out of range) gets ``missing_color``.
+    fill_opacity
+        Fill opacity of polygons and points, 0 to 1.
+    stroke_weight
+        Outline width of polygons and points in CSS pixels (3 when selected).
+    weight
+        Width of lines and of the outline kind in CSS pixels.
+    radius
+        Radius of point markers in CSS pixels.
+    """
+
+    kind: Kind = "polygon"
+    colors: Sequence[str] = (OUTLINE_COLOR,)
+    missing_color: str = MISSING_COLOR
+    fill_opacity: float = 0.8
+    stroke_weight: float = 0.5
+    weight: float = 3.0
+    radius: float = 6.0
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.kind not in get_args(Kind):
+            problems.append(f"kind = {self.kind!r}: eines von {list(get_args(Kind))}.")
+        bad = bad_colors([*self.colors, self.missing_color])
+        if bad:
+            problems.append(f"Farben {bad[:3]}: als #RRGGBB angeben.")
+        if not 0.0 <= self.fill_opacity <= 1.0:
+            problems.append(f"fill_opacity = {self.fill_opacity!r}: zwischen 0 und 1.")
+        widths = {"stroke_weight": self.stroke_weight, "weight": self.weight}
+        widths["radius"] = self.radius
+        problems += [f"{k} = {v!r}: nicht negativ." for k, v in widths.items() if v < 0]
+        if problems:
+            raise DataValidationError(problems, what="Der Ebenenstil")
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """What a :class:`FastGeoJson` layer does under the pointer.
+
+    Parameters
+    ----------
+    labels
+        One tooltip label per value line of the features (escaped in the layer).
+    selected
+        The feature whose ``properties.i`` equals this gets a black outline, on top.
+    popup
+        Also open the tooltip text as a popup on click.
+    interactive
+        False: no tooltip, no click (the outline kind never is).
+    """
+
+    labels: Sequence[str] = ()
+    selected: object = None
+    popup: bool = False
+    interactive: bool = True
+
+
+@dataclass(frozen=True)
+class LayerToggle:
+    """How a layer appears in folium's layer control: as an ``overlay``, listed in the
+    ``control`` at all, and switched on (``show``) when the map opens."""
+
+    overlay: bool = True
+    control: bool = True
+    show: bool = True
+
+
 class FastGeoJson(Layer):
     """A Leaflet GeoJSON layer fed with a prebuilt, pre-escaped FeatureCollection string.
 
@@ -188,9 +288,12 @@ class FastGeoJson(Layer):
         Output of :func:`features_json`.
     name
         Name in the layer control (escaped here).
-    kind
-        ``"polygon"``, ``"line"``, ``"point"`` (circle markers) or ``"outline"`` (no fill,
-        not interactive: the quarter boundary).
+    style
+        Kind, colours and line widths (:class:`LayerStyle`).
+    interaction
+        Tooltip labels, the selected id, popup (:class:`Interaction`).
+    toggle
+        Place in the layer control (:class:`LayerToggle`).
     """
 
     _template = Template(
@@ -256,40 +359,31 @@ var {{ this.get_name() }} = (function () {
         data: str,
         *,
         name: str,
-        kind: Kind = "polygon",
-        colors: Sequence[str] = (OUTLINE_COLOR,),
-        labels: Sequence[str] = (),
-        selected: object = None,
-        missing_color: str = MISSING_COLOR,
-        fill_opacity: float = 0.8,
-        stroke_weight: float = 0.5,
-        weight: float = 3.0,
-        radius: float = 6.0,
-        popup: bool = False,
-        interactive: bool = True,
-        overlay: bool = True,
-        control: bool = True,
-        show: bool = True,
+        style: LayerStyle = LayerStyle(),
+        interaction: Interaction = Interaction(),
+        toggle: LayerToggle = LayerToggle(),
     ) -> None:
-        super().__init__(name=js_safe(name), overlay=overlay, control=control, show=show)
+        super().__init__(
+            name=js_safe(name), overlay=toggle.overlay, control=toggle.control, show=toggle.show
+        )
         self._name = "FastGeoJson"
         if "<" in data:
             raise ValueError("data muss von features_json stammen (kein rohes '<').")
         self.data = data
         self.js_options = {
-            "kind": kind,
-            "colors": _check_colors(colors),
-            "missing": _check_colors([missing_color])[0],
-            "labels": js_safe_all(labels),
-            "selected": _json_id(selected),
+            "kind": style.kind,
+            "colors": check_colors(style.colors),
+            "missing": check_colors([style.missing_color])[0],
+            "labels": js_safe_all(interaction.labels),
+            "selected": _json_id(interaction.selected),
             "stroke": OUTLINE_COLOR,
             "selectedColor": SELECTED_COLOR,
-            "fillOpacity": float(fill_opacity),
-            "strokeWeight": float(stroke_weight),
-            "weight": float(weight),
-            "radius": float(radius),
-            "popup": bool(popup),
-            "interactive": bool(interactive) and kind != "outline",
+            "fillOpacity": float(style.fill_opacity),
+            "strokeWeight": float(style.stroke_weight),
+            "weight": float(style.weight),
+            "radius": float(style.radius),
+            "popup": bool(interaction.popup),
+            "interactive": bool(interaction.interactive) and style.kind != "outline",
         }
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]
@@ -310,103 +404,3 @@ var {{ this.get_name() }} = (function () {
         figure.script.add_child(_RawScript(script), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
-
-
-class Legend(MacroElement):
-    """A legend box (Leaflet control): title, one swatch and label per class, a note.
-
-    All texts are escaped here; colours must be ``#RRGGBB``. With ``layer`` the legend is
-    shown only while that layer is switched on in the layer control.
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-    var map = {{ this._parent.get_name() }};
-    var ctl = L.control({position: {{ this.position|tojson }}});
-    ctl.onAdd = function () {
-        var div = L.DomUtil.create("div", "qg-legend");
-        div.innerHTML = {{ this.html|tojson }};
-        L.DomEvent.disableClickPropagation(div);
-        L.DomEvent.disableScrollPropagation(div);
-        return div;
-    };
-    {%- if this.layer_name %}
-    var layer = {{ this.layer_name }};
-    function sync() { if (map.hasLayer(layer)) { ctl.addTo(map); } else { ctl.remove(); } }
-    map.on("overlayadd overlayremove", sync);
-    sync();
-    {%- else %}
-    ctl.addTo(map);
-    {%- endif %}
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        *,
-        title: str,
-        entries: Sequence[tuple[str, str]],
-        kind: Kind = "polygon",
-        note: str | None = None,
-        layer: Layer | None = None,
-        position: str = "bottomright",
-    ) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.position = position
-        self.layer_name = layer.get_name() if layer is not None else None
-        self.html = legend_html(title=title, entries=entries, kind=kind, note=note)
-
-
-def legend_html(
-    *, title: str, entries: Sequence[tuple[str, str]], kind: Kind = "polygon", note: str | None
-) -> str:
-    """The escaped inner HTML of a legend: ``entries`` are (colour, label) pairs."""
-    colors = _check_colors([c for c, _ in entries])
-    shape = {"line": "qg-line", "point": "qg-point"}.get(kind, "qg-box")
-    rows = [f"<div class='qg-title'>{js_safe(title)}</div>"]
-    rows += [
-        f"<div><i class='{shape}' style='background:{c}'></i>{js_safe(label)}</div>"
-        for c, (_, label) in zip(colors, entries, strict=True)
-    ]
-    if note:
-        rows.append(f"<div class='qg-note'>{js_safe(note)}</div>")
-    return "".join(rows)
-
-
-class MapChrome(MacroElement):
-    """Page style and controls every map shares: grey background (no tiles), legend and
-    tooltip type size, a metric scale bar."""
-
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}
-<style>
-.leaflet-container { background: {{ this.background }}; }
-.leaflet-tooltip, .leaflet-popup-content { font-size: {{ this.font_px }}px; }
-.qg-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: {{ this.font_px }}px/1.35 sans-serif;
-  max-width: 22em; }
-.qg-legend .qg-title { font-weight: bold; margin-bottom: 3px; }
-.qg-legend .qg-note { color: #444; margin-top: 3px; font-size: 0.9em; }
-.qg-legend i { display: inline-block; margin-right: 6px; vertical-align: middle; }
-.qg-legend i.qg-box { width: 14px; height: 14px; border: 1px solid #4D4D4D; }
-.qg-legend i.qg-line { width: 18px; height: 4px; }
-.qg-legend i.qg-point { width: 11px; height: 11px; border-radius: 50%; border: 1px solid #4D4D4D; }
-</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, *, font_px: int = 13, background: str = BACKGROUND_COLOR) -> None:
-        super().__init__()
-        self._name = "MapChrome"
-        self.font_px = int(font_px)
-        self.background = _check_colors([background])[0]

@@ -13,6 +13,7 @@ With streamlit-folium, a click on a feature returns it as ``last_active_drawing`
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 
@@ -24,18 +25,14 @@ import pandas as pd
 from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_COLUMNS
 from quartier_geo.base.crs import DISPLAY_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.i18n import t
 from quartier_geo.base.numfmt import Lang, fmt_values
 from quartier_geo.domain.blocks import block_ratio
-from quartier_geo.views.classify import Colouring, Method, colour_classes
-from quartier_geo.views.map_assets import (
-    DEFAULT_BASE_URL,
-    Assets,
-    inline_assets,
-    localise,
-    map_html,
-)
+from quartier_geo.views.classify import ColourBy, Colouring, colour_classes
+from quartier_geo.views.map_assets import inline_assets, localise, map_html
 from quartier_geo.views.map_extra import (
     LayerSpec,
+    SvgFrame,
     TooltipColumn,
     add_labels,
     aggregate_to_blocks,
@@ -43,17 +40,38 @@ from quartier_geo.views.map_extra import (
     default_layer_spec,
     quarter_outline_svg,
 )
-from quartier_geo.views.map_layers import FastGeoJson, Kind, Legend, MapChrome, features_json
-from quartier_geo.views.palette import (
-    MISSING_COLOR,
-    SELECTED_COLOR,
-    SequentialScheme,
-    sequential,
+from quartier_geo.views.map_layers import (
+    FastGeoJson,
+    FeatureProps,
+    Interaction,
+    Kind,
+    LayerStyle,
+    LayerToggle,
+    features_json,
 )
+from quartier_geo.views.map_legend import Legend, LegendContent, MapChrome
+from quartier_geo.views.map_options import (
+    DEFAULT_BLOCKS,
+    DEFAULT_CONTEXT,
+    DEFAULT_DISPLAY,
+    DEFAULT_INFO,
+    BlockValues,
+    Display,
+    FeatureInfo,
+    MapContext,
+)
+from quartier_geo.views.palette import MISSING_COLOR, SELECTED_COLOR, sequential
 
 __all__ = [
     "MAX_ZOOM",
+    "BlockValues",
+    "ColourBy",
+    "Colouring",
+    "Display",
+    "FeatureInfo",
     "LayerSpec",
+    "MapContext",
+    "SvgFrame",
     "TooltipColumn",
     "aggregate_to_blocks",
     "block_map",
@@ -78,10 +96,6 @@ _UNITS: dict[str, str] = {
     for c in (*BUILDING_COLUMNS, *RESULT_COLUMNS, *QUARTER_COLUMNS)
     if c.unit not in ("-", "date", "persons")
 }
-_TEXT = {
-    "de": {"missing": "keine Angabe", "municipality": "Kommune", "empty": "keine Daten"},
-    "en": {"missing": "no data", "municipality": "Municipality", "empty": "no data"},
-}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -96,7 +110,7 @@ def _display(gdf: gpd.GeoDataFrame, *, what: str) -> gpd.GeoDataFrame:
     return out if out.crs.equals(DISPLAY_CRS) else out.to_crs(DISPLAY_CRS)
 
 
-def _base_map(bounds: np.ndarray, *, assets: Assets, base_url: str, font_px: int) -> folium.Map:
+def _base_map(bounds: np.ndarray, display: Display) -> folium.Map:
     """Empty map fitted to ``bounds`` (minx, miny, maxx, maxy in degrees)."""
     minx, miny, maxx, maxy = (float(b) for b in bounds)
     m = folium.Map(
@@ -108,8 +122,8 @@ def _base_map(bounds: np.ndarray, *, assets: Assets, base_url: str, font_px: int
     )
     m.options["max_zoom"] = MAX_ZOOM
     m.options["min_zoom"] = 7
-    localise(m, base_url=base_url, assets=assets)
-    MapChrome(font_px=font_px).add_to(m)
+    localise(m, base_url=display.base_url, assets=display.assets)
+    MapChrome(font_px=display.font_px).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -151,7 +165,7 @@ def _colouring(
     classes = colour_classes(s, colouring, lang=lang)
     entries = list(zip(classes.colors, classes.names, strict=True))
     if (classes.index < 0).any():
-        entries.append((MISSING_COLOR, _TEXT[lang]["missing"]))
+        entries.append((MISSING_COLOR, t("map_no_value", lang)))
     return classes.index, classes.colors, entries
 
 
@@ -159,130 +173,103 @@ def _legend_title(title: str, unit: str | None) -> str:
     return f"{title} ({unit})" if unit else title
 
 
+def _value_labels(colour: ColourBy) -> dict[str, Mapping[object, str]] | None:
+    """Display names of a categorical column's values, for its tooltip line."""
+    labels = colour.colouring.labels
+    return {colour.column: labels} if labels else None
+
+
 # ----------------------------------------------------------------------------- builders
 def region_map(
     quarters: gpd.GeoDataFrame,
+    colour: ColourBy,
     *,
-    color_column: str,
-    colors: Mapping[object, str] | None = None,
-    labels: Mapping[object, str] | None = None,
-    legend_title: str,
-    unit: str | None = None,
-    tooltip_columns: Sequence[TooltipColumn] = (),
-    selected_id: int | None = None,
-    method: Method = "quantiles",
-    k: int = 5,
-    lang: Lang = "de",
-    assets: Assets = "minimal",
-    base_url: str = DEFAULT_BASE_URL,
-    font_px: int = 13,
+    info: FeatureInfo = DEFAULT_INFO,
+    display: Display = DEFAULT_DISPLAY,
     label_column: str | None = None,
 ) -> folium.Map:
-    """The quarters on one map, coloured by ``color_column``, the selected one outlined.
+    """The quarters on one map, coloured by ``colour.column``, the selected one outlined.
 
     Parameters
     ----------
     quarters
-        Polygons with ``quarter_id``, ``name``, ``municipality`` and ``color_column``, in
+        Polygons with ``quarter_id``, ``name``, ``municipality`` and the colour column, in
         any CRS (usually EPSG:25832).
-    color_column
-        Categorical (text, e.g. ``phase``) or numeric (classified with ``method`` and ``k``).
-    colors, labels
-        Colour and display name per category (colours default to :mod:`palette`).
-    legend_title, unit
-        Legend heading; the unit is appended in brackets.
-    tooltip_columns
-        Extra tooltip lines (column, label[, unit]) below name and municipality.
-    selected_id
-        ``quarter_id`` drawn with a black outline on top.
+    colour
+        Column, classing and legend (:class:`ColourBy`). Categorical or not follows the
+        column's type: text (e.g. ``phase``) one colour per value, numbers classed by
+        ``method`` and ``k``.
+    info
+        Extra tooltip lines below name and municipality and the selected ``quarter_id``
+        (black outline on top); id and headline default to ``quarter_id`` and ``name``.
+    display
+        Language, assets (``"minimal"`` for ``st.iframe``, ``"st_folium"`` for
+        streamlit-folium), type size.
     label_column
         Text written next to each quarter (e.g. ``municipality``), escaped; gives the map
         orientation where no tiles can load.
-    assets
-        ``"minimal"`` for ``st.iframe``, ``"st_folium"`` for streamlit-folium.
     """
+    lang = display.lang
     q = _display(quarters, what="Die Quartiere")
     if q.empty:
         raise QuartierGeoError("Keine Quartiere mit Geometrie: Quartiersebene prüfen.")
-    s = q[color_column]
-    colouring = Colouring(
-        categorical=_is_categorical(s), colors=colors, labels=labels, method=method, k=k
-    )
+    s = q[colour.column]
+    colouring = dataclasses.replace(colour.colouring, categorical=_is_categorical(s))
     classes, palette, entries = _colouring(s, colouring, lang=lang)
-    value_labels = {color_column: labels} if labels else None
-    cols = [("municipality", _TEXT[lang]["municipality"], ""), *tooltip_columns]
-    tip_labels, tip_values = _tooltip(q, cols, lang=lang, value_labels=value_labels)
-    m = _base_map(q.total_bounds, assets=assets, base_url=base_url, font_px=font_px)
-    data = features_json(
-        q.geometry.to_numpy(),
+    cols = [("municipality", t("municipality", lang), ""), *info.tooltip]
+    tip_labels, tip_values = _tooltip(q, cols, lang=lang, value_labels=_value_labels(colour))
+    m = _base_map(q.total_bounds, display)
+    props = FeatureProps(
         classes=classes,
-        ids=q["quarter_id"].tolist(),
-        titles=q["name"].tolist(),
+        ids=q[info.id_column or "quarter_id"].tolist(),
+        titles=q[info.title_column or "name"].tolist(),
         columns=tip_values,
     )
     FastGeoJson(
-        data,
-        name=legend_title,
-        colors=palette,
-        labels=tip_labels,
-        selected=selected_id,
-        fill_opacity=0.75,
-        stroke_weight=1.0,
-        control=False,
+        features_json(q.geometry.to_numpy(), props),
+        name=colour.legend_title,
+        style=LayerStyle(colors=palette, fill_opacity=0.75, stroke_weight=1.0),
+        interaction=Interaction(labels=tip_labels, selected=info.selected_id),
+        toggle=LayerToggle(control=False),
     ).add_to(m)
-    Legend(title=_legend_title(legend_title, unit), entries=entries).add_to(m)
+    title = _legend_title(colour.legend_title, colour.unit)
+    Legend(LegendContent(title, entries, note=colour.note)).add_to(m)
     if label_column:
-        add_labels(m, q, label_column, font_px=font_px)
+        add_labels(m, q, label_column, font_px=display.font_px)
     return m
 
 
 def quarter_map(
     buildings: gpd.GeoDataFrame,
+    colour: ColourBy,
     *,
-    quarter: gpd.GeoDataFrame | None = None,
-    color_column: str,
-    categorical: bool,
-    colors: Mapping[object, str] | None = None,
-    labels: Mapping[object, str] | None = None,
-    method: Method = "quantiles",
-    k: int = 5,
-    breaks: Sequence[float] | None = None,
-    scheme: SequentialScheme = "ylorrd",
-    tooltip_columns: Sequence[TooltipColumn] = (),
-    title_column: str | None = None,
-    id_column: str = "building_id",
-    selected_id: object = None,
-    extra_layers: Mapping[str, gpd.GeoDataFrame | LayerSpec] | None = None,
-    legend_title: str,
-    unit: str | None = None,
-    note: str | None = None,
-    lang: Lang = "de",
-    assets: Assets = "minimal",
-    base_url: str = DEFAULT_BASE_URL,
-    font_px: int = 13,
+    context: MapContext = DEFAULT_CONTEXT,
+    info: FeatureInfo = DEFAULT_INFO,
+    display: Display = DEFAULT_DISPLAY,
 ) -> folium.Map:
-    """Building footprints of one quarter coloured by ``color_column``, with optional layers.
+    """Building footprints of one quarter coloured by ``colour.column``, with optional layers.
 
     Parameters
     ----------
     buildings
-        Footprints (any CRS, usually EPSG:25832) with ``id_column`` and ``color_column``.
-    quarter
-        The quarter polygon (one row), drawn as a dashed outline; also sets the extent.
-    categorical
-        True: one colour per value (``colors``/``labels``, palette defaults); False: classes
-        of the numeric column by ``method`` and ``k`` (or fixed ``breaks``) in ``scheme``.
-    tooltip_columns
-        Tooltip lines (column, label[, unit]); numbers formatted for ``lang``.
-    extra_layers
-        Further layers by key; plain GeoDataFrames get the defaults of
-        :func:`quartier_geo.views.map_extra.default_layer_spec` (``"streets"`` by linear heat
-        density, ``"grid"`` hectare cells by heat density, ``"heat_networks"``,
-        ``"potentials"``). A layer control lists them.
-    legend_title, unit, note
-        Legend heading, its unit, and a line below the classes (e.g. the data source).
+        Footprints (any CRS, usually EPSG:25832) with the id column and the colour column.
+    colour
+        Column, classing and legend (:class:`ColourBy`): categorical, one colour per value
+        (``colors``/``labels``, palette defaults); else classes of the numeric column by
+        ``method`` and ``k`` (or fixed ``breaks``/``thresholds``) in ``scheme``; the legend
+        heading, its unit and a note below the classes (e.g. the data source).
+    context
+        The quarter outline (dashed; sets the extent without buildings) and further layers
+        (:class:`MapContext`); with further layers a layer control lists them.
+    info
+        Tooltip lines (column, label[, unit]; numbers formatted for the language), the
+        headline column, the id column (default ``building_id``) and the selected id.
+    display
+        Language, assets, base URL of the local Leaflet files, type size.
     """
+    lang = display.lang
     b = _display(buildings, what="Die Gebäude")
+    quarter = context.quarter
     outline = _display(quarter, what="Das Quartier") if quarter is not None else None
     # fit the map to the buildings (the synthetic quarter outline is often much larger and
     # would shrink the footprints to dots); without buildings, to the quarter
@@ -291,54 +278,46 @@ def quarter_map(
         bounds = outline.total_bounds
     if bounds is None or not np.all(np.isfinite(bounds)):
         raise QuartierGeoError("Keine Gebäude und kein Quartier mit Geometrie: Daten prüfen.")
-    m = _base_map(bounds, assets=assets, base_url=base_url, font_px=font_px)
+    m = _base_map(bounds, display)
     specs = {
         key: (v if isinstance(v, LayerSpec) else default_layer_spec(key, v, lang=lang))
-        for key, v in (extra_layers or {}).items()
+        for key, v in context.layers.items()
     }
     for spec in (s for s in specs.values() if s.kind == "polygon"):
         _add_spec(m, spec, lang=lang)  # area layers (hectare grid) under the buildings
     if outline is not None and not outline.empty:
         FastGeoJson(
-            features_json(outline.geometry.to_numpy(), classes=np.zeros(len(outline), int)),
-            name="Quartier" if lang == "de" else "Quarter",
-            kind="outline",
-            colors=[SELECTED_COLOR],
-            weight=2.0,
-            control=False,
+            features_json(
+                outline.geometry.to_numpy(), FeatureProps(classes=np.zeros(len(outline), int))
+            ),
+            name=t("quarter", lang),
+            style=LayerStyle(kind="outline", colors=[SELECTED_COLOR], weight=2.0),
+            toggle=LayerToggle(control=False),
         ).add_to(m)
-    s = b[color_column] if color_column in b.columns else None
+    s = b[colour.column] if colour.column in b.columns else None
     if s is None:
-        raise QuartierGeoError(f"Spalte {color_column!r} fehlt in den Gebäudedaten.")
-    colouring = Colouring(
-        categorical=categorical,
-        colors=colors,
-        labels=labels,
-        method=method,
-        k=k,
-        breaks=breaks,
-        scheme=scheme,
+        raise QuartierGeoError(f"Spalte {colour.column!r} fehlt in den Gebäudedaten.")
+    classes, palette, entries = _colouring(s, colour.colouring, lang=lang)
+    tip_labels, tip_values = _tooltip(
+        b, info.tooltip, lang=lang, value_labels=_value_labels(colour)
     )
-    classes, palette, entries = _colouring(s, colouring, lang=lang)
-    value_labels = {color_column: labels} if labels else None
-    tip_labels, tip_values = _tooltip(b, tooltip_columns, lang=lang, value_labels=value_labels)
-    layer = FastGeoJson(
-        features_json(
-            b.geometry.to_numpy(),
-            classes=classes,
-            ids=b[id_column].tolist() if id_column in b.columns else None,
-            titles=b[title_column].tolist() if title_column else None,
-            columns=tip_values,
-        ),
-        name=legend_title,
-        colors=palette or [MISSING_COLOR],
-        labels=tip_labels,
-        selected=selected_id,
+    id_column = info.id_column or "building_id"
+    props = FeatureProps(
+        classes=classes,
+        ids=b[id_column].tolist() if id_column in b.columns else None,
+        titles=b[info.title_column].tolist() if info.title_column else None,
+        columns=tip_values,
     )
-    layer.add_to(m)
+    FastGeoJson(
+        features_json(b.geometry.to_numpy(), props),
+        name=colour.legend_title,
+        style=LayerStyle(colors=palette or [MISSING_COLOR]),
+        interaction=Interaction(labels=tip_labels, selected=info.selected_id),
+    ).add_to(m)
     if b.empty:
-        entries = [(MISSING_COLOR, _TEXT[lang]["empty"])]
-    Legend(title=_legend_title(legend_title, unit), entries=entries, note=note).add_to(m)
+        entries = [(MISSING_COLOR, t("no_data", lang))]
+    title = _legend_title(colour.legend_title, colour.unit)
+    Legend(LegendContent(title, entries, note=colour.note)).add_to(m)
     for spec in (s for s in specs.values() if s.kind != "polygon"):
         _add_spec(m, spec, lang=lang)
     if specs:
@@ -356,7 +335,7 @@ def _add_spec(m: folium.Map, spec: LayerSpec, *, lang: Lang) -> None:
         classes = g[spec.class_column].fillna(-1).to_numpy(dtype=np.int64)
         entries = list(zip(palette, names, strict=False))
         if (classes < 0).any():
-            entries.append((MISSING_COLOR, _TEXT[lang]["missing"]))
+            entries.append((MISSING_COLOR, t("map_no_value", lang)))
     elif spec.color_column and spec.color_column in g.columns:
         colouring = Colouring(
             categorical=spec.breaks is None and _is_categorical(g[spec.color_column]),
@@ -373,83 +352,68 @@ def _add_spec(m: folium.Map, spec: LayerSpec, *, lang: Lang) -> None:
     tip_cols = [c for c in spec.tooltip_columns if c[0] in g.columns]
     tip_labels, tip_values = _tooltip(g, tip_cols, lang=lang)
     title = spec.title_column if spec.title_column in g.columns else None
+    props = FeatureProps(
+        classes=classes, titles=g[title].tolist() if title else None, columns=tip_values
+    )
     layer = FastGeoJson(
-        features_json(
-            g.geometry.to_numpy(),
-            classes=classes,
-            titles=g[title].tolist() if title else None,
-            columns=tip_values,
-        ),
+        features_json(g.geometry.to_numpy(), props),
         name=spec.label,
-        kind=kind,
-        colors=palette,
-        labels=tip_labels,
-        fill_opacity=spec.fill_opacity,
-        stroke_weight=0.0 if kind == "polygon" else 0.5,
-        show=spec.show,
+        style=LayerStyle(
+            kind=kind,
+            colors=palette,
+            fill_opacity=spec.fill_opacity,
+            stroke_weight=0.0 if kind == "polygon" else 0.5,
+        ),
+        interaction=Interaction(labels=tip_labels),
+        toggle=LayerToggle(show=spec.show),
     )
     layer.add_to(m)
     if entries:
         title_text = _legend_title(spec.legend_title or spec.label, spec.unit)
-        Legend(
-            title=title_text, entries=entries, kind=kind, layer=layer, position="bottomleft"
-        ).add_to(m)
+        content = LegendContent(title_text, entries, kind=kind)
+        Legend(content, layer=layer, position="bottomleft").add_to(m)
 
 
 def block_map(
     buildings: gpd.GeoDataFrame,
+    colour: ColourBy,
     *,
-    quarter: gpd.GeoDataFrame | None = None,
-    value_column: str,
-    denominator_column: str | None = None,
-    block_column: str = "block_id",
-    min_buildings: int = 3,
-    method: Method = "quantiles",
-    k: int = 5,
-    legend_title: str,
-    unit: str | None = None,
-    value_label: str | None = None,
-    note: str | None = None,
-    lang: Lang = "de",
-    assets: Assets = "minimal",
-    base_url: str = DEFAULT_BASE_URL,
-    font_px: int = 13,
+    blocks: BlockValues = DEFAULT_BLOCKS,
+    context: MapContext = DEFAULT_CONTEXT,
+    display: Display = DEFAULT_DISPLAY,
 ) -> folium.Map:
     """Public mode: buildings grouped into blocks, coloured by a block total or ratio.
 
-    The block value is ``sum(value_column)``, or ``sum(value_column) /
-    sum(denominator_column)`` (e.g. heat demand per m² floor area) when a denominator is
-    given. Blocks with fewer than ``min_buildings`` buildings show no value
-    (:func:`quartier_geo.views.map_extra.aggregate_to_blocks`). No single building is drawn.
+    The block value is ``sum(colour.column)``, or ``sum(colour.column) /
+    sum(blocks.denominator_column)`` (e.g. heat demand per m² floor area) when a
+    denominator is given, classed by ``colour.colouring`` (``method``, ``k``). Blocks with
+    fewer than ``blocks.min_buildings`` buildings show no value
+    (:func:`quartier_geo.views.map_extra.aggregate_to_blocks`). No single building is drawn;
+    ``context`` and ``display`` as in :func:`quarter_map`.
     """
-    columns = [value_column] + ([denominator_column] if denominator_column else [])
-    blocks = aggregate_to_blocks(
-        buildings, value_columns=columns, block_column=block_column, min_buildings=min_buildings
+    value_column, denominator = colour.column, blocks.denominator_column
+    columns = [value_column] + ([denominator] if denominator else [])
+    grouped = aggregate_to_blocks(
+        buildings,
+        value_columns=columns,
+        block_column=blocks.block_column,
+        min_buildings=blocks.min_buildings,
     )
     shown = "block_value"
-    blocks[shown] = (
-        block_ratio(blocks, value_column, denominator_column)
-        if denominator_column
-        else blocks[value_column]
+    grouped[shown] = (
+        block_ratio(grouped, value_column, denominator) if denominator else grouped[value_column]
     )
-    n_label = "Gebäude" if lang == "de" else "Buildings"
-    return quarter_map(
-        blocks,
-        quarter=quarter,
-        color_column=shown,
-        categorical=False,
-        method=method,
-        k=k,
-        tooltip_columns=[
-            ("buildings", n_label, ""),
-            (shown, value_label or legend_title, unit or ""),
+    info = FeatureInfo(
+        tooltip=[
+            ("buildings", t("buildings", display.lang), ""),
+            (shown, blocks.value_label or colour.legend_title, colour.unit or ""),
         ],
-        id_column=block_column,
-        legend_title=legend_title,
-        unit=unit,
-        note=note,
-        lang=lang,
-        assets=assets,
-        base_url=base_url,
-        font_px=font_px,
+        id_column=blocks.block_column,
+    )
+    return quarter_map(
+        grouped,
+        dataclasses.replace(colour, column=shown),
+        context=context,
+        info=info,
+        display=display,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shapely.geometry.base import BaseGeometry
 
 from quartier_geo.base.escape import js_safe
-from quartier_geo.views.map_extra import quarter_outline_svg
+from quartier_geo.views.map_extra import SvgFrame, quarter_outline_svg
 
 __all__ = ["DEFAULT_FILL", "Tile", "common_scale_m_per_px", "legend_html", "tiles_html"]
 
@@ -88,14 +88,8 @@ def tiles_html(
     scale = common_scale_m_per_px([t.geometry for t in tiles], size_px=size_px, margin=margin)
     figures = []
     for i, tile in enumerate(tiles):
-        svg = quarter_outline_svg(
-            tile.geometry,
-            size_px=size_px,
-            scale_m_per_px=scale,
-            title=tile.caption,
-            fill=tile.fill,
-            scale_bar_m=scale_bar_m if i == 0 else None,
-        )
+        frame = SvgFrame(scale, size_px=size_px, scale_bar_m=scale_bar_m if i == 0 else None)
+        svg = quarter_outline_svg(tile.geometry, frame, title=tile.caption, fill=tile.fill)
         caption = js_safe(tile.caption)
         figures.append(
             f'<figure style="margin:4px;width:{size_px}px;text-align:center">'
