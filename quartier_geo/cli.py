@@ -179,14 +179,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from quartier_geo.data.layers import GEOPACKAGE
     from quartier_geo.data.reference import load_reference
     from quartier_geo.demo import build
-    from quartier_geo.domain import phases
+    from quartier_geo.domain import programme
 
     ref = load_reference()
     out = Path(args.out) / GEOPACKAGE.name if args.out else GEOPACKAGE
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     layers_ = build.generate(ref, seed=args.seed)
-    build.write_geopackage(layers_, phases.build_programme_tables(ref), out)
+    build.write_geopackage(layers_, programme.build_programme_tables(ref), out)
     sys.stderr.write(f"Demodaten geschrieben: {out} ({time.perf_counter() - started:.1f} s)\n")
     return 0
 

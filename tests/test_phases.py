@@ -18,11 +18,11 @@ from quartier_geo.domain.phases import (
     ModuleStatus,
     Phase,
     ProgrammeState,
-    build_programme_tables,
     parse_date,
     status_at,
     weakest,
 )
+from quartier_geo.domain.programme import build_programme_tables
 
 STATUSES = {s.value for s in DateStatus}
 

@@ -260,7 +260,7 @@ def timeline(
 ) -> go.Figure:
     """Gantt chart of the programme phases of all quarters (plotly express ``timeline``).
 
-    ``phases`` is the phases table of :func:`quartier_geo.domain.phases.build_programme_tables`
+    ``phases`` is the phases table of :func:`quartier_geo.domain.programme.build_programme_tables`
     (``quarter_id``, ``phase``, ``start_date``, ``end_date``); rows whose dates are
     ``illustrative`` (``start_status``/``end_status``) are hatched. ``labels`` names the
     quarters and phases; ``today`` draws a line.
