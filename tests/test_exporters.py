@@ -331,3 +331,29 @@ def test_image_options_refuse_sizes_that_are_not_positive(bad):
     with pytest.raises(QuartierGeoError, match="positiv"):
         ImageOptions("png", **bad)
     assert ImageOptions("png").scale > 0  # the defaults are valid
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","klick")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+    "-2+3",
+]
+
+
+@pytest.mark.parametrize("style", ["rfc4180", "excel_de"])
+def test_csv_neutralises_spreadsheet_formulas_in_both_styles(assessed, tmp_path, style):
+    """OWASP CSV injection: text cells that start a formula get a leading apostrophe; the
+    numbers (negative ones too) and ordinary texts stay as they are."""
+    rows = assessed.iloc[:3].copy()
+    rows["address"] = [FORMULAS[0], FORMULAS[1], "Weg 1"]
+    rows["owner_type"] = [FORMULAS[2], FORMULAS[3], "\tTab"]
+    rows["co2_t_per_a"] = [-1.5, 2.0, 3.0]
+    path = tmp_path / f"x-{style}.csv"
+    export_layers({"b": rows}, path, fmt="csv", options=FormatOptions(csv_style=style))
+    sep, decimal = (";", ",") if style == "excel_de" else (",", ".")
+    back = pd.read_csv(path, sep=sep, decimal=decimal, encoding="utf-8-sig", dtype=str)
+    assert back["address"].tolist() == ["'" + FORMULAS[0], "'" + FORMULAS[1], "Weg 1"]
+    assert back["owner_type"].tolist() == ["'" + FORMULAS[2], "'" + FORMULAS[3], "'\tTab"]
+    assert [float(v.replace(",", ".")) for v in back["co2_t_per_a"]] == [-1.5, 2.0, 3.0]
+    assert back["geometry_wkt"].str.startswith("POLYGON").all()

@@ -15,7 +15,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING_TEXT", "js_safe", "js_safe_all", "plotly_safe"]
+__all__ = [
+    "CSV_FORMULA_STARTS",
+    "MISSING_TEXT",
+    "csv_safe",
+    "js_safe",
+    "js_safe_all",
+    "plotly_safe",
+]
 
 #: What a missing value (None, NaN, NA, NaT) shows as.
 MISSING_TEXT = "–"
@@ -83,3 +90,24 @@ def plotly_safe(value: object) -> str:
     if _is_missing(value):
         return MISSING_TEXT
     return html.escape(str(value), quote=False).translate(_EXTRA)
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell that no spreadsheet runs as a formula; other values unchanged.
+
+    A text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe (OWASP's advice for CSV files), so ``=HYPERLINK(...)`` from an imported
+    file stays text in Excel and LibreOffice. Numbers are not texts and keep their sign.
+
+    >>> csv_safe("=HYPERLINK(1)"), csv_safe("+cmd|' /C calc'!A0"), csv_safe("@SUM(A1)")
+    ("'=HYPERLINK(1)", "'+cmd|' /C calc'!A0", "'@SUM(A1)")
+    >>> csv_safe("Zeche „Erin“"), csv_safe(-3.5), csv_safe(None)
+    ('Zeche „Erin“', -3.5, None)
+    """
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value

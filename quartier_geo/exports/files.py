@@ -12,9 +12,11 @@ Formats (decided here, documented for the Data page):
 * **CSV**: attributes plus the geometry as WKT (``geometry_wkt``, EPSG:25832, cm precision)
   and a point inside each feature (``x_m``, ``y_m``: the representative point, always inside
   the footprint, unlike the centroid). UTF-8 *with* BOM, so that Excel shows umlauts, „“ and
-  € correctly; pandas, GDAL and QGIS skip the BOM. ``csv_style="rfc4180"`` (default) uses
-  comma and decimal point; ``"excel_de"`` uses semicolon and decimal comma, which German
-  Excel opens by double-click. Several layers need a ``.zip`` path.
+  € correctly; pandas, GDAL and QGIS skip the BOM. Text cells that a spreadsheet would run
+  as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a leading apostrophe.
+  ``csv_style="rfc4180"`` (default) uses comma and decimal point; ``"excel_de"`` uses
+  semicolon and decimal comma, which German Excel opens by double-click. Several layers need
+  a ``.zip`` path.
 
 The choices within a format (CSV style, RFC 7946) are one :class:`FormatOptions`.
 
@@ -45,6 +47,7 @@ from quartier_geo.base.atomic import atomic_path, write_bytes_atomic
 from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_COLUMNS
 from quartier_geo.base.crs import WORK_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError, StorageError
+from quartier_geo.base.escape import csv_safe
 from quartier_geo.domain.heat_density import hectare_grid, linear_heat_density, projected
 from quartier_geo.exports.render import ImageOptions, chart_image, chart_images
 from quartier_geo.exports.static_map import map_image, map_svg
@@ -198,6 +201,9 @@ def _csv_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     df["x_m"] = pd.Series(shapely.get_x(points), index=df.index).where(valid).round(2)
     df["y_m"] = pd.Series(shapely.get_y(points), index=df.index).where(valid).round(2)
+    for column in df.columns:
+        if df[column].dtype == object or pd.api.types.is_string_dtype(df[column]):
+            df[column] = df[column].map(csv_safe)  # no spreadsheet formulas from data
     wkt = shapely.to_wkt(geoms, rounding_precision=2, trim=True)
     df["geometry_wkt"] = pd.Series(wkt, index=df.index, dtype=object).where(valid)
     return df
