@@ -86,17 +86,13 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     no CRS) is listed and the exit code is 2. Files in a real NRW schema (LANUV, Hausumringe,
     ALKIS, OSM, LoD2, CSV) are mapped, repaired and filled as on the Data page, and every
     repair and fill is listed under "problems"."""
-    from quartier_geo.data import layers
     from quartier_geo.data.reference import load_reference
     from quartier_geo.domain import energy
     from quartier_geo.domain.summary import summary_record
-    from quartier_geo.imports.pipeline import ImportOptions, import_file
+    from quartier_geo.imports.pipeline import ImportOptions
 
     ref = load_reference()
     path = Path(args.file)
-    what = f"Die Datei {path.name}"
-    if not path.exists():
-        raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
 
     def progress(stage: str, fraction: float) -> None:
         sys.stderr.write(f"\r{stage:<12} {100 * fraction:5.1f} %")
@@ -109,30 +105,12 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         swap_axes=args.swap_axes,
         progress=progress if args.progress else None,
     )
-    result = import_file(path, ref=ref, options=options)
-    if result.kind == "rejected":
-        raise DataValidationError([result.message_de], what=what)
-    if result.kind == "choice":
-        choices = ", ".join(str(o.value) for o in result.options)
-        flag = {"layer": "--layer", "crs": "--crs", "swap_axes": "--swap-axes"}[result.parameter]
-        raise DataValidationError(
-            [f"{result.message_de} Bitte mit {flag} angeben (Möglichkeiten: {choices})."],
-            what=what,
-        )
-    if result.mapping.schema == "canonical":
-        # the canonical contract: nothing is guessed or repaired silently
-        validated = layers.validate_buildings(layers.read_building_file(path), ref, what=what)
-        buildings, notes = validated.buildings, validated.notes
-    else:
-        if result.buildings is None or result.buildings.empty:
-            raise DataValidationError(list(result.problems) or ["Keine Gebäude."], what=what)
-        buildings = result.buildings
-        notes = [i.message_de for i in (*result.warnings, *result.fills)]
+    buildings, notes, schema = gated_buildings(path, ref=ref, options=options)
     assessed = energy.assess_buildings(buildings, ref)
     summary = {k: _clean(v) for k, v in summary_record(assessed).items()}
     payload: dict[str, Any] = {
         "summary": summary,
-        "schema": result.mapping.schema,
+        "schema": schema,
         "problems": notes,
     }
     if args.buildings:
@@ -144,6 +122,44 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         for note in notes:
             sys.stderr.write(f"Hinweis: {note}\n")
     return 0
+
+
+def gated_buildings(path: Path, *, ref: Any, options: Any) -> tuple[Any, list[str], str]:
+    """Buildings of a file, parsed only by the sandboxed worker of the upload gate.
+
+    Returns (validated buildings, notes, schema). A file in the canonical schema is held to
+    the canonical contract: nothing is guessed or repaired silently, so the worker returns
+    its features as they are (``strict``) and every problem row is named; files in a real
+    NRW schema are mapped, repaired and filled as on the Data page, each step in the notes.
+    The file is never opened with GDAL in this process.
+    """
+    import dataclasses
+
+    from quartier_geo.data import layers
+    from quartier_geo.imports.pipeline import import_file
+
+    what = f"Die Datei {path.name}"
+    if not path.exists():
+        raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
+    result = import_file(path, ref=ref, options=options)
+    if result.kind == "accepted" and result.mapping.schema == "canonical":
+        result = import_file(path, ref=ref, options=dataclasses.replace(options, strict=True))
+    if result.kind == "rejected":
+        raise DataValidationError([result.message_de], what=what)
+    if result.kind == "choice":
+        choices = ", ".join(str(o.value) for o in result.options)
+        flag = {"layer": "--layer", "crs": "--crs", "swap_axes": "--swap-axes"}[result.parameter]
+        raise DataValidationError(
+            [f"{result.message_de} Bitte mit {flag} angeben (Möglichkeiten: {choices})."],
+            what=what,
+        )
+    if result.mapping.schema == "canonical":
+        validated = layers.validate_buildings(result.features, ref, what=what)
+        return validated.buildings, list(validated.notes), "canonical"
+    if result.buildings is None or result.buildings.empty:
+        raise DataValidationError(list(result.problems) or ["Keine Gebäude."], what=what)
+    notes = [i.message_de for i in (*result.warnings, *result.fills)]
+    return result.buildings, notes, result.mapping.schema
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
@@ -203,11 +219,12 @@ def _report_bundle(target: str, ref: Any) -> Any:
     text = str(target).strip()
     if text.isdigit():
         return build_quarter_bundle(select_quarter(layers.load_region(ref), int(text)), ref=ref)
+    from quartier_geo.imports.pipeline import ImportOptions
+
     path = Path(text)
-    what = f"Die Datei {path.name}"
-    validated = layers.validate_buildings(layers.read_building_file(path), ref, what=what)
+    buildings, _notes, _schema = gated_buildings(path, ref=ref, options=ImportOptions())
     return build_quarter_bundle(
-        QuarterLayers(buildings=validated.buildings, name=path.stem, file_name=path.name), ref=ref
+        QuarterLayers(buildings=buildings, name=path.stem, file_name=path.name), ref=ref
     )
 
 

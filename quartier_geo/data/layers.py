@@ -34,7 +34,6 @@ __all__ = [
     "load_layer",
     "load_region",
     "load_table",
-    "read_building_file",
     "validate_buildings",
 ]
 
@@ -129,23 +128,6 @@ def load_region(ref: Reference, *, path: Path | None = None) -> RegionLayers:
         potentials=load_layer("potentials", path=path),
         programme={name: load_table(name, path=path) for name in TABLES},
     )
-
-
-def read_building_file(path: Path) -> gpd.GeoDataFrame:
-    """Read a canonical building file (GeoJSON or GeoPackage); no validation yet."""
-    path = Path(path)
-    if not path.exists():
-        raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
-    try:
-        return gpd.read_file(path, engine="pyogrio")
-    except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
-        raise DataValidationError(
-            [
-                f"Die Datei ist keine lesbare Geodatei ({type(exc).__name__}). "
-                "Erwartet wird GeoJSON oder GeoPackage mit Gebäude-Polygonen."
-            ],
-            what=f"Die Datei {path.name}",
-        ) from exc
 
 
 def validate_buildings(

@@ -99,6 +99,10 @@ class ImportOptions:
         Fill rules for missing attributes (quarter type, carrier, …).
     progress
         ``progress(stage, fraction)`` callback for a progress bar.
+    strict
+        Return the parsed features as they are: invalid geometries not repaired, empty ones
+        not dropped, so that the caller's validation names every problem row (the command
+        line's canonical contract). Limits, coordinates and CRS are checked all the same.
     """
 
     limits: Limits = DEFAULT_LIMITS
@@ -108,6 +112,7 @@ class ImportOptions:
     mapping: Mapping | None = None
     defaults: ImportDefaults = DEFAULTS
     progress: Progress | None = None
+    strict: bool = False
 
 
 #: Options of a first attempt: the proposed mapping, the default fill rules, no answers.
@@ -290,6 +295,7 @@ def _inspect(
             "layer": layer if plan.kind == "gpkg" else plan.layer,
             "crs": options.crs,
             "swap_axes": bool(options.swap_axes),
+            "strict": bool(options.strict),
             "limits": limits.to_dict(),
         }
         started = time.perf_counter()

@@ -178,6 +178,9 @@ def _lines(
 def postprocess(parsed: Parsed, job: dict[str, Any]) -> Outcome:
     """Run steps 1–7 of the module docstring on a reader's output."""
     limits = job["limits"]
+    # strict: the caller validates the features itself and wants them as they are (no
+    # repair, nothing dropped), e.g. the command line's canonical contract
+    strict = bool(job.get("strict"))
     geoms = np.asarray(parsed.geoms, dtype=object)
     n = len(geoms)
     warnings: list[tuple[str, dict[str, Any]]] = []
@@ -186,9 +189,9 @@ def postprocess(parsed: Parsed, job: dict[str, Any]) -> Outcome:
     null = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if null.all():
         raise reject("no_features")
-    if null.any():
+    if null.any() and not strict:
         warnings.append(("null_geometry", {"count": int(null.sum())}))
-    keep = np.flatnonzero(~null)
+    keep = np.arange(n) if strict else np.flatnonzero(~null)
     geoms = geoms[keep]
 
     vertices = shapely.get_num_coordinates(geoms)
@@ -214,7 +217,7 @@ def postprocess(parsed: Parsed, job: dict[str, Any]) -> Outcome:
     types = shapely.get_type_id(geoms)
     if np.isin(types, _LINEAR).all():
         return _lines(keep, geoms, parsed, job, warnings)
-    polygonal = np.isin(types, _POLYGONAL)
+    polygonal = np.isin(types, _POLYGONAL) | np.logical_and(strict, types < 0)
     points = (types == 0) if parsed.allow_points else np.zeros(len(geoms), dtype=bool)
     others = ~polygonal & ~points
     if others.any():
@@ -242,7 +245,7 @@ def postprocess(parsed: Parsed, job: dict[str, Any]) -> Outcome:
     report: dict[str, Any] = {"features_read": n, "crs_source": crs, "geometry_family": "polygons"}
     poly_idx = np.flatnonzero(~points)
     invalid = poly_idx[~shapely.is_valid(geoms[poly_idx])]
-    if invalid.size:
+    if invalid.size and not strict:
         before = shapely.area(geoms[invalid])
         repaired = _polygonal_parts(shapely.make_valid(geoms[invalid], method="structure"))
         after = np.array([g.area if g is not None else 0.0 for g in repaired])
@@ -261,7 +264,7 @@ def postprocess(parsed: Parsed, job: dict[str, Any]) -> Outcome:
         report["area_changed"] = int(changed.sum())
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     empty |= ~points & (shapely.area(geoms) <= 0)
-    if empty.any():
+    if empty.any() and not strict:
         warnings.append(("degenerate_dropped", {"count": int(empty.sum())}))
         keep, geoms, points = keep[~empty], geoms[~empty], points[~empty]
     if len(geoms) == 0:
