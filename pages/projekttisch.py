@@ -6,4 +6,5 @@ ctx = frame.context()
 roundtable.header(ctx)
 roundtable.meetings(ctx)
 roundtable.lessons(ctx)
-roundtable.similar(ctx)
+if frame.programme_quarter(ctx):
+    roundtable.similar(ctx)

@@ -49,7 +49,14 @@ _ASSESSED = ("useful_heat_kwh_per_a", "co2_t_per_a")
 @dataclass(frozen=True, eq=False)
 class RegionBundle:
     """The assessed region: every quarter, its buildings (validated and assessed), the
-    other layers, the programme tables and one row of figures per quarter. Never mutate."""
+    other layers, the programme tables and one row of figures per quarter. Never mutate.
+
+    ``quarters`` and ``figures`` are the programme's quarters only. A planner's own
+    (imported) areas are kept apart in ``areas`` and ``area_figures`` (negative ids): they
+    never change the programme's figures, the jury matrix, representativeness or the tour,
+    but every per-area view finds them through :meth:`quarter`, :meth:`quarter_frame` and
+    :meth:`figure`. Their buildings are in ``buildings`` with their own ids.
+    """
 
     ref: Reference
     quarters: gpd.GeoDataFrame
@@ -59,13 +66,43 @@ class RegionBundle:
     potentials: gpd.GeoDataFrame
     programme: Mapping[str, pd.DataFrame]
     figures: pd.DataFrame  # one row per quarter (summary.FIGURE_FIELDS)
+    areas: gpd.GeoDataFrame | None = None
+    area_figures: pd.DataFrame | None = None
+
+    def _all(self) -> gpd.GeoDataFrame:
+        if self.areas is None or self.areas.empty:
+            return self.quarters
+        return pd.concat([self.quarters, self.areas], ignore_index=True)
 
     def quarter(self, quarter_id: int) -> pd.Series:
-        return self.quarters.set_index("quarter_id").loc[quarter_id]
+        """The row of a programme quarter or of an own area."""
+        return self._all().set_index("quarter_id").loc[quarter_id]
+
+    def quarter_frame(self, quarter_id: int) -> gpd.GeoDataFrame:
+        """The one-row GeoDataFrame (with its polygon) of a quarter or an own area."""
+        frame = self._all()
+        return frame[frame["quarter_id"] == int(quarter_id)]
+
+    def figure(self, quarter_id: int) -> pd.Series:
+        """The key figures of a quarter or an own area (summary.FIGURE_FIELDS)."""
+        figures = self.figures
+        if self.area_figures is not None and not self.area_figures.empty:
+            figures = pd.concat([figures, self.area_figures], ignore_index=True)
+        return figures.set_index("quarter_id").loc[quarter_id]
 
     @property
     def quarter_ids(self) -> list[int]:
+        """The programme's quarters (never the own areas)."""
         return [int(q) for q in self.quarters["quarter_id"]]
+
+    @property
+    def area_ids(self) -> list[int]:
+        """The own (imported) areas."""
+        return [] if self.areas is None else [int(q) for q in self.areas["quarter_id"]]
+
+    def is_area(self, quarter_id: int) -> bool:
+        """True for an own (imported) area, False for a programme quarter."""
+        return int(quarter_id) in self.area_ids
 
 
 def build_region(
@@ -125,6 +162,9 @@ def select_quarter(region: _Region, quarter_id: int, *, synthetic: bool = True) 
     :class:`RegionBundle`); networks and potentials stay whole (distances reach outside)."""
     qid = int(quarter_id)
     quarters = region.quarters
+    areas = getattr(region, "areas", None)
+    if areas is not None and not areas.empty:
+        quarters = pd.concat([quarters, areas], ignore_index=True)
     quarter = quarters[quarters["quarter_id"] == qid]
     if quarter.empty:
         ids = ", ".join(str(q) for q in sorted(quarters["quarter_id"]))

@@ -76,7 +76,8 @@ def current() -> Bundle:
 @st.cache_resource(max_entries=4, show_spinner="Importierte Gebiete werden geladen …")
 def _merged(listing: tuple[tuple[str, int], ...]) -> Bundle:
     base = bundle()
-    quarters, buildings, figures = [base.quarters], [base.buildings], [base.figures]
+    areas: list[gpd.GeoDataFrame] = []
+    buildings, figures = [base.buildings], []
     for key, _version in listing:
         try:
             quarter, raw = load_import(workspace(), key)
@@ -93,14 +94,16 @@ def _merged(listing: tuple[tuple[str, int], ...]) -> Bundle:
             area_status="read",
             concept_start="",
         )
-        quarters.append(quarter)
+        areas.append(quarter)
         buildings.append(assessed)
         figures.append(quarter_figures(quarter, assessed, base.ref))
+    if not areas:
+        return base
     return dataclasses.replace(
         base,
-        quarters=pd.concat(quarters, ignore_index=True),
         buildings=pd.concat(buildings, ignore_index=True),
-        figures=pd.concat(figures, ignore_index=True),
+        areas=pd.concat(areas, ignore_index=True),
+        area_figures=pd.concat(figures, ignore_index=True),
     )
 
 

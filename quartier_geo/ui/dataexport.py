@@ -34,7 +34,7 @@ _BLOCK_VALUES = (
 
 def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
     buildings = quarter_buildings(quarter_id)
-    quarter = data.quarters[data.quarters["quarter_id"] == quarter_id]
+    quarter = data.quarter_frame(quarter_id)
     streets = quarter_streets(quarter_id) if quarter_id > 0 else None
     layers = files.quarter_layers(buildings, quarter=quarter, streets=streets)
     if public:

@@ -22,7 +22,15 @@ from quartier_geo.ui.widgets import md_escape, quarter_label
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
-__all__ = ["Context", "configure", "context", "current_lang", "navigation", "sidebar"]
+__all__ = [
+    "Context",
+    "configure",
+    "context",
+    "current_lang",
+    "navigation",
+    "programme_quarter",
+    "sidebar",
+]
 
 #: (file, title key, URL path). The file name equals the URL path (see :func:`context`);
 #: no page icons: Streamlit would fetch them as favicons from a font CDN.
@@ -92,7 +100,12 @@ class Context:
     @property
     def quarter_name(self) -> str:
         """ "Municipality – name" of the selected quarter (for titles)."""
-        return quarter_label(self.quarter)
+        return quarter_label(self.quarter, self.lang)
+
+    @property
+    def own_area(self) -> bool:
+        """True when the selection is a planner's own (imported) area, no programme quarter."""
+        return self.data.is_area(self.quarter_id)
 
 
 def configure() -> Mode:
@@ -130,9 +143,13 @@ def navigation(lang: Lang) -> Any:
 def sidebar(mode: Mode) -> Context:
     """The cross-page widgets: quarter, language; the mode and the demo-data note."""
     data = current()
-    ids = data.quarter_ids
+    # own (imported) areas are drafts of the planners: listed after the programme's quarters,
+    # and only where planners work
+    ids = data.quarter_ids + (data.area_ids if mode is Mode.PLANNER else [])
     state.init_from_query(state.LANG, "de", options=list(LANGS))
     state.init_from_query(state.QUARTER, ids[0], options=ids, parse=int)
+    if state.get(state.QUARTER, ids[0]) not in ids:  # an area deleted in another session
+        st.session_state[state.QUARTER] = ids[0]
     lang: Lang = state.get(state.LANG, "de")
     names = data.quarters.set_index("quarter_id")
     with st.sidebar:
@@ -140,7 +157,7 @@ def sidebar(mode: Mode) -> Context:
         st.selectbox(
             t("quarter", lang),
             ids,
-            format_func=lambda q: quarter_label(names.loc[q]),
+            format_func=lambda q: quarter_label(data.quarter(q), lang),
             **state.widget_kwargs(state.QUARTER),
         )
         st.segmented_control(
@@ -157,7 +174,7 @@ def sidebar(mode: Mode) -> Context:
     state.write_query(state.QUARTER, state.LANG)
     qid = int(state.get(state.QUARTER, ids[0]))
     if mode is Mode.WORKSHOP:
-        qid = _tour(ids, qid, names, lang)
+        qid = _tour(data.quarter_ids, qid, names, lang)
     ws = workspace()
     if mode is Mode.PLANNER and not ws.writable:
         reason = ws.reason[LANGS.index(lang)] if ws.reason else ""
@@ -196,6 +213,14 @@ def _tour(ids: list[int], qid: int, names: object, lang: Lang) -> int:
     position = t("tour_position", lang).format(n=i + 1, total=len(ids))
     mid.markdown(f"**{position}: {md_escape(row['municipality'])} – {md_escape(row['name'])}**")
     return qid
+
+
+def programme_quarter(ctx: Context) -> bool:
+    """True for a programme quarter; for an own area, say plainly why a part does not apply."""
+    if ctx.own_area:
+        st.info(t("own_area_not_programme", ctx.lang).format(name=ctx.quarter["name"]))
+        return False
+    return True
 
 
 def context() -> Context:

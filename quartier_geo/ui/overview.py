@@ -188,7 +188,7 @@ def _select_clicked(ctx: Context, clicked: object) -> None:
 def selection_panel(ctx: Context) -> None:
     """Key figures and the fact sheet of the selected quarter."""
     lang = ctx.lang
-    row = ctx.data.figures.set_index("quarter_id").loc[ctx.quarter_id]
+    row = ctx.data.figure(ctx.quarter_id)
     st.subheader(f"{t('selection', lang)}: {ctx.quarter_name}")
     widgets.metric_row(
         [

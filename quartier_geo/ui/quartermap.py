@@ -114,7 +114,7 @@ def _nearby(layer: gpd.GeoDataFrame, quarter: gpd.GeoDataFrame) -> gpd.GeoDataFr
 
 
 def extra_layers(view: ViewChoice, data: Bundle) -> dict[str, gpd.GeoDataFrame]:
-    quarter = data.quarters[data.quarters["quarter_id"] == view.quarter_id]
+    quarter = data.quarter_frame(view.quarter_id)
     out: dict[str, gpd.GeoDataFrame] = {}
     for key in view.layers:
         if key == "streets":
@@ -132,7 +132,7 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
     """Draw the map; return the id of the clicked building (None in public mode)."""
     lang = view.lang
     title, unit, categorical, vocab = options[view.colour]
-    quarter = data.quarters[data.quarters["quarter_id"] == view.quarter_id]
+    quarter = data.quarter_frame(view.quarter_id)
     buildings = quarter_buildings(view.quarter_id)
     font = 18 if view.mode is Mode.WORKSHOP else 13
     method: Method = view.method if view.method in BREAK_METHODS else "quantiles"  # type: ignore[assignment]
@@ -269,7 +269,7 @@ def fact_panel(ctx: Context) -> None:
     """Key figures, reported facts and the heat demand by building type and age."""
     lang = ctx.lang
     st.subheader(t("fact_sheet", lang))
-    row = ctx.data.figures.set_index("quarter_id").loc[ctx.quarter_id]
+    row = ctx.data.figure(ctx.quarter_id)
     widgets.metric_row(
         [
             (t("buildings", lang), row["buildings"], "", 0),

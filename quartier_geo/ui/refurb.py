@@ -198,7 +198,7 @@ def potential(ctx: Context, sc: Scenario) -> None:
     lang, qid, params = ctx.lang, ctx.quarter_id, sc.params
     st.subheader(t("where_potential", lang))
     b = quarter_buildings(qid)
-    quarter = ctx.data.quarters[ctx.data.quarters.quarter_id == qid]
+    quarter = ctx.data.quarter_frame(qid)
     column = f"potential_{params.depth.value}_kwh_per_a"
     potential_title = t("potential_" + params.depth.value, lang)
     map_col, chart_col = st.columns([3, 2])

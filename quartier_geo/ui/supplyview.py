@@ -174,7 +174,7 @@ def _density_map(
         context,
         maps.ColourBy("kind", buildings, colouring=grey),
         context=maps.MapContext(
-            quarter=ctx.data.quarters[ctx.data.quarters["quarter_id"] == ctx.quarter_id],
+            quarter=ctx.data.quarter_frame(ctx.quarter_id),
             layers={key: dataclasses.replace(spec, show=True)},
         ),
         display=maps.Display(lang=lang),
@@ -193,6 +193,9 @@ def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
     ):
         with col:
             st.markdown(f"**{title}**")
+            if data.empty:  # an imported area without a street layer
+                st.info(t("no_layer_data", lang))
+                continue
             _density_map(ctx, key, data, thresholds)
     shares = class_shares(grid, thresholds, lang=lang)
     classes = "; ".join(f"{name}: {fmt_number(100 * share, lang=lang)} %" for name, share in shares)

@@ -43,8 +43,15 @@ def lang_column(prefix: str, lang: Lang) -> str:
     return f"{prefix}_{lang}"
 
 
-def quarter_label(row: pd.Series) -> str:
-    """ "Municipality – name" of one quarter row (the way every page names a quarter)."""
+#: quarter_type of a planner's own (imported) area, which is no programme quarter.
+OWN_AREA_TYPE = "imported"
+
+
+def quarter_label(row: pd.Series, lang: Lang = "de") -> str:
+    """ "Municipality – name" of a quarter row (the way every page names a quarter); an own
+    (imported) area is named as such: "Eigenes Gebiet: name"."""
+    if row.get("quarter_type") == OWN_AREA_TYPE:
+        return f"{t('own_area', lang)}: {row['name']}"
     return f"{row['municipality']} – {row['name']}"
 
 
