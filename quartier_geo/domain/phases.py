@@ -8,7 +8,7 @@ illustrative date rules) are built in :mod:`quartier_geo.domain.programme`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -24,15 +24,18 @@ __all__ = [
     "MeasureCategory",
     "MeasureStatus",
     "Module",
+    "ModuleEdit",
     "ModuleStatus",
     "ParsedDate",
     "Phase",
+    "PhaseEdit",
     "ProgrammeState",
     "add_months",
     "parse_date",
     "phase_or_state",
     "status_at",
     "weakest",
+    "with_edits",
 ]
 
 
@@ -61,6 +64,7 @@ class ModuleStatus(StrEnum):
 class DateStatus(StrEnum):
     """Provenance of a date, from strongest to weakest."""
 
+    EDITED = "edited"  # entered by a planner in the workspace (with author and version)
     READ = "read"  # day stated by the source
     READ_MONTH = "read_month"  # month stated; the day is set to the 1st
     INFERRED = "inferred"  # derived from a source (e.g. "yesterday" in a dated release)
@@ -106,6 +110,7 @@ _LABEL_ROWS: tuple[tuple[StrEnum, str, str], ...] = (
     (ModuleStatus.IN_PROGRESS, "in Arbeit", "in progress"),
     (ModuleStatus.DONE, "erledigt", "done"),
     (MeasureStatus.PLANNED, "geplant", "planned"),
+    (DateStatus.EDITED, "von der Planung eingetragen", "entered by planners"),
     (DateStatus.READ, "belegt", "from a source"),
     (DateStatus.READ_MONTH, "Monat belegt", "month from a source"),
     (DateStatus.INFERRED, "abgeleitet", "inferred"),
@@ -224,8 +229,12 @@ def status_at(tables: Mapping[str, pd.DataFrame], when: date | str | pd.Timestam
         },
         index=span.index,
     )
+    # a module without a start is open, one without a completion date still in progress
     module_status = np.select(
-        [t < modules["planned_start"], t < modules["completed_date"]],
+        [
+            modules["planned_start"].isna() | (t < modules["planned_start"]),
+            modules["completed_date"].isna() | (t < modules["completed_date"]),
+        ],
         [ModuleStatus.OPEN.value, ModuleStatus.IN_PROGRESS.value],
         ModuleStatus.DONE.value,
     )
@@ -272,3 +281,108 @@ def phase_or_state(status: pd.DataFrame, *, outside: Mapping[str, str] | None = 
         state = state.map(lambda s: outside.get(s, s))
     phase = status["phase"].astype(object)
     return phase.where(phase.notna(), state).rename("phase")
+
+
+# ------------------------------------------------------------------------------ edits
+@dataclass(frozen=True)
+class ModuleEdit:
+    """A planner's statement on one concept module: its status since a date.
+
+    ``open``: not begun (no start); ``in_progress`` since ``since``; ``done`` on ``since``.
+    """
+
+    quarter_id: int
+    module: Module
+    status: ModuleStatus
+    since: date | None = None
+
+
+@dataclass(frozen=True)
+class PhaseEdit:
+    """A planner's dates of the steps after the concept: the agreement signed on
+    ``agreement`` (ending the concept phase) and the implementation begun on
+    ``implementation``. Either may be missing."""
+
+    quarter_id: int
+    agreement: date | None = None
+    implementation: date | None = None
+
+
+def _edited_modules(modules: pd.DataFrame, edits: Sequence[ModuleEdit]) -> pd.DataFrame:
+    out = modules.copy()
+    for e in edits:
+        row = (out["quarter_id"] == e.quarter_id) & (out["module"] == Module(e.module).value)
+        since = pd.Timestamp(e.since) if e.since else pd.NaT
+        status = ModuleStatus(e.status)
+        if status is ModuleStatus.OPEN:
+            start, done = pd.NaT, pd.NaT
+        elif status is ModuleStatus.IN_PROGRESS:
+            start, done = since, pd.NaT
+        else:  # done on ``since``: begun at the latest then
+            begun = out.loc[row, "planned_start"].min()
+            start = since if pd.isna(begun) or pd.isna(since) else min(begun, since)
+            done = since
+        out.loc[row, ["planned_start", "completed_date"]] = [start, done]
+        out.loc[row, ["date_status", "source"]] = [DateStatus.EDITED.value, "Arbeitsbereich"]
+    return out
+
+
+def _edited_phases(table: pd.DataFrame, edits: Sequence[PhaseEdit]) -> pd.DataFrame:
+    out = table.copy()
+    for e in edits:
+        rows = out["quarter_id"] == e.quarter_id
+
+        def at(phase: Phase, _rows: pd.Series = rows) -> pd.Series:
+            return _rows & (out["phase"] == phase.value)
+
+        agreement = pd.Timestamp(e.agreement) if e.agreement else None
+        implementation = pd.Timestamp(e.implementation) if e.implementation else None
+        if agreement is not None:
+            out.loc[at(Phase.CONCEPT), "end_date"] = agreement
+            out.loc[at(Phase.AGREEMENT), "start_date"] = agreement
+        if implementation is not None:
+            years = out.loc[at(Phase.IMPLEMENTATION), ["start_date", "end_date"]]
+            span = (years["end_date"] - years["start_date"]).iloc[0] if len(years) else None
+            out.loc[at(Phase.AGREEMENT), "end_date"] = implementation
+            out.loc[at(Phase.IMPLEMENTATION), "start_date"] = implementation
+            if span is not None:
+                out.loc[at(Phase.IMPLEMENTATION), "end_date"] = implementation + span
+        changed = at(Phase.CONCEPT) | at(Phase.AGREEMENT) | at(Phase.IMPLEMENTATION)
+        if agreement is not None or implementation is not None:
+            out.loc[changed, ["date_status", "source"]] = [
+                DateStatus.EDITED.value,
+                "Arbeitsbereich",
+            ]
+    return out
+
+
+def with_edits(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    modules: Sequence[ModuleEdit] = (),
+    phases: Sequence[PhaseEdit] = (),
+) -> dict[str, pd.DataFrame]:
+    """The programme tables with the planners' edits applied (new tables; input unchanged).
+
+    Module edits set ``planned_start``/``completed_date`` of their row, phase edits move the
+    concept end, the agreement and the implementation start (the implementation keeps its
+    length); every changed row gets the date status ``edited`` and the source
+    "Arbeitsbereich", so that tables and maps can say where a date comes from.
+
+    Examples
+    --------
+    >>> day = pd.Timestamp
+    >>> mods = pd.DataFrame({"quarter_id": [1], "module": ["baseline"],
+    ...     "planned_start": [day("2017-01-01")], "completed_date": [day("2017-06-01")],
+    ...     "date_status": ["illustrative"], "source": ["Regel"]})
+    >>> edit = ModuleEdit(1, Module.BASELINE, ModuleStatus.IN_PROGRESS, date(2018, 3, 1))
+    >>> out = with_edits({"modules": mods}, modules=[edit])["modules"].iloc[0]
+    >>> str(out["planned_start"].date()), pd.isna(out["completed_date"]), out["date_status"]
+    ('2018-03-01', True, 'edited')
+    """
+    out = dict(tables)
+    if modules and "modules" in out:
+        out["modules"] = _edited_modules(out["modules"], modules)
+    if phases and "phases" in out:
+        out["phases"] = _edited_phases(out["phases"], phases)
+    return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Mapping
 
 import geopandas as gpd
 import pandas as pd
@@ -22,8 +23,8 @@ import streamlit as st
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.data import layers
 from quartier_geo.data.reference import load_reference
-from quartier_geo.data.store import Workspace, open_workspace
-from quartier_geo.domain import energy, selection
+from quartier_geo.data.store import Workspace, open_workspace, split_quarter_key
+from quartier_geo.domain import energy, phases, selection
 from quartier_geo.domain.bundle import (
     QuarterBundle,
     RegionBundle,
@@ -35,10 +36,14 @@ from quartier_geo.domain.summary import quarter_figures
 from quartier_geo.imports.saved import list_imports, load_import
 
 __all__ = [
+    "MODULE_KIND",
+    "PHASE_KIND",
     "Bundle",
     "bundle",
     "current",
     "jury_criteria",
+    "programme",
+    "programme_edits",
     "quarter_buildings",
     "quarter_bundle",
     "quarter_grid",
@@ -48,6 +53,10 @@ __all__ = [
 
 
 log = logging.getLogger(__name__)
+
+#: Workspace record kinds of the planners' programme edits (keys: data.store.quarter_key).
+MODULE_KIND = "module_status"
+PHASE_KIND = "phase_dates"
 
 #: quarter_type of an imported area (no settlement type is known).
 IMPORTED = "imported"
@@ -142,6 +151,51 @@ def jury_criteria() -> pd.DataFrame:
     """Jury criteria of the quarters (selection.criteria_table), derived once."""
     data = bundle()
     return selection.criteria_table(data.quarters, data.buildings)
+
+
+def _day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def programme_edits() -> tuple[list[phases.ModuleEdit], list[phases.PhaseEdit]]:
+    """The planners' module and phase edits in the workspace (drafts; read on every run)."""
+    ws = workspace()
+    modules = []
+    for rec in ws.list(MODULE_KIND):
+        qid, module = split_quarter_key(rec.key)
+        try:
+            status = phases.ModuleStatus(str(rec.payload.get("status")))
+            modules.append(
+                phases.ModuleEdit(
+                    qid, phases.Module(module), status, _day(rec.payload.get("since"))
+                )
+            )
+        except ValueError:  # a record of an older or foreign format is skipped, not fatal
+            log.warning("module edit %s skipped", rec.key)
+    dates = [
+        phases.PhaseEdit(
+            split_quarter_key(rec.key)[0],
+            agreement=_day(rec.payload.get("agreement")),
+            implementation=_day(rec.payload.get("implementation")),
+        )
+        for rec in ws.list(PHASE_KIND)
+    ]
+    return modules, dates
+
+
+def programme(*, drafts: bool) -> Mapping[str, pd.DataFrame]:
+    """The programme tables; with ``drafts`` the planners' edits of the workspace applied.
+
+    Audiences that must not see drafts (public, workshop) get the tables as bundled.
+    """
+    base = bundle().programme
+    if not drafts:
+        return base
+    modules, dates = programme_edits()
+    return phases.with_edits(base, modules=modules, phases=dates)
 
 
 @st.cache_resource(show_spinner=False)

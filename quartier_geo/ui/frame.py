@@ -6,6 +6,7 @@ Called by ``app.py`` before ``pg.run()``; pages read the shared choices through
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from quartier_geo.base.i18n import LANGS, Lang, t
 from quartier_geo.base.modes import Mode, can_edit, current_mode
 from quartier_geo.data.store import WorkspaceState
 from quartier_geo.ui import state
-from quartier_geo.ui.data import Bundle, current, workspace
+from quartier_geo.ui.data import Bundle, current, programme, workspace
 from quartier_geo.ui.widgets import md_escape, quarter_label
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -101,6 +102,10 @@ class Context:
     def quarter_name(self) -> str:
         """ "Municipality – name" of the selected quarter (for titles)."""
         return quarter_label(self.quarter, self.lang)
+
+    def programme(self) -> Mapping[str, pd.DataFrame]:
+        """The programme tables this audience sees: planners with their edits (drafts)."""
+        return programme(drafts=self.planner)
 
     @property
     def own_area(self) -> bool:

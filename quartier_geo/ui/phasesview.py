@@ -14,10 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import label, t
+from quartier_geo.base.modes import Editor
 from quartier_geo.data.store import quarter_key, records_of_quarter, split_quarter_key
 from quartier_geo.domain import phases
 from quartier_geo.ui import editing, mapview, state, widgets
-from quartier_geo.ui.data import workspace
+from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, workspace
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.palette import PHASE_OUTSIDE_COLORS
@@ -35,7 +36,6 @@ __all__ = [
 ]
 
 #: Workspace kind of the module status edits.
-MODULE_KIND = "module_status"
 #: Order of the phase counts line: before the programme, the phases, after it.
 PHASE_ORDER = ("before", *(p.value for p in phases.Phase), "after")
 _DEFAULT_DATE = "2017-10-01"
@@ -70,7 +70,7 @@ def pick_date(ctx: Context) -> dt.date:
 
 def _status(ctx: Context, as_of: dt.date) -> pd.DataFrame:
     """status_at plus ``phase_key`` (phase, or before/after), index quarter_id."""
-    status = phases.status_at(ctx.data.programme, as_of)
+    status = phases.status_at(ctx.programme(), as_of)
     return status.assign(phase_key=phases.phase_or_state(status))
 
 
@@ -100,7 +100,7 @@ def overview(ctx: Context, as_of: dt.date) -> None:
         mapview.static_map(m, height=520)
     with col_chart:
         fig = charts.timeline(
-            ctx.data.programme["phases"],
+            ctx.programme()["phases"],
             labels=charts.TimelineLabels(quarters=names, phases=labels),
             today=pd.Timestamp(as_of),
             lang=lang,
@@ -113,7 +113,7 @@ def modules(ctx: Context, as_of: dt.date) -> None:
     """The selected quarter's concept modules: status on ``as_of``, completion, sources."""
     lang, qid, labels = ctx.lang, ctx.quarter_id, phases.LABELS[ctx.lang]
     st.subheader(ctx.quarter_name)
-    table = ctx.data.programme["modules"]
+    table = ctx.programme()["modules"]
     mods = table[table["quarter_id"] == qid]
     row = _status(ctx, as_of).loc[qid]
     shown = mods.assign(
@@ -139,25 +139,44 @@ def modules(ctx: Context, as_of: dt.date) -> None:
     )
 
 
+def _day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def edit_modules(ctx: Context) -> None:
-    """Planner mode: one small form per module to record its status and a note."""
+    """Planner mode: one small form per module (status since a date, note) and one for the
+    dates of the agreement and the implementation. Saved edits drive the status table, the
+    phase map, the timeline and the overview (:func:`quartier_geo.ui.data.programme`)."""
     if not ctx.can_edit:
         return
     lang, labels = ctx.lang, phases.LABELS[ctx.lang]
     options = [s.value for s in phases.ModuleStatus]
+    today = dt.date.today()
+    now = phases.status_at(ctx.programme(), today).loc[ctx.quarter_id]
     with st.expander(t("edit_modules", lang)):
         who = editing.author(lang, mode=ctx.mode, form="modules")
         for mod in phases.Module:
             key = quarter_key(ctx.quarter_id, mod.value)
             rec = editing.opened(MODULE_KIND, key)
-            current = rec.payload["status"] if rec else phases.ModuleStatus.DONE.value
+            current = rec.payload["status"] if rec else str(now[mod.value])
+            since = (_day(rec.payload.get("since")) if rec else None) or today
             with st.form(f"form_{key}"):
-                choice = st.selectbox(
+                c1, c2 = st.columns([3, 2])
+                choice = c1.selectbox(
                     labels[mod.value],
                     options,
                     index=options.index(current),
                     format_func=lambda s: labels[s],
                     key=f"sel_{key}",
+                )
+                day = c2.date_input(
+                    t("module_since", lang),
+                    value=since,
+                    format=widgets.date_input_format(lang),
+                    key=f"since_{key}",
                 )
                 note = st.text_input(
                     t("note", lang),
@@ -166,11 +185,52 @@ def edit_modules(ctx: Context) -> None:
                     key=f"note_{key}",
                 )
                 if st.form_submit_button(t("save", lang)):
-                    draft = editing.Draft(MODULE_KIND, key, {"status": choice, "note": note}, rec)
-                    editing.save(draft, editor=who, lang=lang)
+                    payload = {"status": choice, "since": day.isoformat(), "note": note}
+                    editing.save(
+                        editing.Draft(MODULE_KIND, key, payload, rec), editor=who, lang=lang
+                    )
             editing.conflict_panel(
-                MODULE_KIND, key, lang=lang, widget_keys=(f"sel_{key}", f"note_{key}")
+                MODULE_KIND,
+                key,
+                lang=lang,
+                widget_keys=(f"sel_{key}", f"since_{key}", f"note_{key}"),
             )
+        _edit_phase_dates(ctx, who)
+
+
+def _edit_phase_dates(ctx: Context, who: Editor) -> None:
+    """The dates after the concept: agreement signed, implementation begun (both optional)."""
+    lang = ctx.lang
+    key = quarter_key(ctx.quarter_id, "dates")
+    rec = editing.opened(PHASE_KIND, key)
+    stored = rec.payload if rec else {}
+    with st.form(f"form_{key}"):
+        st.markdown(f"**{t('phase_dates', lang)}**")
+        c1, c2 = st.columns(2)
+        agreement = c1.date_input(
+            t("agreement_signed", lang),
+            value=_day(stored.get("agreement")),
+            format=widgets.date_input_format(lang),
+            key=f"agreement_{key}",
+        )
+        implementation = c2.date_input(
+            t("implementation_since", lang),
+            value=_day(stored.get("implementation")),
+            format=widgets.date_input_format(lang),
+            key=f"implementation_{key}",
+        )
+        if st.form_submit_button(t("save", lang)):
+            if agreement and implementation and implementation < agreement:
+                st.error(t("implementation_before_agreement", lang))
+            else:
+                payload = {
+                    "agreement": agreement.isoformat() if agreement else None,
+                    "implementation": implementation.isoformat() if implementation else None,
+                }
+                editing.save(editing.Draft(PHASE_KIND, key, payload, rec), editor=who, lang=lang)
+    editing.conflict_panel(
+        PHASE_KIND, key, lang=lang, widget_keys=(f"agreement_{key}", f"implementation_{key}")
+    )
 
 
 def module_edits(ctx: Context) -> None:
@@ -211,7 +271,7 @@ def funding(ctx: Context) -> None:
     """The selected quarter's measures with their funding, and the counts of all quarters."""
     lang, labels = ctx.lang, phases.LABELS[ctx.lang]
     st.subheader(t("funding", lang))
-    measures = ctx.data.programme["measures"]
+    measures = ctx.programme()["measures"]
     mine = measures[measures["quarter_id"] == ctx.quarter_id]
     shown = mine.assign(
         title=mine[widgets.lang_column("title", lang)],
