@@ -13,10 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from quartier_geo.base.access import Access
 from quartier_geo.base.i18n import LANGS, Lang, t
 from quartier_geo.base.modes import Mode, can_edit, current_mode
 from quartier_geo.data.store import WorkspaceState
-from quartier_geo.ui import state
+from quartier_geo.ui import auth, state
 from quartier_geo.ui.data import Bundle, current, workspace
 from quartier_geo.ui.widgets import md_escape, quarter_label
 
@@ -54,7 +55,8 @@ h2, h3 { font-size: 2rem !important; }
 
 @dataclass(frozen=True)
 class Context:
-    """The shared choices of one run: language, mode, selected quarter and the data."""
+    """The shared choices of one run: language, mode, selected quarter, the data, and who
+    is visiting (login state and role, :mod:`quartier_geo.ui.auth`)."""
 
     lang: Lang
     mode: Mode
@@ -62,6 +64,8 @@ class Context:
     data: Bundle
     #: False where the workspace cannot be written (read-only, damaged, unreachable)
     writable: bool = True
+    #: login state and role of the visitor; ``None`` (unknown) never edits
+    access: Access | None = None
 
     def t(self, key: str) -> str:
         """The UI text ``key`` in this run's language."""
@@ -81,8 +85,20 @@ class Context:
 
     @property
     def can_edit(self) -> bool:
-        """True where edits may be saved: planner mode and a writable workspace."""
-        return can_edit(self.mode) and self.writable
+        """True where edits may be saved: planner mode, a writable workspace, and a visitor
+        who may edit (a logged-in planner; without a login, a server bound to loopback)."""
+        return (
+            can_edit(self.mode)
+            and self.writable
+            and self.access is not None
+            and self.access.may_edit
+        )
+
+    @property
+    def sees_audit(self) -> bool:
+        """True for who may see the change log: planner mode and a visitor who may edit
+        (also while the workspace is read-only)."""
+        return self.planner and self.access is not None and self.access.may_edit
 
     @property
     def quarter(self) -> pd.Series:
@@ -163,7 +179,11 @@ def sidebar(mode: Mode) -> Context:
         reason = ws.reason[LANGS.index(lang)] if ws.reason else ""
         key = "workspace_read_only" if ws.state is WorkspaceState.READ_ONLY else "workspace_down"
         st.warning(t(key, lang).format(reason=reason), icon=":material/lock:")
-    ctx = Context(lang=lang, mode=mode, quarter_id=qid, data=data, writable=ws.writable)
+    access = auth.resolve()
+    auth.show(access, mode=mode, lang=lang)
+    ctx = Context(
+        lang=lang, mode=mode, quarter_id=qid, data=data, writable=ws.writable, access=access
+    )
     st.session_state["_context"] = ctx
     return ctx
 
