@@ -25,6 +25,7 @@ from quartier_geo.base.modes import Editor, Mode, can_edit
 from quartier_geo.data.store import Record
 from quartier_geo.ui import auth
 from quartier_geo.ui.data import workspace
+from quartier_geo.ui.widgets import md_escape
 
 __all__ = ["Draft", "author", "conflict_panel", "known", "opened", "save"]
 
@@ -56,7 +57,7 @@ def author(lang: Lang, *, mode: Mode, form: str) -> Editor:
     """
     access = auth.current()
     if access.login:
-        st.caption(t("auth_author", lang).format(author=access.author))
+        st.caption(t("auth_author", lang).format(author=md_escape(access.author)))
         return Editor(access.author, mode)
     st.session_state.setdefault(_AUTHOR, t("author_default", lang))
     wkey = f"_w_{_AUTHOR}_{form}"

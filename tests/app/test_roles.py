@@ -19,6 +19,7 @@ from quartier_geo.base.i18n import t
 from quartier_geo.base.modes import ENV_VAR as MODE_ENV
 from quartier_geo.base.modes import Mode
 from quartier_geo.base.settings import ROLES_ENV
+from quartier_geo.ui.widgets import md_escape
 from tests.app.conftest import APP, TIMEOUT_S, _navigation_only
 from tests.app.test_pages import EDITING_PAGES, PATH_OF, editing_widgets, goto, problems
 
@@ -98,7 +99,8 @@ def test_sidebar_offers_login_or_names_the_identity(auth_app: AuthApp) -> None:
 def test_author_is_the_identity_not_a_field(auth_app: AuthApp) -> None:
     planner = auth_app(PLANNER, PATH_OF["page_phases"])
     assert not [w for w in planner.text_input if (w.key or "").startswith("_w_author")]
-    shown = t("auth_author", "de").format(author="Anna Planer <anna.planer@stadt.example>")
+    escaped = md_escape("Anna Planer <anna.planer@stadt.example>")  # no autolink from data
+    shown = t("auth_author", "de").format(author=escaped)
     assert shown in [c.value for c in planner.caption]
 
 
