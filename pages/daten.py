@@ -2,11 +2,16 @@
 
 import streamlit as st
 
-from quartier_geo.ui import dataexport, dataimport, frame
+from quartier_geo.ui import auditview, dataexport, dataimport, frame
 
 ctx = frame.context()
 st.title(ctx.t("page_data"))
-tabs = ["tab_export", "tab_imports", *(["tab_import"] if ctx.can_edit else [])]
+tabs = [
+    "tab_export",
+    "tab_imports",
+    *(["tab_import"] if ctx.can_edit else []),
+    *(["tab_audit"] if ctx.sees_audit else []),
+]
 parts = dict(zip(tabs, st.tabs([ctx.t(k) for k in tabs]), strict=True))
 with parts["tab_export"]:
     st.subheader(ctx.quarter_name)
@@ -16,3 +21,6 @@ with parts["tab_imports"]:
 if "tab_import" in parts:
     with parts["tab_import"]:
         dataimport.show_import(mode=ctx.mode, lang=ctx.lang)
+if "tab_audit" in parts:
+    with parts["tab_audit"]:
+        auditview.show(lang=ctx.lang)

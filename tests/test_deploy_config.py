@@ -72,6 +72,13 @@ def test_local_config_serves_leaflet_and_limits_uploads():
     assert (ROOT / "static" / "vendor" / "leaflet" / "leaflet.js").exists()
 
 
+def test_local_config_binds_loopback():
+    """Without a login, editing is offered only on loopback (issue #7): the README's start
+    command must not listen on the network."""
+    local = _effective({k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")})
+    assert local["server.address"] == "127.0.0.1"
+
+
 def test_public_script_refuses_to_start_without_allowed_hosts():
     env = {k: v for k, v in os.environ.items() if k != "QUARTIER_ALLOWED_HOSTS"}
     res = subprocess.run(

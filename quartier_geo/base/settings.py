@@ -15,6 +15,9 @@ variable                    meaning
                             ``workspace/quartiere.sqlite``)
 ``QUARTIER_CHROMIUM``       the Chromium executable for PDF and images (default: the
                             ``chromium`` on the PATH)
+``QUARTIER_ROLES_FILE``    a TOML file that maps e-mail addresses and groups of logged-in
+                            people to the roles planner and viewer (:mod:`.access`); without
+                            it, every logged-in person is a viewer
 ``GDAL_SKIP``               always contains :data:`GDAL_SKIP_REQUIRED`; other drivers a
                             server skips are kept (:func:`harden_gdal_environment`)
 ==========================  ==============================================================
@@ -37,6 +40,7 @@ __all__ = [
     "GEOPACKAGE_ENV",
     "MODE_ENV",
     "PROJECT_ROOT",
+    "ROLES_ENV",
     "WORKSPACE_ENV",
     "Settings",
     "harden_gdal_environment",
@@ -48,6 +52,7 @@ MODE_ENV = "QUARTIER_MODE"
 GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
 WORKSPACE_ENV = "QUARTIER_WORKSPACE"
 CHROMIUM_ENV = "QUARTIER_CHROMIUM"
+ROLES_ENV = "QUARTIER_ROLES_FILE"
 
 #: The folder that holds ``geodata/``, ``static/`` and ``workspace/`` (the repository).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +75,7 @@ class Settings:
     geopackage: Path | None = None
     workspace: Path | None = None
     chromium: str | None = None
+    roles_file: Path | None = None
 
 
 def _path(value: str | None) -> Path | None:
@@ -85,6 +91,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         geopackage=_path(env.get(GEOPACKAGE_ENV)),
         workspace=_path(env.get(WORKSPACE_ENV)),
         chromium=chromium or None,
+        roles_file=_path(env.get(ROLES_ENV)),
     )
 
 

@@ -225,15 +225,21 @@ class Workspace:
             )
 
     def audit(self, *, limit: int = 100) -> builtins.list[dict[str, Any]]:
+        """The newest ``limit`` audit rows, newest first; ``payload`` is the record after
+        the change (``None`` for a deletion)."""
         if self.state is WorkspaceState.UNAVAILABLE:
             return []
         with self._connect() as con:
             rows = con.execute(
-                "SELECT at, author, kind, key, action, version FROM audit ORDER BY id DESC LIMIT ?",
+                "SELECT at, author, kind, key, action, version, payload FROM audit "
+                "ORDER BY id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
-        cols = ("at", "author", "kind", "key", "action", "version")
-        return [dict(zip(cols, r, strict=True)) for r in rows]
+        cols = ("at", "author", "kind", "key", "action", "version", "payload")
+        out = [dict(zip(cols, r, strict=True)) for r in rows]
+        for row in out:
+            row["payload"] = json.loads(row["payload"]) if row["payload"] is not None else None
+        return out
 
 
 def _write_failure(exc: sqlite3.Error) -> StorageError:

@@ -1,4 +1,8 @@
-"""Editing in the planner mode: the author field, the version a form read, saving, conflicts.
+"""Editing in the planner mode: the author, the version a form read, saving, conflicts.
+
+The author of an edit is the logged-in identity wherever an identity provider is
+configured (:mod:`quartier_geo.ui.auth`); only a server bound to loopback without one asks
+for a name, and its audit entries are marked "(lokal)".
 
 Optimistic locking needs the version that the person *saw*: :func:`opened` reads a record
 once, when its form first appears in the session, and keeps it in session state; saving
@@ -19,13 +23,17 @@ from quartier_geo.base.errors import ConflictError, QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Editor, Mode, can_edit
 from quartier_geo.data.store import Record
+from quartier_geo.ui import auth
 from quartier_geo.ui.data import workspace
+from quartier_geo.ui.widgets import md_escape
 
 __all__ = ["Draft", "author", "conflict_panel", "known", "opened", "save"]
 
 _AUTHOR = "author"
 #: Author written to the audit log when the field is left empty (data, not UI text).
 _UNKNOWN_AUTHOR = "unbekannt"
+#: Mark of an author typed on a loopback server without login (data, not UI text).
+_LOCAL = "lokal"
 
 
 @dataclass(frozen=True)
@@ -40,17 +48,23 @@ class Draft:
 
 
 def author(lang: Lang, *, mode: Mode, form: str) -> Editor:
-    """The editor (name for the audit log, kept for the session, and the server's mode).
+    """The editor (name for the audit log, and the server's mode).
 
-    One name field per ``form`` (a page may show several forms at once, and widget keys
-    must be unique); the last name typed is the default of forms opened later.
+    With a login: the logged-in identity, shown, not editable. Without (a loopback server):
+    one name field per ``form`` (a page may show several forms at once, and widget keys
+    must be unique); the last name typed is the default of forms opened later, and the
+    audit log marks the name "(lokal)".
     """
+    access = auth.current()
+    if access.login:
+        st.caption(t("auth_author", lang).format(author=md_escape(access.author)))
+        return Editor(access.author, mode)
     st.session_state.setdefault(_AUTHOR, t("author_default", lang))
     wkey = f"_w_{_AUTHOR}_{form}"
     st.session_state.setdefault(wkey, st.session_state[_AUTHOR])
     name = st.text_input(t("author_label", lang), key=wkey, max_chars=60)
     st.session_state[_AUTHOR] = name  # remembered for the other forms
-    return Editor(str(name).strip() or _UNKNOWN_AUTHOR, mode)
+    return Editor(f"{str(name).strip() or _UNKNOWN_AUTHOR} ({_LOCAL})", mode)
 
 
 def _opened_key(kind: str, key: str) -> str:
@@ -76,7 +90,8 @@ def save(draft: Draft, *, editor: Editor, lang: Lang) -> bool:
     On success the form's remembered record becomes the saved one. On a conflict the stored
     version is kept aside for :func:`conflict_panel` and nothing is written.
     """
-    if not can_edit(editor.mode):  # the widgets are not shown, but never trust that alone
+    # the widgets are not shown, but never trust that alone
+    if not can_edit(editor.mode) or not auth.current().may_edit:
         st.error(t("save_planner_only", lang))
         return False
     ws = workspace()

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from quartier_geo.base.access import Access
 from quartier_geo.base.i18n import LANGS, Lang, t
 from quartier_geo.base.modes import Mode, can_edit, current_mode
 from quartier_geo.data.store import WorkspaceState
-from quartier_geo.ui import state
+from quartier_geo.ui import auth, state
 from quartier_geo.ui.data import Bundle, current, programme, workspace
 from quartier_geo.ui.widgets import md_escape, quarter_label
 
@@ -30,6 +31,7 @@ __all__ = [
     "current_lang",
     "navigation",
     "programme_quarter",
+    "reads_drafts",
     "sidebar",
 ]
 
@@ -63,7 +65,8 @@ h2, h3 { font-size: 2rem !important; }
 
 @dataclass(frozen=True)
 class Context:
-    """The shared choices of one run: language, mode, selected quarter and the data."""
+    """The shared choices of one run: language, mode, selected quarter, the data, and who
+    is visiting (login state and role, :mod:`quartier_geo.ui.auth`)."""
 
     lang: Lang
     mode: Mode
@@ -71,6 +74,8 @@ class Context:
     data: Bundle
     #: False where the workspace cannot be written (read-only, damaged, unreachable)
     writable: bool = True
+    #: login state and role of the visitor; ``None`` (unknown) never edits
+    access: Access | None = None
 
     def t(self, key: str) -> str:
         """The UI text ``key`` in this run's language."""
@@ -90,8 +95,20 @@ class Context:
 
     @property
     def can_edit(self) -> bool:
-        """True where edits may be saved: planner mode and a writable workspace."""
-        return can_edit(self.mode) and self.writable
+        """True where edits may be saved: planner mode, a writable workspace, and a visitor
+        who may edit (a logged-in planner; without a login, a server bound to loopback)."""
+        return (
+            can_edit(self.mode)
+            and self.writable
+            and self.access is not None
+            and self.access.may_edit
+        )
+
+    @property
+    def sees_audit(self) -> bool:
+        """True for who may see the change log: planner mode and a visitor who may edit
+        (also while the workspace is read-only)."""
+        return self.planner and self.access is not None and self.access.may_edit
 
     @property
     def quarter(self) -> pd.Series:
@@ -103,9 +120,16 @@ class Context:
         """ "Municipality – name" of the selected quarter (for titles)."""
         return quarter_label(self.quarter, self.lang)
 
+    @property
+    def reads_drafts(self) -> bool:
+        """True where the planners' drafts (edits, own areas) may be shown: see
+        :func:`reads_drafts`."""
+        return reads_drafts(self.mode, self.access)
+
     def programme(self) -> Mapping[str, pd.DataFrame]:
-        """The programme tables this audience sees: planners with their edits (drafts)."""
-        return programme(drafts=self.planner)
+        """The programme tables this audience sees: with the planners' edits (drafts) only
+        where drafts may be read."""
+        return programme(drafts=self.reads_drafts)
 
     @property
     def own_area(self) -> bool:
@@ -145,12 +169,22 @@ def navigation(lang: Lang) -> Any:
     return st.navigation(pages, position="sidebar")
 
 
+def reads_drafts(mode: Mode, access: Access | None) -> bool:
+    """Drafts (edits, own areas) are for the planners' server only, and there for logged-in
+    people (planners and viewers) where a login is configured, otherwise only at a server
+    bound to loopback. Workshop and public servers never show them."""
+    if mode is not Mode.PLANNER or access is None:
+        return False
+    return access.logged_in if access.login else access.local
+
+
 def sidebar(mode: Mode) -> Context:
     """The cross-page widgets: quarter, language; the mode and the demo-data note."""
     data = current()
+    access = auth.resolve()
     # own (imported) areas are drafts of the planners: listed after the programme's quarters,
-    # and only where planners work
-    ids = data.quarter_ids + (data.area_ids if mode is Mode.PLANNER else [])
+    # and only to those who may read drafts
+    ids = data.quarter_ids + (data.area_ids if reads_drafts(mode, access) else [])
     state.init_from_query(state.LANG, "de", options=list(LANGS))
     state.init_from_query(state.QUARTER, ids[0], options=ids, parse=int)
     if state.get(state.QUARTER, ids[0]) not in ids:  # an area deleted in another session
@@ -185,7 +219,10 @@ def sidebar(mode: Mode) -> Context:
         reason = ws.reason[LANGS.index(lang)] if ws.reason else ""
         key = "workspace_read_only" if ws.state is WorkspaceState.READ_ONLY else "workspace_down"
         st.warning(t(key, lang).format(reason=reason), icon=":material/lock:")
-    ctx = Context(lang=lang, mode=mode, quarter_id=qid, data=data, writable=ws.writable)
+    auth.show(access, mode=mode, lang=lang)
+    ctx = Context(
+        lang=lang, mode=mode, quarter_id=qid, data=data, writable=ws.writable, access=access
+    )
     st.session_state["_context"] = ctx
     return ctx
 

@@ -60,7 +60,6 @@ def test_agreement_and_implementation_dates_move_the_phases(new_app: NewApp) -> 
         == phases.Phase.IMPLEMENTATION.value
     )
 
-
     # an implementation before the agreement is refused with a message, nothing saved
     at.date_input(key=f"implementation_{key}").set_value(dt.date(2019, 1, 1))
     at = _submit(at, f"form_{key}")

@@ -112,11 +112,17 @@ class Server:
 
 
 def start_server(
-    mode: str, tmp: Path, *, name: str | None = None, env: Mapping[str, str] | None = None
+    mode: str,
+    tmp: Path,
+    *,
+    name: str | None = None,
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Server:
-    """Start ``streamlit run app.py`` on a free port (returns at once; see wait_healthy)."""
+    """Start ``streamlit run app.py`` on ``port`` or a free one (returns at once; see
+    wait_healthy). A fixed port lets a test write the login's redirect URI first."""
     name = name or mode
-    port = free_port()
+    port = port or free_port()
     full_env = dict(os.environ)
     full_env.pop("QUARTIER_GEOPACKAGE", None)
     full_env.update(

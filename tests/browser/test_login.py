@@ -1,0 +1,207 @@
+"""The whole login flow in Chromium against a real OpenID Connect provider (issue #7, item 1).
+
+``oidc-provider-mock`` runs on loopback, started by the test; a planner-mode app server gets
+a secrets file whose ``[auth]`` section points at it and a roles file. A planner logs in,
+saves a module status on Projektphasen and finds their identity as the author in the change
+log (its CSV download and the workspace); a viewer, in another browser context, logs in
+and finds no edit control. Browser and redirect URI use the same host name (127.0.0.1):
+with ``localhost`` on one side the callback fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quartier_geo.base.i18n import t
+from quartier_geo.domain.phases import LABELS
+from tests.browser.harness import Server, free_port, main_text, start_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PLANNER = {"email": "anna.planer@stadt.example", "name": "Anna Planer"}
+VIEWER = {"email": "jury@example.org", "name": "Jule Jury", "groups": ["jury"]}
+ROLES = '[planners]\nemails = ["anna.planer@stadt.example"]\n\n[viewers]\ngroups = ["jury"]\n'
+#: How the audit log names the planner (Access.author): name and e-mail from the token.
+PLANNER_AUTHOR = "Anna Planer <anna.planer@stadt.example>"
+MS = 1000
+
+
+@dataclass
+class Provider:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def put_user(self, sub: str, claims: dict[str, object]) -> None:
+        request = urllib.request.Request(
+            f"{self.url}/users/{sub}",
+            data=json.dumps(claims).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as r:
+            assert r.status == 204, r.status
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _start_provider(tmp: Path) -> Provider:
+    port = free_port()
+    log = tmp / "oidc-provider.log"
+    cmd = [sys.executable, "-m", "oidc_provider_mock", "-p", str(port), "-H", "127.0.0.1"]
+    with open(log, "wb") as fh:  # Popen records the provider's own pid (no shell)
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    provider = Provider(f"http://127.0.0.1:{port}", proc, log)
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"oidc-provider-mock exited: {log.read_text()[-2000:]}")
+        with contextlib.suppress(OSError):
+            url = f"{provider.url}/.well-known/openid-configuration"
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return provider
+        if time.monotonic() > deadline:
+            provider.stop()
+            raise RuntimeError("oidc-provider-mock did not answer in 30 s")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    idp = _start_provider(tmp_path_factory.mktemp("oidc"))
+    try:
+        idp.put_user("anna", PLANNER)
+        idp.put_user("jule", VIEWER)
+        yield idp
+    finally:
+        idp.stop()
+
+
+@pytest.fixture(scope="module")
+def auth_server(tmp_path_factory: pytest.TempPathFactory, provider: Provider) -> Iterator[Server]:
+    """A planner-mode server whose secrets file points its login at the provider."""
+    tmp = tmp_path_factory.mktemp("auth-server")
+    port = free_port()
+    secrets = tmp / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "browser-test-cookie-secret-0123456789abcdef"\n'
+        'client_id = "quartiere-ruhr"\n'
+        'client_secret = "any-secret-for-the-mock"\n'
+        f'server_metadata_url = "{provider.url}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    roles = tmp / "roles.toml"
+    roles.write_text(ROLES, encoding="utf-8")
+    env = {"STREAMLIT_SECRETS_FILES": str(secrets), "QUARTIER_ROLES_FILE": str(roles)}
+    server = start_server("planner", tmp, name="auth", env=env, port=port)
+    try:
+        yield server.wait_healthy()
+    finally:
+        server.stop()
+
+
+def _login(page: Any, server: Server, provider: Provider, sub: str) -> None:
+    """Log in through the provider's authorize page as subject ``sub``."""
+    page.goto(f"{server.url}/projektphasen", wait_until="domcontentloaded")
+    wait_idle(page)
+    page.get_by_role("button", name=t("auth_login", "de")).click()
+    page.wait_for_url(f"{provider.url}/oauth2/authorize**", timeout=30 * MS)
+    page.fill("input[name=sub]", sub)
+    page.get_by_role("button", name="Authorize", exact=True).click()
+    page.wait_for_url(f"{server.url}/**", timeout=30 * MS)
+    wait_idle(page)
+
+
+def _sidebar_text(page: Any) -> str:
+    return page.evaluate(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]')?.innerText || ''"
+    )
+
+
+def test_planner_logs_in_edits_and_is_the_author(
+    browser: Any, auth_server: Server, provider: Provider
+) -> None:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        page = context.new_page()
+        _login(page, auth_server, provider, "anna")
+        assert "Anna Planer" in _sidebar_text(page)
+        assert t("auth_role_planner", "de") in _sidebar_text(page)
+
+        page.goto(f"{auth_server.url}/projektphasen", wait_until="domcontentloaded")
+        wait_idle(page)
+        page.get_by_text(t("edit_modules", "de")).click()
+        form = page.locator('[data-testid="stForm"]').first
+        form.locator('[data-testid="stSelectbox"]').click()
+        page.get_by_role("option", name=LABELS["de"]["in_progress"]).click()
+        form.get_by_role("button", name=t("save", "de")).click()
+        page.get_by_text(t("saved_ok", "de")).wait_for(timeout=30 * MS)
+        author_note = t("auth_author", "de").format(author=PLANNER_AUTHOR)
+        assert author_note in main_text(page)
+
+        page.goto(f"{auth_server.url}/daten", wait_until="domcontentloaded")
+        wait_idle(page)
+        page.get_by_role("tab", name=t("tab_audit", "de")).click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name=t("audit_download", "de")).click()
+        text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    finally:
+        context.close()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    mine = [r for r in rows if r["author"] == PLANNER_AUTHOR]
+    assert mine, rows
+    assert json.loads(mine[0]["after"])["status"] == "in_progress"
+    workspace = Path(auth_server.log).parent / "ws-auth.sqlite"
+    with contextlib.closing(sqlite3.connect(workspace)) as con:
+        authors = [r[0] for r in con.execute("SELECT author FROM audit")]
+    assert authors == [PLANNER_AUTHOR]
+    assert auth_server.log_errors() == []
+
+
+def test_viewer_logs_in_and_sees_no_edit_control(
+    browser: Any, auth_server: Server, provider: Provider
+) -> None:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        page = context.new_page()
+        _login(page, auth_server, provider, "jule")
+        sidebar = _sidebar_text(page)
+        assert "Jule Jury" in sidebar and t("auth_role_viewer", "de") in sidebar
+        page.goto(f"{auth_server.url}/projektphasen", wait_until="domcontentloaded")
+        wait_idle(page)
+        text = main_text(page)
+        assert t("page_phases", "de") in text  # the page is there
+        assert t("edit_modules", "de") not in text
+        assert page.locator('[data-testid="stForm"]').count() == 0
+        page.goto(f"{auth_server.url}/daten", wait_until="domcontentloaded")
+        wait_idle(page)
+        tabs = page.get_by_role("tab").all_inner_texts()
+        assert t("tab_export", "de") in tabs  # the page rendered its tabs
+        assert t("tab_audit", "de") not in tabs and t("tab_import", "de") not in tabs
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    finally:
+        context.close()
