@@ -100,9 +100,11 @@ def phases_item(quarter_id: int, statuses: Mapping[str, str]) -> PublicItem:
 def scenario_item(
     quarter_id: int, name: str, payload: Mapping[str, Any], *, fields: Iterable[str]
 ) -> PublicItem:
-    """A saved scenario's public form: only the parameter ``fields`` of its payload."""
+    """A saved scenario's public form: only the parameter ``fields`` of its payload (a
+    parameter left unset, None, is left out and takes its default when read back)."""
     wanted = set(fields)
-    return PublicItem("scenario", quarter_id, name, {k: payload[k] for k in payload if k in wanted})
+    kept = {k: v for k, v in payload.items() if k in wanted and v is not None}
+    return PublicItem("scenario", quarter_id, name, kept)
 
 
 @dataclass(frozen=True)
