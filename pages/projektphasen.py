@@ -1,6 +1,6 @@
 """Projektphasen: timeline of all 20 quarters, modules, phase map, funding."""
 
-from quartier_geo.ui import frame, phasesview
+from quartier_geo.ui import frame, phasesview, publishing
 
 ctx = frame.context()
 phasesview.header(ctx)
@@ -10,4 +10,5 @@ if frame.programme_quarter(ctx):
     phasesview.modules(ctx, as_of)
     phasesview.edit_modules(ctx)
     phasesview.module_edits(ctx)
+    publishing.phases_controls(ctx)
     phasesview.funding(ctx)

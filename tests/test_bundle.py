@@ -59,10 +59,14 @@ def test_quarter_blocks_hide_small_blocks():
         potential_usual_kwh_per_a=1.0,
         potential_advanced_kwh_per_a=1.0,
     )
-    blocks = quarter_blocks(b).set_index("block_id")
+    blocks = quarter_blocks(b, min_buildings=3).set_index("block_id")
     assert blocks.loc[1, "useful_heat_kwh_per_m2a"] == pytest.approx(150.0)
     assert blocks.loc[1, "co2_t_per_a"] == pytest.approx(3.0)
     assert pd.isna(blocks.loc[2, "useful_heat_kwh_per_m2a"])  # one building: no value
+    # the default is WPG §10(2)'s five: a block of three shows no value either
+    default = quarter_blocks(b).set_index("block_id")
+    assert pd.isna(default.loc[1, "useful_heat_kwh_per_m2a"])
+    assert default.loc[1, "buildings"] == 3
 
 
 def test_quarter_bundle_of_three_buildings(three_buildings, ref):

@@ -38,6 +38,7 @@ def test_keys_built_from_a_prefix_exist():
         "potential_": ["usual", "advanced"],
         "facts_": ["type_note", "completed", "results", "facts"],
         "csv_": ["excel_de", "rfc4180"],
+        "privacy_withheld_": ["blocks", "hectare_grid", "streets"],
     }
     used = {k for k in _used_keys() if k.endswith("_")}
     assert used <= set(families), used - set(families)

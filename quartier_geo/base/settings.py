@@ -20,6 +20,13 @@ variable                    meaning
                             it, every logged-in person is a viewer
 ``GDAL_SKIP``               always contains :data:`GDAL_SKIP_REQUIRED`; other drivers a
                             server skips are kept (:func:`harden_gdal_environment`)
+``QUARTIER_PUBLISHED``      the published snapshot that public and workshop servers read
+                            (default: ``published.json`` beside the workspace), see
+                            :mod:`quartier_geo.data.publication`
+``QUARTIER_MIN_BUILDINGS``  the fewest buildings an aggregate (block, hectare cell, street
+                            segment) needs to be shown on a public or workshop server
+                            (default 5, after WPG §10(2): at least five neighbouring house
+                            numbers); a value that is not a whole number >= 2 gives 5
 ==========================  ==============================================================
 
 >>> s = read_settings({"QUARTIER_MODE": "workshop"})
@@ -38,13 +45,18 @@ __all__ = [
     "CHROMIUM_ENV",
     "GDAL_SKIP_REQUIRED",
     "GEOPACKAGE_ENV",
+    "MIN_BUILDINGS_DEFAULT",
+    "MIN_BUILDINGS_ENV",
     "MODE_ENV",
     "PROJECT_ROOT",
+    "PUBLISHED_ENV",
     "ROLES_ENV",
     "WORKSPACE_ENV",
     "Settings",
     "harden_gdal_environment",
+    "min_buildings",
     "pass_through",
+    "published_path",
     "read_settings",
 ]
 
@@ -53,6 +65,12 @@ GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
 WORKSPACE_ENV = "QUARTIER_WORKSPACE"
 CHROMIUM_ENV = "QUARTIER_CHROMIUM"
 ROLES_ENV = "QUARTIER_ROLES_FILE"
+PUBLISHED_ENV = "QUARTIER_PUBLISHED"
+MIN_BUILDINGS_ENV = "QUARTIER_MIN_BUILDINGS"
+#: WPG §10(2): data are published only aggregated over at least five neighbouring house
+#: numbers; one building counts as one house number here (a building with several numbers
+#: makes the rule stricter, never weaker).
+MIN_BUILDINGS_DEFAULT = 5
 
 #: The folder that holds ``geodata/``, ``static/`` and ``workspace/`` (the repository).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +94,8 @@ class Settings:
     workspace: Path | None = None
     chromium: str | None = None
     roles_file: Path | None = None
+    published: Path | None = None
+    min_buildings_raw: str | None = None
 
 
 def _path(value: str | None) -> Path | None:
@@ -92,6 +112,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         workspace=_path(env.get(WORKSPACE_ENV)),
         chromium=chromium or None,
         roles_file=_path(env.get(ROLES_ENV)),
+        published=_path(env.get(PUBLISHED_ENV)),
+        min_buildings_raw=env.get(MIN_BUILDINGS_ENV),
     )
 
 
@@ -118,3 +140,33 @@ def harden_gdal_environment(environ: MutableMapping[str, str] | None = None) -> 
     merged = present + [d for d in GDAL_SKIP_REQUIRED if d not in present]
     env["GDAL_SKIP"] = ",".join(merged)
     return env["GDAL_SKIP"]
+
+
+def published_path(settings: Settings | None = None) -> Path:
+    """The published snapshot: ``QUARTIER_PUBLISHED``, else ``published.json`` beside the
+    workspace (``QUARTIER_WORKSPACE`` or ``workspace/quartiere.sqlite``).
+
+    >>> published_path(read_settings({"QUARTIER_WORKSPACE": "/srv/ws/q.sqlite"})).as_posix()
+    '/srv/ws/published.json'
+    """
+    s = read_settings() if settings is None else settings
+    if s.published is not None:
+        return s.published
+    workspace = s.workspace or PROJECT_ROOT / "workspace" / "quartiere.sqlite"
+    return workspace.with_name("published.json")
+
+
+def min_buildings(settings: Settings | None = None) -> int:
+    """The fewest buildings of a public aggregate (``QUARTIER_MIN_BUILDINGS``, default 5).
+
+    Fails closed: a value that is not a whole number of at least 2 gives the default.
+
+    >>> [min_buildings(read_settings({"QUARTIER_MIN_BUILDINGS": v})) for v in ("8", "1", "x")]
+    [8, 5, 5]
+    """
+    s = read_settings() if settings is None else settings
+    try:
+        value = int((s.min_buildings_raw or "").strip())
+    except ValueError:
+        return MIN_BUILDINGS_DEFAULT
+    return value if value >= 2 else MIN_BUILDINGS_DEFAULT

@@ -2,8 +2,10 @@
 
 A block is the convex hull of its buildings; its values are sums over them, and its
 specific demand is the ratio of two sums (never a mean of the buildings' ratios). Blocks
-with fewer than ``min_buildings`` buildings carry no values, so that no single building's
-figure can be read off a public map.
+with fewer than ``min_buildings`` buildings (default 5, WPG §10(2)) carry no values, so
+that no single building's figure can be read off a map. Public and workshop servers go
+further and leave such blocks out altogether (their hull is close to a footprint):
+:func:`quartier_geo.domain.privacy.buildings_in_public_blocks`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shapely
 
 from quartier_geo.base.crs import require_crs
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
 
 __all__ = ["BLOCK_VALUES", "aggregate_to_blocks", "block_ratio", "quarter_blocks"]
 
@@ -38,7 +41,7 @@ def aggregate_to_blocks(
     *,
     value_columns: list[str] | tuple[str, ...],
     block_column: str = "block_id",
-    min_buildings: int = 3,
+    min_buildings: int = MIN_BUILDINGS_DEFAULT,
 ) -> gpd.GeoDataFrame:
     """One row per block: the convex hull of its buildings, their count and value sums.
 
@@ -50,8 +53,8 @@ def aggregate_to_blocks(
         Columns summed per block (NaN skipped; all NaN gives NaN).
     min_buildings
         Blocks with fewer buildings keep their outline but get NaN values, so that no
-        single building's figure can be read off the public map. The threshold of 3 is an
-        assumption (statistical-confidentiality practice), not a legal rule.
+        single building's figure can be read off the map. The default 5 follows WPG
+        §10(2) (at least five neighbouring house numbers; one building counted as one).
 
     Returns
     -------
@@ -100,7 +103,9 @@ def block_ratio(blocks: pd.DataFrame, numerator: str, denominator: str) -> pd.Se
     return (blocks[numerator] / den).rename(f"{numerator}/{denominator}")
 
 
-def quarter_blocks(buildings: gpd.GeoDataFrame, *, min_buildings: int = 3) -> gpd.GeoDataFrame:
+def quarter_blocks(
+    buildings: gpd.GeoDataFrame, *, min_buildings: int = MIN_BUILDINGS_DEFAULT
+) -> gpd.GeoDataFrame:
     """The blocks of assessed buildings: :data:`BLOCK_VALUES` summed and the specific
     useful heat demand ``useful_heat_kwh_per_m2a`` = Σ Q_nd / Σ A_C [kWh/(m²·a)]."""
     blocks = aggregate_to_blocks(

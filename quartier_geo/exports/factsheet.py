@@ -36,6 +36,7 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import js_safe
 from quartier_geo.base.i18n import label, long_text, t
 from quartier_geo.base.numfmt import Lang, fmt_day
+from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.exports.factsheet_parts import (
@@ -49,6 +50,7 @@ from quartier_geo.exports.factsheet_parts import (
     supply_rows,
 )
 from quartier_geo.exports.files import Progress, write_bytes_atomic
+from quartier_geo.exports.public import public_blocks
 from quartier_geo.exports.render import print_pdf
 from quartier_geo.exports.static_map import PrintPage, map_svg
 
@@ -86,15 +88,17 @@ class SheetOptions:
 
     ``charts``: ``"interactive"`` puts plotly.js inline (about 4.9 MB, hover, printable);
     ``"static"`` embeds SVG images rendered by kaleido (a small page without any script;
-    needs Chromium, 5–10 s). ``blocks``: public mode, the map shows the urban blocks of the
-    bundle instead of buildings, each coloured by Σ useful heat / Σ floor area of its
-    buildings (blocks with fewer than 3 buildings show no value). ``today``: the date printed
-    on the sheet (default: today).
+    needs Chromium, 5–10 s). ``blocks``: public and workshop servers, the map shows the
+    urban blocks instead of buildings, each coloured by Σ useful heat / Σ floor area of its
+    buildings; blocks with fewer than ``min_buildings`` buildings are left out
+    (:func:`quartier_geo.exports.public.public_blocks`). ``today``: the date printed on the
+    sheet (default: today).
     """
 
     charts: ChartMode = "interactive"
     blocks: bool = False
     today: dt.date | None = None
+    min_buildings: int = MIN_BUILDINGS_DEFAULT
 
 
 def _css_string(text: str) -> Markup:
@@ -157,8 +161,12 @@ def fact_sheet_html(
         raise QuartierGeoError(
             "Keine Block-Zuordnung (block_id) in den Gebäuden: keine Blockkarte."
         )
+    shown = data.buildings
+    if options.blocks:
+        blocks = public_blocks(data, min_buildings=options.min_buildings)
+        shown = blocks.shown if blocks is not None else shown
     svg = map_svg(
-        data.blocks if options.blocks and data.blocks is not None else data.buildings,
+        shown,
         quarter=data.quarter,
         streets=data.streets,
         page=PrintPage(lang=lang, height_px=420, title=f"{t('fs_map', lang)}: {data.name}"),

@@ -21,9 +21,12 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.modes import Mode, current_mode
+from quartier_geo.base.settings import min_buildings, published_path
 from quartier_geo.data import layers
+from quartier_geo.data.publication import Snapshot, read_snapshot
 from quartier_geo.data.reference import load_reference
-from quartier_geo.data.store import Workspace, open_workspace, split_quarter_key
+from quartier_geo.data.store import Workspace, WorkspaceState, open_workspace, split_quarter_key
 from quartier_geo.domain import energy, phases, selection
 from quartier_geo.domain.bundle import (
     QuarterBundle,
@@ -42,8 +45,10 @@ __all__ = [
     "bundle",
     "current",
     "jury_criteria",
+    "min_buildings",
     "programme",
     "programme_edits",
+    "published",
     "quarter_buildings",
     "quarter_bundle",
     "quarter_grid",
@@ -78,6 +83,8 @@ def current() -> Bundle:
     The listing of imports is a small SQLite query; the merged bundle is cached by the
     keys and versions of the imports, so a new or deleted import shows up at once.
     """
+    if current_mode() is not Mode.PLANNER:  # drafts never reach public/workshop servers
+        return bundle()
     listing = tuple((i.key, i.version) for i in list_imports(workspace()))
     return _merged(listing) if listing else bundle()
 
@@ -200,5 +207,22 @@ def programme(*, drafts: bool) -> Mapping[str, pd.DataFrame]:
 
 @st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    """The workspace handle (a path only: records are always read from SQLite)."""
+    """The workspace handle (a path only: records are always read from SQLite).
+
+    Public and workshop servers never open the drafts (docs/ARCHITECTURE.md §11): they get
+    a closed handle that reads as empty and refuses every write, without touching the file;
+    what they show of the planners' work comes from :func:`published`.
+    """
+    if current_mode() is not Mode.PLANNER:
+        return Workspace(
+            published_path().with_suffix(".drafts-closed"),
+            WorkspaceState.UNAVAILABLE,
+            ("Entwürfe sind auf diesem Server nicht zugänglich", "drafts are closed here"),
+        )
     return open_workspace()
+
+
+def published() -> Snapshot:
+    """The published snapshot (read on every run: a small file, and a withdrawal must show
+    at once)."""
+    return read_snapshot(published_path())

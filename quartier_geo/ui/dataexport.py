@@ -1,8 +1,9 @@
 """Data page, export part: layers, fact sheets and images as downloads.
 
 Files are built only when the user asks (a button), kept in the session until the next
-request, and offered with ``st.download_button``. The public mode exports blocks, never
-single buildings (docs/ARCHITECTURE.md §5).
+request, and offered with ``st.download_button``. Public and workshop servers export only
+aggregates of at least N buildings (blocks, hectare cells, street segments), never a single
+building, id or footprint (:mod:`quartier_geo.exports.public`, docs/ARCHITECTURE.md §11).
 """
 
 from __future__ import annotations
@@ -15,32 +16,43 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode
 from quartier_geo.exports import factsheet, files
+from quartier_geo.exports.public import public_layers
 from quartier_geo.exports.static_map import PrintPage
-from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_bundle, quarter_streets
-from quartier_geo.views.map_extra import aggregate_to_blocks
+from quartier_geo.ui.data import (
+    Bundle,
+    min_buildings,
+    quarter_buildings,
+    quarter_bundle,
+    quarter_streets,
+)
 
 __all__ = ["show"]
 
 _READY = "_export_ready"
-_BLOCK_VALUES = (
-    "useful_heat_kwh_per_a",
-    "final_energy_kwh_per_a",
-    "co2_t_per_a",
-    "potential_usual_kwh_per_a",
-    "potential_advanced_kwh_per_a",
-    "conditioned_floor_area_m2",
-)
 
 
 def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
+    if public:
+        return public_layers(quarter_bundle(quarter_id), min_buildings=min_buildings()).layers
     buildings = quarter_buildings(quarter_id)
     quarter = data.quarter_frame(quarter_id)
     streets = quarter_streets(quarter_id) if quarter_id > 0 else None
-    layers = files.quarter_layers(buildings, quarter=quarter, streets=streets)
-    if public:
-        layers["buildings"] = aggregate_to_blocks(buildings, value_columns=list(_BLOCK_VALUES))
-        layers = {("blocks" if k == "buildings" else k): v for k, v in layers.items()}
-    return layers
+    return files.quarter_layers(buildings, quarter=quarter, streets=streets)
+
+
+def _withheld_note(quarter_id: int, *, lang: Lang) -> None:
+    """Public and workshop: how many blocks, cells and segments the downloads leave out."""
+    n = min_buildings()
+    withheld = public_layers(quarter_bundle(quarter_id), min_buildings=n).withheld
+    parts = [
+        t("privacy_withheld_" + name, lang).format(units=w.units, buildings=w.buildings)
+        for name, w in withheld.items()
+        if w.units
+    ]
+    st.caption(
+        t("privacy_rule", lang).format(n=n)
+        + (" " + t("privacy_withheld", lang).format(parts="; ".join(parts)) if parts else "")
+    )
 
 
 def _prepare(kind: str, build, *, lang: Lang) -> None:
@@ -53,10 +65,12 @@ def _prepare(kind: str, build, *, lang: Lang) -> None:
 
 
 def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
-    public = mode is Mode.PUBLIC
+    public = mode is not Mode.PLANNER  # public and workshop servers: aggregates only
     quarter = data.quarter(quarter_id)
     stem = f"quartier_{quarter_id}" if quarter_id > 0 else "import"
     st.markdown(t("export_intro_public" if public else "export_intro", lang))
+    if public:
+        _withheld_note(quarter_id, lang=lang)
 
     c1, c2, c3 = st.columns(3)
     fmt = c1.selectbox(
@@ -98,7 +112,10 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
             "sheet",
             lambda: (
                 factsheet.fact_sheet_html(
-                    sheet, lang=lang, ref=data.ref, options=factsheet.SheetOptions(blocks=public)
+                    sheet,
+                    lang=lang,
+                    ref=data.ref,
+                    options=factsheet.SheetOptions(blocks=public, min_buildings=min_buildings()),
                 ).encode(),
                 f"steckbrief_{stem}.html",
                 "text/html",
@@ -114,7 +131,9 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
                         sheet,
                         lang=lang,
                         ref=data.ref,
-                        options=factsheet.SheetOptions(blocks=public, charts="static"),
+                        options=factsheet.SheetOptions(
+                            blocks=public, charts="static", min_buildings=min_buildings()
+                        ),
                     )
                 ),
                 f"steckbrief_{stem}.pdf",

@@ -17,7 +17,7 @@ from quartier_geo.base.i18n import label, t
 from quartier_geo.base.modes import Editor
 from quartier_geo.data.store import quarter_key, records_of_quarter, split_quarter_key
 from quartier_geo.domain import phases
-from quartier_geo.ui import editing, mapview, state, widgets
+from quartier_geo.ui import editing, mapview, publishing, state, widgets
 from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, workspace
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
@@ -234,7 +234,13 @@ def _edit_phase_dates(ctx: Context, who: Editor) -> None:
 
 
 def module_edits(ctx: Context) -> None:
-    """The saved module edits of the selected quarter (who, when, which version)."""
+    """The saved module edits of the selected quarter (who, when, which version).
+
+    Public and workshop servers show the published status instead (no note, no editor).
+    """
+    if not ctx.planner:
+        publishing.published_modules(ctx)
+        return
     lang, labels = ctx.lang, phases.LABELS[ctx.lang]
     edits = records_of_quarter(workspace().list(MODULE_KIND), ctx.quarter_id)
     if not edits:

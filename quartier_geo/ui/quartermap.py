@@ -2,7 +2,8 @@
 building card, and the quarter's fact panel.
 
 The choices are persistent and mirrored into the URL (``color_b``, ``breaks``, ``k``,
-``layers``). The public mode shows blocks only: no single building, no card, no layers.
+``layers``). Public and workshop servers show blocks of at least N buildings only: no
+single building, no card, no layers (:mod:`quartier_geo.domain.privacy`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ import streamlit as st
 from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.modes import Mode
+from quartier_geo.domain.privacy import buildings_in_public_blocks
 from quartier_geo.ui import buildingcard, mapview, state, widgets
-from quartier_geo.ui.data import Bundle, quarter_buildings, quarter_grid, quarter_streets
+from quartier_geo.ui.data import (
+    Bundle,
+    min_buildings,
+    quarter_buildings,
+    quarter_grid,
+    quarter_streets,
+)
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.classify import Method
@@ -137,10 +145,12 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
     font = 18 if view.mode is Mode.WORKSHOP else 13
     method: Method = view.method if view.method in BREAK_METHODS else "quantiles"  # type: ignore[assignment]
     note = t("modelled_short", lang)
-    if view.mode is Mode.PUBLIC:
+    if view.mode is not Mode.PLANNER:
         ratio = view.colour == "useful_heat_kwh_per_m2a"
+        n = min_buildings()
+        kept = buildings_in_public_blocks(buildings, min_buildings=n)
         m = maps.block_map(
-            buildings,
+            kept.shown,
             maps.ColourBy(
                 "useful_heat_kwh_per_a" if ratio else view.colour,
                 f"{title} – {t('per_block', lang)}",
@@ -151,12 +161,19 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
             blocks=maps.BlockValues(
                 denominator_column="conditioned_floor_area_m2" if ratio else None,
                 value_label=title,
+                min_buildings=n,
             ),
             context=maps.MapContext(quarter=quarter),
             display=maps.Display(lang=lang, font_px=font),
         )
         mapview.static_map(m, height=620)
-        st.caption(t("public_blocks_note", lang))
+        st.caption(
+            t("privacy_rule", lang).format(n=n)
+            + " "
+            + t("privacy_withheld_blocks_note", lang).format(
+                units=kept.units, buildings=kept.buildings
+            )
+        )
         return None
     display = buildings.assign(
         type_label=[label("building_type", v, lang) for v in buildings["building_type"]]
@@ -203,7 +220,7 @@ def header(ctx: Context) -> None:
 def choose_view(ctx: Context) -> ViewChoice:
     """Colouring, class breaks and count (not in the workshop), layers (not in public)."""
     lang = ctx.lang
-    options = colour_options(lang, public=ctx.public)
+    options = colour_options(lang, public=not ctx.planner)
     state.init_from_query("color_b", next(iter(options)), options=list(options))
     state.init_from_query("breaks", "quantiles", options=list(BREAK_METHODS))
     state.init_from_query("k", 5, options=list(CLASS_COUNTS), parse=int)
@@ -227,7 +244,7 @@ def choose_view(ctx: Context) -> ViewChoice:
         with c3:
             st.selectbox(t("classes", lang), list(CLASS_COUNTS), **state.widget_kwargs("k"))
     layers: list[str] = []
-    if not ctx.public:
+    if ctx.planner:
         layers = st.multiselect(
             t("layers", lang),
             list(LAYERS),
@@ -252,8 +269,8 @@ def choose_view(ctx: Context) -> ViewChoice:
 def map_and_card(ctx: Context, view: ViewChoice) -> None:
     """The map and, beside it, the card of the clicked building (a fragment: a click reruns
     only this part)."""
-    options = colour_options(ctx.lang, public=ctx.public)
-    if ctx.public:
+    options = colour_options(ctx.lang, public=not ctx.planner)
+    if not ctx.planner:
         show(view, data=ctx.data, options=options)
         return
     col_map, col_card = st.columns([3, 1])

@@ -18,10 +18,11 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import label, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.data.store import quarter_key, split_quarter_key
+from quartier_geo.domain.privacy import buildings_in_public_blocks
 from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
 from quartier_geo.domain.targets import check_targets
-from quartier_geo.ui import editing, mapview, scenarios, state, widgets
-from quartier_geo.ui.data import quarter_buildings
+from quartier_geo.ui import editing, mapview, publishing, scenarios, state, widgets
+from quartier_geo.ui.data import min_buildings, quarter_buildings
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.palette import sequential
@@ -203,10 +204,12 @@ def potential(ctx: Context, sc: Scenario) -> None:
     potential_title = t("potential_" + params.depth.value, lang)
     map_col, chart_col = st.columns([3, 2])
     with map_col:
-        if ctx.public:
+        if not ctx.planner:
+            n = min_buildings()
             m = maps.block_map(
-                b,
+                buildings_in_public_blocks(b, min_buildings=n).shown,
                 maps.ColourBy(column, potential_title, unit="kWh/a"),
+                blocks=maps.BlockValues(min_buildings=n),
                 context=maps.MapContext(quarter=quarter),
                 display=maps.Display(lang=lang),
             )
@@ -281,7 +284,11 @@ def saved_scenarios(ctx: Context, sc: Scenario) -> None:
     st.subheader(t("saved_scenarios", lang))
     if ctx.can_edit:
         _save_form(ctx, sc)
-    saved = scenarios.saved_for_quarter(ctx.quarter_id)
+    if ctx.planner:
+        saved = scenarios.saved_for_quarter(ctx.quarter_id)
+        publishing.scenario_controls(ctx, saved)
+    else:  # public and workshop: only what a planner published
+        saved = publishing.published_scenarios(ctx.quarter_id)
     if not saved:
         st.caption(t("no_saved_scenarios", lang))
         return

@@ -3,7 +3,9 @@ quarter and the suitability matrix of all quarters.
 
 The thresholds start from thresholds.csv; the planner and the public may move the inner
 class bounds (disabled in the workshop), which changes classes, options and matrix.
-Options are cached per quarter and bounds (``st.cache_data``).
+Options are cached per quarter and bounds (``st.cache_data``). Public and workshop servers
+draw no building: the maps show the quarter outline, hectare cells and street segments of
+at least N buildings only (:mod:`quartier_geo.domain.privacy`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.domain import supply
+from quartier_geo.domain.privacy import Withheld, withhold_small
 from quartier_geo.ui import mapview, widgets
 from quartier_geo.ui.data import (
     current,
+    min_buildings,
     quarter_buildings,
     quarter_bundle,
     quarter_grid,
@@ -167,14 +171,19 @@ def _density_map(
 ) -> None:
     lang = ctx.lang
     spec = default_layer_spec(key, layer_data, lang=lang, thresholds=thresholds)
-    buildings = t("buildings", lang)
-    context = quarter_buildings(ctx.quarter_id)[["building_id", "geometry"]].assign(kind=buildings)
-    grey = maps.Colouring(categorical=True, colors={buildings: CONTEXT_COLOR})
+    quarter = ctx.data.quarter_frame(ctx.quarter_id)
+    if ctx.planner:
+        name = t("buildings", lang)
+        context = quarter_buildings(ctx.quarter_id)[["building_id", "geometry"]].assign(kind=name)
+    else:  # no footprint, no building id: the quarter's outline is the grey context
+        name = t("quarter", lang)
+        context = quarter[["geometry"]].assign(kind=name)
+    grey = maps.Colouring(categorical=True, colors={name: CONTEXT_COLOR})
     m = maps.quarter_map(
         context,
-        maps.ColourBy("kind", buildings, colouring=grey),
+        maps.ColourBy("kind", name, colouring=grey),
         context=maps.MapContext(
-            quarter=ctx.data.quarter_frame(ctx.quarter_id),
+            quarter=quarter,
             layers={key: dataclasses.replace(spec, show=True)},
         ),
         display=maps.Display(lang=lang),
@@ -186,6 +195,16 @@ def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
     """Heat density (hectare grid) and linear heat density (streets) side by side."""
     lang = ctx.lang
     grid, streets = quarter_grid(ctx.quarter_id), quarter_streets(ctx.quarter_id)
+    withheld: list[tuple[str, Withheld]] = []
+    if not ctx.planner:
+        n = min_buildings()
+        cut_grid = withhold_small(grid, min_buildings=n)
+        grid = cut_grid.shown
+        withheld.append(("hectare_grid", cut_grid))
+        if "buildings" in streets.columns:
+            cut_streets = withhold_small(streets, min_buildings=n)
+            streets = cut_streets.shown
+            withheld.append(("streets", cut_streets))
     left, right = st.columns(2)
     for col, key, data, title in (
         (left, "grid", grid, t("heat_density", lang)),
@@ -200,6 +219,16 @@ def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
     shares = class_shares(grid, thresholds, lang=lang)
     classes = "; ".join(f"{name}: {fmt_number(100 * share, lang=lang)} %" for name, share in shares)
     st.caption(t("grid_summary", lang).format(cells=len(grid), classes=classes))
+    if not ctx.planner:
+        parts = [
+            t("privacy_withheld_" + name, lang).format(units=w.units, buildings=w.buildings)
+            for name, w in withheld
+            if w.units
+        ]
+        note = t("privacy_rule", lang).format(n=min_buildings())
+        if parts:
+            note += " " + t("privacy_withheld", lang).format(parts="; ".join(parts))
+        st.caption(note)
 
 
 def options(ctx: Context, thresholds: pd.DataFrame) -> pd.DataFrame | None:

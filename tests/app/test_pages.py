@@ -185,17 +185,18 @@ def test_editing_widgets_in_planner_mode(new_app: NewApp, page: str) -> None:
         assert not set(planner) & set(editing_widgets(goto(new_app(mode), page))), mode
 
 
+@pytest.mark.parametrize("mode", [Mode.PUBLIC.value, Mode.WORKSHOP.value])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_public_mode_shows_no_building_card(new_app: NewApp, page: str) -> None:
-    at = goto(new_app(Mode.PUBLIC.value), page)
+def test_public_and_workshop_show_no_building_card(new_app: NewApp, page: str, mode: str) -> None:
+    """Issue 7: no single building on public and workshop servers (aggregates of N only)."""
+    at = goto(new_app(mode), page)
     assert not problems(at), problems(at)
     assert buildingcard.heading("de") not in markdown_texts(at)
 
 
-@pytest.mark.parametrize("mode", [Mode.PLANNER.value, Mode.WORKSHOP.value])
-def test_building_card_is_shown_beside_the_quarter_map(new_app: NewApp, mode: str) -> None:
+def test_building_card_is_shown_beside_the_quarter_map(new_app: NewApp) -> None:
     """Control for the test above: the same heading is found where the card must be."""
-    at = goto(new_app(mode), PATH_OF["page_quarter_map"])
+    at = goto(new_app(Mode.PLANNER.value), PATH_OF["page_quarter_map"])
     assert not problems(at), problems(at)
     assert buildingcard.heading("de") in markdown_texts(at)
 

@@ -1,0 +1,175 @@
+"""Issue 7 item 2: a public server shows only what was published, and no single building.
+
+Drafts are seeded with canaries: notes and editor names in the workspace, building ids in
+the GeoPackage (``CANARYB<fid>``). A planner publishes the module status of quarter 1 and
+one of its two saved scenarios. A public server then runs on that GeoPackage and the
+published snapshot, with ``QUARTIER_WORKSPACE`` pointing at the drafts (so a server that
+opened them would find the canaries). The crawl opens every page for every quarter and
+reads the page HTML and every frame's HTML (map iframes included); the Daten page's
+downloads (GeoPackage, CSV, fact sheet) are fetched by clicking their buttons. None may
+contain a canary or the unpublished scenario; the published items must be there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quartier_geo.base.i18n import t
+from quartier_geo.base.modes import Editor, Mode
+from quartier_geo.data import publication as pub
+from quartier_geo.data.layers import GEOPACKAGE
+from quartier_geo.data.store import open_workspace, quarter_key
+from quartier_geo.ui import frame
+from tests.browser.harness import Server, main_text, open_page, start_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+NOTE = "CANARYNOTE-q7"
+EDITOR = "CANARYEDITOR-q7"
+BUILDING = "CANARYB"
+UNPUBLISHED = "CANARYSCENARIO-unveroeffentlicht"
+PUBLISHED = "Szenario-oeffentlich-q7"
+CANARIES = (NOTE, EDITOR, BUILDING, UNPUBLISHED)
+PAGES = [p[2] for p in frame._PAGES]
+QUARTERS = range(1, 21)
+PARAMS = {
+    "start_year": 2025,
+    "end_year": 2045,
+    "rate_per_a": 0.03,
+    "depth": "advanced",
+    "priority": "worst_first",
+}
+
+
+def _canary_geopackage(dest: Path) -> Path:
+    """The bundled GeoPackage with every building id replaced by ``CANARYB<fid>``."""
+    shutil.copyfile(GEOPACKAGE, dest)
+    con = sqlite3.connect(dest)
+    for fn in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+        con.create_function(fn, 1, lambda _g: 0)
+    try:
+        with con:
+            con.execute(f"UPDATE buildings SET building_id = '{BUILDING}' || fid")
+    finally:
+        con.close()
+    return dest
+
+
+def _seed(tmp: Path) -> tuple[Path, Path]:
+    """Drafts with canaries; quarter 1's module status and one scenario published."""
+    ws = open_workspace(tmp / "drafts.sqlite")
+    who = Editor(EDITOR, Mode.PLANNER)
+    for qid in QUARTERS:
+        ws.put(
+            "module_status",
+            quarter_key(qid, "concept"),
+            {"status": "in_progress", "note": f"{NOTE} Quartier {qid}"},
+            expected_version=None,
+            editor=who,
+        )
+    for name in (PUBLISHED, UNPUBLISHED):
+        ws.put("scenario", quarter_key(1, name), dict(PARAMS), expected_version=None, editor=who)
+    snapshot = tmp / "published.json"
+    pub.publish(ws, pub.phases_item(1, {"concept": "in_progress"}), path=snapshot, editor=who)
+    item = pub.scenario_item(1, PUBLISHED, dict(PARAMS) | {"note": NOTE}, fields=PARAMS)
+    pub.publish(ws, item, path=snapshot, editor=who)
+    snapshot.chmod(0o444)
+    return ws.path, snapshot
+
+
+@pytest.fixture(scope="module")
+def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("publication")
+    drafts, snapshot = _seed(tmp)
+    gpkg = _canary_geopackage(tmp / "canary.gpkg")
+    server = start_server(
+        "public",
+        tmp,
+        name="published",
+        env={
+            "QUARTIER_GEOPACKAGE": str(gpkg),
+            "QUARTIER_PUBLISHED": str(snapshot),
+            "QUARTIER_WORKSPACE": str(drafts),
+        },
+    )
+    try:
+        yield server.wait_healthy()
+    finally:
+        server.stop()
+
+
+def _all_html(page: Any) -> str:
+    parts = [page.content()]
+    for f in page.frames:
+        try:
+            parts.append(f.content())
+        except Exception as exc:  # a frame that navigated away meanwhile
+            parts.append(f"<!-- frame unreadable: {exc} -->")
+    return "\n".join(parts)
+
+
+def _found(text: str) -> list[str]:
+    return [c for c in CANARIES if c in text]
+
+
+@pytest.mark.parametrize("qid", list(QUARTERS))
+def test_every_public_page_of_the_quarter_is_free_of_drafts(
+    browser: Any, public_server: Server, qid: int
+) -> None:
+    leaks: list[str] = []
+    log_start = public_server.log_size()
+    with open_page(browser, public_server, f"uebersicht?q={qid}") as (page, _watch):
+        wait_idle(page)
+        for url in PAGES:
+            page.goto(f"{public_server.url}/{url}?q={qid}", wait_until="domcontentloaded")
+            wait_idle(page)
+            page.wait_for_timeout(300)  # iframes of static maps fill after the run
+            leaks += [f"{url}?q={qid}: {c}" for c in _found(_all_html(page))]
+            if (url, qid) == ("sanierung", 1):
+                assert PUBLISHED in main_text(page)  # presence: the published scenario
+            if url == "projektphasen":  # presence where published, absence elsewhere
+                assert (t("published_status", "de") in main_text(page)) == (qid == 1)
+    assert leaks == []
+    assert public_server.log_errors(log_start) == []
+
+
+@pytest.mark.parametrize("qid", [1, 9])
+def test_public_downloads_hold_no_building_and_no_draft(
+    browser: Any, public_server: Server, qid: int
+) -> None:
+    files: dict[str, bytes] = {}
+    with open_page(browser, public_server, f"daten?q={qid}") as (page, _watch):
+        wait_idle(page)
+        text = main_text(page)
+        assert t("privacy_rule", "de").format(n=5) in text
+        for fmt_label, button in (
+            (None, "export_prepare"),  # GeoPackage, the default format
+            ("CSV", "export_prepare"),
+            (None, "sheet_html"),
+        ):
+            if fmt_label:
+                main = page.get_by_test_id("stMainBlockContainer")
+                main.get_by_test_id("stSelectbox").first.click()
+                page.get_by_role("option", name=fmt_label, exact=True).click()
+                wait_idle(page)
+            page.get_by_role("button", name=t(button, "de"), exact=True).click()
+            wait_idle(page)
+            download = page.get_by_role("button", name=t("download", "de"))
+            with page.expect_download() as info:
+                download.click()
+            path = info.value.path()
+            files[info.value.suggested_filename] = Path(path).read_bytes()
+    assert len(files) == 3, list(files)
+    for name, data in files.items():
+        text = data.decode("utf-8", errors="replace")
+        assert _found(text) == [], name
+        assert len(data) > 1000, name
+    gpkg = next(d for n, d in files.items() if n.endswith(".gpkg"))
+    assert b"blocks" in gpkg and b"hectare_grid" in gpkg  # presence: the aggregates
+    assert b"building_id" not in gpkg
