@@ -6,13 +6,19 @@ Every example is counted by hand; N = 5 after WPG §10(2) unless the test says o
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.settings import min_buildings, read_settings
 from quartier_geo.domain.heat_density import hectare_grid
-from quartier_geo.domain.privacy import buildings_in_public_blocks, withhold_small
+from quartier_geo.domain.privacy import (
+    OTHER,
+    buildings_in_public_blocks,
+    pool_small_groups,
+    withhold_small,
+)
 
 X0, Y0 = 371_200.0, 5_708_100.0  # lower-left corner of a hectare cell
 
@@ -108,3 +114,42 @@ def test_threshold_setting_fails_closed() -> None:
         assert min_buildings(read_settings({"QUARTIER_MIN_BUILDINGS": bad})) == 5
     with pytest.raises(QuartierGeoError):
         withhold_small(hectare_grid(_buildings([5])), min_buildings=0)
+
+
+def test_pool_small_groups_in_two_columns_by_hand() -> None:
+    """12 buildings: (EFH, C) x 6, (EFH, E) x 3, (MFH, C) x 2, (RH, E) x 1.
+    Small groups 3 + 2 + 1 = 6 buildings >= 5: they are pooled and nothing else."""
+    df = pd.DataFrame(
+        {
+            "building_type": ["EFH"] * 9 + ["MFH"] * 2 + ["RH"],
+            "age_class": ["C"] * 6 + ["E"] * 3 + ["C"] * 2 + ["E"],
+            "useful_heat_kwh_per_a": [1000.0] * 12,
+        }
+    )
+    pooled = pool_small_groups(df, ["building_type", "age_class"], min_buildings=5)
+    groups = pooled.groupby(["building_type", "age_class"]).size().to_dict()
+    assert groups == {("EFH", "C"): 6, (OTHER, OTHER): 6}
+    assert pooled["useful_heat_kwh_per_a"].sum() == 12_000.0  # figures unchanged
+    assert df["building_type"].tolist()[-1] == "RH"  # input unchanged
+
+
+def test_pool_small_groups_pools_a_shown_group_when_the_rest_is_too_small() -> None:
+    """(A) x 6, (B) x 5, (C) x 2: C alone (2 < 5) would be readable from the total, so the
+    smallest shown group (B, 5) is pooled with it: 7 buildings in 'other'."""
+    df = pd.DataFrame({"building_type": ["A"] * 6 + ["B"] * 5 + ["C"] * 2})
+    pooled = pool_small_groups(df, ["building_type"], min_buildings=5)
+    assert pooled["building_type"].value_counts().to_dict() == {OTHER: 7, "A": 6}
+
+
+def test_public_charts_of_every_demo_quarter_have_no_small_group() -> None:
+    from quartier_geo.data import layers
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain import energy
+
+    ref = load_reference()
+    b = layers.validate_buildings(layers.load_layer("buildings"), ref).buildings
+    b = energy.assess_buildings(b, ref)
+    for _qid, quarter in b.groupby("quarter_id"):
+        pooled = pool_small_groups(quarter, ["building_type", "age_class"], min_buildings=5)
+        sizes = pooled.groupby(["building_type", "age_class"]).size()
+        assert (sizes >= 5).all(), sizes[sizes < 5]

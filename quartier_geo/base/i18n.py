@@ -45,6 +45,11 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "GMH": ("Großes Mehrfamilienhaus", "Apartment block"),
         "HH": ("Hochhaus", "High-rise"),
         "NWG": ("Nichtwohngebäude", "Non-residential"),
+        # pooled small groups on public servers (domain.privacy.OTHER)
+        "other": ("Sonstige (zusammengefasst)", "Other (pooled)"),
+    },
+    "age_class": {
+        "other": ("Sonstige (zusammengefasst)", "Other (pooled)"),
     },
     "quarter_type": {
         "colliery": ("Zechensiedlung", "Colliery settlement"),

@@ -19,6 +19,7 @@ Pure functions: a new frame out, the input unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -27,7 +28,13 @@ import pandas as pd
 
 from quartier_geo.base.errors import QuartierGeoError
 
-__all__ = ["Withheld", "buildings_in_public_blocks", "withhold_small"]
+__all__ = [
+    "OTHER",
+    "Withheld",
+    "buildings_in_public_blocks",
+    "pool_small_groups",
+    "withhold_small",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,3 +132,34 @@ def buildings_in_public_blocks(
         buildings=int((~keep).sum()),
         min_buildings=min_buildings,
     )
+
+
+#: Value that replaces the categories of pooled small groups (translated as "Sonstige").
+OTHER = "other"
+
+
+def pool_small_groups(
+    buildings: pd.DataFrame, columns: Sequence[str], *, min_buildings: int
+) -> pd.DataFrame:
+    """``buildings`` with the categories of every small group replaced by :data:`OTHER`.
+
+    A group is one combination of the values of ``columns`` (e.g. building type and age
+    class of a breakdown chart). Groups with fewer than ``min_buildings`` buildings are
+    pooled into one "other" group, with the secondary suppression of :func:`withhold_small`
+    (the pooled group itself holds at least ``min_buildings`` buildings where the whole has
+    that many). Returns a new frame; figures are unchanged, only categories are merged.
+
+    >>> df = pd.DataFrame({"type": ["EFH"] * 6 + ["MFH"] * 3 + ["RH"] * 2, "q": range(11)})
+    >>> pooled = pool_small_groups(df, ["type"], min_buildings=5)
+    >>> pooled["type"].value_counts().to_dict()
+    {'EFH': 6, 'other': 5}
+    """
+    _check(min_buildings)
+    cols = list(columns)
+    keys = buildings[cols].astype(object).where(buildings[cols].notna(), OTHER)
+    groups = pd.Series(list(keys.itertuples(index=False, name=None)), index=buildings.index)
+    counts = groups.value_counts(sort=False)
+    small = set(counts.index[_withheld_mask(counts.to_numpy(dtype=np.int64), min_buildings)])
+    out = buildings.copy()
+    out.loc[groups.isin(small).to_numpy(), cols] = OTHER
+    return out

@@ -39,6 +39,7 @@ from quartier_geo.base.numfmt import Lang, fmt_day
 from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.bundle import QuarterBundle
+from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.exports.factsheet_parts import (
     ChartMode,
     chart_blocks,
@@ -172,7 +173,12 @@ def fact_sheet_html(
         page=PrintPage(lang=lang, height_px=420, title=f"{t('fs_map', lang)}: {data.name}"),
     )
     report("charts", 0.4)
-    figures = fact_sheet_figures(data.buildings, data.supply, ref=ref, lang=lang)
+    charted = data.buildings
+    if options.blocks:  # the public sheet: no chart group of fewer than N buildings
+        charted = pool_small_groups(
+            charted, ["building_type", "age_class"], min_buildings=options.min_buildings
+        )
+    figures = fact_sheet_figures(charted, data.supply, ref=ref, lang=lang)
     chart_html = chart_blocks(figures, mode=options.charts)
     report("html", 0.85)
     general, own = source_list(

@@ -128,6 +128,8 @@ def key_figures(
 
 # ----------------------------------------------------------------------------- charts
 def _age_label(age: str, lang: Lang) -> str:
+    if age not in AGE_CLASS_YEARS:  # pooled small groups of a public sheet
+        return label("age_class", age, lang)
     first, last = AGE_CLASS_YEARS.get(age, (None, None))
     if first is None and last is not None:
         span = t("age_up_to", lang).format(year=last)

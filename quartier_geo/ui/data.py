@@ -35,6 +35,7 @@ from quartier_geo.domain.bundle import (
     build_region,
     select_quarter,
 )
+from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.domain.summary import quarter_figures
 from quartier_geo.imports.saved import list_imports, load_import
 
@@ -43,6 +44,7 @@ __all__ = [
     "PHASE_KIND",
     "Bundle",
     "bundle",
+    "chart_buildings",
     "current",
     "jury_criteria",
     "min_buildings",
@@ -138,6 +140,16 @@ def quarter_bundle(quarter_id: int) -> QuarterBundle:
 def quarter_buildings(quarter_id: int) -> gpd.GeoDataFrame:
     """Assessed buildings of one quarter. Imported quarters have negative, never reused ids."""
     return quarter_bundle(quarter_id).buildings
+
+
+def chart_buildings(
+    buildings: gpd.GeoDataFrame, columns: list[str], *, public: bool
+) -> gpd.GeoDataFrame:
+    """Buildings for a breakdown chart by ``columns``: for a public or workshop audience
+    every group of fewer than the privacy minimum of buildings is pooled into "other"."""
+    if not public:
+        return buildings
+    return pool_small_groups(buildings, columns, min_buildings=min_buildings())
 
 
 def quarter_grid(quarter_id: int) -> gpd.GeoDataFrame:

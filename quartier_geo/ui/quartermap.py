@@ -22,6 +22,7 @@ from quartier_geo.domain.privacy import buildings_in_public_blocks
 from quartier_geo.ui import buildingcard, mapview, state, widgets
 from quartier_geo.ui.data import (
     Bundle,
+    chart_buildings,
     min_buildings,
     quarter_buildings,
     quarter_grid,
@@ -302,7 +303,11 @@ def fact_panel(ctx: Context) -> None:
     with left:
         widgets.quarter_facts(ctx.quarter, ref=ctx.data.ref, lang=lang)
     with right:
-        b = quarter_buildings(ctx.quarter_id)
+        b = chart_buildings(
+            quarter_buildings(ctx.quarter_id),
+            ["building_type", "age_class"],
+            public=not ctx.planner,
+        )
         fig = charts.breakdown_bar(
             b,
             value=charts.Measure(
@@ -315,7 +320,8 @@ def fact_panel(ctx: Context) -> None:
                 labels={
                     "building_type": {
                         v: label("building_type", v, lang) for v in b["building_type"].unique()
-                    }
+                    },
+                    "age_class": {v: label("age_class", v, lang) for v in b["age_class"].unique()},
                 },
             ),
             lang=lang,

@@ -22,7 +22,7 @@ from quartier_geo.domain.privacy import buildings_in_public_blocks
 from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
 from quartier_geo.domain.targets import check_targets
 from quartier_geo.ui import editing, mapview, publishing, scenarios, state, widgets
-from quartier_geo.ui.data import min_buildings, quarter_buildings
+from quartier_geo.ui.data import chart_buildings, min_buildings, quarter_buildings
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.palette import sequential
@@ -240,8 +240,9 @@ def potential(ctx: Context, sc: Scenario) -> None:
             )
         mapview.static_map(m, height=480)
     with chart_col:
+        pooled = chart_buildings(b, ["age_class", "building_type"], public=not ctx.planner)
         fig = charts.breakdown_bar(
-            b,
+            pooled,
             value=charts.Measure(column, title=f"{potential_title} (MWh/a)", divisor=1000.0),
             groups=charts.Grouping(
                 "age_class",
@@ -249,8 +250,11 @@ def potential(ctx: Context, sc: Scenario) -> None:
                 stack="building_type",
                 labels={
                     "building_type": {
-                        v: label("building_type", v, lang) for v in b["building_type"].unique()
-                    }
+                        v: label("building_type", v, lang) for v in pooled["building_type"].unique()
+                    },
+                    "age_class": {
+                        v: label("age_class", v, lang) for v in pooled["age_class"].unique()
+                    },
                 },
             ),
             lang=lang,
