@@ -45,6 +45,7 @@ __all__ = [
     "Bundle",
     "bundle",
     "chart_buildings",
+    "clear_workspace",
     "current",
     "jury_criteria",
     "min_buildings",
@@ -217,15 +218,25 @@ def programme(*, drafts: bool) -> Mapping[str, pd.DataFrame]:
     return phases.with_edits(base, modules=modules, phases=dates)
 
 
-@st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    """The workspace handle (a path only: records are always read from SQLite).
+    """The workspace handle (a path only: records are always read from SQLite), opened and
+    checked once per process and mode.
 
     Public and workshop servers never open the drafts (docs/ARCHITECTURE.md §11): they get
     a closed handle that reads as empty and refuses every write, without touching the file;
     what they show of the planners' work comes from :func:`published`.
     """
-    if current_mode() is not Mode.PLANNER:
+    return _workspace_for(current_mode())
+
+
+def clear_workspace() -> None:
+    """Forget the opened handles (tests; a server checks its workspace once at start)."""
+    _workspace_for.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace_for(mode: Mode) -> Workspace:
+    if mode is not Mode.PLANNER:
         return Workspace(
             published_path().with_suffix(".drafts-closed"),
             WorkspaceState.UNAVAILABLE,

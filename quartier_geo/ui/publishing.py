@@ -24,7 +24,7 @@ from quartier_geo.data.store import Record, records_of_quarter, split_quarter_ke
 from quartier_geo.domain import phases
 from quartier_geo.domain.refurbishment import ScenarioParams
 from quartier_geo.ui import editing, widgets
-from quartier_geo.ui.data import published, workspace
+from quartier_geo.ui.data import MODULE_KIND, published, workspace
 from quartier_geo.ui.frame import Context
 
 __all__ = [
@@ -37,8 +37,7 @@ __all__ = [
     "scenario_controls",
 ]
 
-#: Workspace kinds of the drafts (ui/phasesview.py, ui/scenarios.py).
-MODULE_KIND = "module_status"
+#: Workspace kind of saved scenarios (ui/scenarios.py).
 SCENARIO_KIND = "scenario"
 #: The parameters of a saved scenario, its only fields that are published.
 SCENARIO_FIELDS = tuple(f.name for f in dataclasses.fields(ScenarioParams))

@@ -34,7 +34,7 @@ def _edit_module(at: AppTest, key: str, *, status: str, note: str) -> AppTest:
 def test_second_module_save_is_a_conflict_with_both_versions(
     new_app: NewApp, workspace_file: Path
 ) -> None:
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     anna, ben = goto(new_app(Mode.PLANNER.value), PHASES), goto(new_app(Mode.PLANNER.value), PHASES)
     qid = int(anna.session_state["q"])
     key = quarter_key(qid, Module.BASELINE.value)
@@ -71,7 +71,7 @@ def test_second_module_save_is_a_conflict_with_both_versions(
 def test_a_scenario_name_taken_by_someone_else_is_not_overwritten(
     new_app: NewApp, workspace_file: Path
 ) -> None:
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     anna, ben = goto(new_app(Mode.PLANNER.value), REFURB), goto(new_app(Mode.PLANNER.value), REFURB)
     for at, rate in ((ben, 3.0), (anna, 1.0)):
         at.slider(key="_w_rate").set_value(rate).run()

@@ -46,7 +46,7 @@ def test_confirm_and_delete_forms_share_the_page(
     new_app: NewApp, workspace_file: Path, accepted: Accepted
 ) -> None:
     new_app(Mode.PLANNER.value)  # sets the session's workspace for the app
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     ws = open_workspace(workspace_file)
     save_import(ws, accepted, name="Erster Import", editor=Editor("anna", Mode.PLANNER))
     at = AppTest.from_function(_daten_with_a_checked_file, default_timeout=60)

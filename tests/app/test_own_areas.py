@@ -30,7 +30,7 @@ def three_imports(new_app: NewApp, workspace_file: Path, accepted: Accepted) -> 
         save_import(ws, accepted, name=f"Eigenes Gebiet {i}", editor=Editor("anna", Mode.PLANNER))
         for i in range(3)
     ]
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     yield keys
     from quartier_geo.imports.saved import delete_import, list_imports
 

@@ -25,7 +25,7 @@ def _submit(at: AppTest, form: str) -> AppTest:
 
 
 def test_a_module_edit_with_its_date_drives_the_status(new_app: NewApp) -> None:
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     at = goto(new_app(Mode.PLANNER.value, q=str(QID)), PHASES)
     key = quarter_key(QID, phases.Module.SUPPLY_CONCEPT.value)
     at.selectbox(key=f"sel_{key}").set_value(phases.ModuleStatus.IN_PROGRESS.value)
@@ -46,7 +46,7 @@ def test_a_module_edit_with_its_date_drives_the_status(new_app: NewApp) -> None:
 
 
 def test_agreement_and_implementation_dates_move_the_phases(new_app: NewApp) -> None:
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     at = goto(new_app(Mode.PLANNER.value, q=str(QID)), PHASES)
     key = quarter_key(QID, "dates")
     at.date_input(key=f"agreement_{key}").set_value(dt.date(2020, 3, 2))

@@ -22,9 +22,9 @@ def corrupt_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     reopened so that the app sees it, and again afterwards for the other tests."""
     path = tmp_path / "kaputt.sqlite"
     path.write_bytes(b"SQLite format 3\x00" + b"\xff\x00\x13" * 3000)
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     yield path
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
 
 
 def _banner(at: object) -> list[str]:
@@ -62,7 +62,7 @@ def test_the_banner_follows_the_language(
 def test_editors_return_with_a_healthy_workspace(new_app: NewApp) -> None:
     """Control: with the session's healthy workspace the editing pages have editors and
     no banner, so the absence above is caused by the broken file."""
-    ui_data.workspace.clear()
+    ui_data.clear_workspace()
     for page in EDITING_PAGES:
         at = goto(new_app(Mode.PLANNER.value), page)
         assert editing_widgets(at), page

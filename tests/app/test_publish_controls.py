@@ -1,0 +1,62 @@
+"""The planner's publish and withdraw buttons (issue #7 item 2), driven as a user would:
+what a planner publishes on Projektphasen appears on the public server's page, without the
+note and the editor's name, and disappears when withdrawn."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from quartier_geo.base.i18n import t
+from quartier_geo.base.modes import Mode
+from quartier_geo.data.store import quarter_key
+from quartier_geo.domain import phases
+from quartier_geo.ui import data as ui_data
+from tests.app.conftest import NewApp
+from tests.app.test_pages import PATH_OF, goto, problems
+
+PHASES = PATH_OF["page_phases"]
+QID = 6
+NOTE = "KANARIE-Notiz nur für die Planung"
+
+
+def _submit(at: AppTest, form: str) -> AppTest:
+    [button] = [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")]
+    return button.click().run()
+
+
+def _public_text(new_app: NewApp) -> str:
+    at = goto(new_app(Mode.PUBLIC.value, q=str(QID)), PHASES)
+    assert not problems(at), problems(at)
+    parts = [m.value for m in at.markdown] + [str(d.value) for d in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_publish_then_withdraw_the_module_status(
+    new_app: NewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui_data.clear_workspace()
+    planner = goto(new_app(Mode.PLANNER.value, q=str(QID)), PHASES)
+    key = quarter_key(QID, phases.Module.BASELINE.value)
+    planner.selectbox(key=f"sel_{key}").set_value(phases.ModuleStatus.IN_PROGRESS.value)
+    planner.text_input(key=f"note_{key}").set_value(NOTE)
+    planner = _submit(planner, f"form_{key}")
+    assert not problems(planner), problems(planner)
+
+    before = _public_text(new_app)
+    assert t("published_status", "de") not in before  # nothing published yet
+
+    monkeypatch.setenv("QUARTIER_MODE", Mode.PLANNER.value)  # one process, one mode at a time
+    planner.button(key="pub_phases").click().run()
+    assert not problems(planner), problems(planner)
+    assert any(s.value == t("publish_done", "de") for s in planner.success)
+
+    after = _public_text(new_app)
+    assert t("published_status", "de") in after
+    assert phases.LABELS["de"][phases.ModuleStatus.IN_PROGRESS.value] in after
+    assert NOTE not in after and "KANARIE" not in after
+
+    planner = goto(new_app(Mode.PLANNER.value, q=str(QID)), PHASES)
+    planner.button(key="pub_phases_withdraw").click().run()
+    assert any(s.value == t("withdraw_done", "de") for s in planner.success)
+    assert t("published_status", "de") not in _public_text(new_app)
