@@ -22,7 +22,9 @@ from PIL import Image
 from quartier_geo.base import atomic
 from quartier_geo.base.errors import QuartierGeoError, StorageError
 from quartier_geo.data import layers
+from quartier_geo.data.reference import load_reference
 from quartier_geo.domain import energy
+from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle
 from quartier_geo.exports import files
 from quartier_geo.exports.files import (
     FormatOptions,
@@ -66,7 +68,10 @@ def export_set(assessed) -> dict[str, gpd.GeoDataFrame]:
         geometry=[shapely.LineString([(X0, Y0 - 5), (X0 + 100, Y0 - 5)])],
         crs="EPSG:25832",
     )
-    return quarter_layers(assessed, quarter=quarter, streets=streets)
+    bundle = build_quarter_bundle(
+        QuarterLayers(buildings=assessed, quarter=quarter, streets=streets), ref=load_reference()
+    )
+    return quarter_layers(bundle)
 
 
 def _files(folder: Path) -> list[str]:

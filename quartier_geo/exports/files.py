@@ -48,7 +48,8 @@ from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_
 from quartier_geo.base.crs import WORK_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError, StorageError
 from quartier_geo.base.escape import csv_safe
-from quartier_geo.domain.heat_density import hectare_grid, linear_heat_density, projected
+from quartier_geo.domain.bundle import QuarterBundle
+from quartier_geo.domain.heat_density import projected
 from quartier_geo.exports.render import ImageOptions, chart_image, chart_images
 from quartier_geo.exports.static_map import map_image, map_svg
 
@@ -143,27 +144,22 @@ def _report(progress: Progress | None, stage: str, fraction: float) -> None:
 
 
 # ----------------------------------------------------------------------------- layers
-def quarter_layers(
-    buildings: gpd.GeoDataFrame,
-    *,
-    quarter: gpd.GeoDataFrame | None = None,
-    streets: gpd.GeoDataFrame | None = None,
-    cell_m: float = 100.0,
-) -> dict[str, gpd.GeoDataFrame]:
-    """The standard export set of one quarter (or of an imported building file).
+def quarter_layers(bundle: QuarterBundle) -> dict[str, gpd.GeoDataFrame]:
+    """The standard export set of one quarter (or of an imported building file), taken from
+    its bundle (:mod:`quartier_geo.domain.bundle`), so nothing is derived a second time.
 
-    ``buildings`` are assessed buildings (:func:`quartier_geo.domain.energy.assess_buildings`).
-    Returns ``buildings``, ``quarter`` (if given), ``hectare_grid`` (heat density per cell,
-    :func:`quartier_geo.domain.supply.hectare_grid`) and ``streets`` with their linear heat density
-    (if given, :func:`quartier_geo.domain.supply.linear_heat_density`), all in EPSG:25832.
+    Returns ``buildings`` (assessed), ``quarter`` (if the bundle has one), ``hectare_grid``
+    (heat density per 100 m cell) and ``streets`` with their linear heat density (if the
+    bundle has streets), all in EPSG:25832.
     """
-    b = projected(buildings, what="Die Gebäude")
-    out: dict[str, gpd.GeoDataFrame] = {"buildings": b}
-    if quarter is not None:
-        out["quarter"] = projected(quarter, what="Das Quartier")
-    out["hectare_grid"] = hectare_grid(b, cell_m=cell_m)
-    if streets is not None:
-        out["streets"] = linear_heat_density(b, streets)
+    out: dict[str, gpd.GeoDataFrame] = {
+        "buildings": projected(bundle.buildings, what="Die Gebäude")
+    }
+    if bundle.quarter is not None:
+        out["quarter"] = projected(bundle.quarter, what="Das Quartier")
+    out["hectare_grid"] = bundle.grid
+    if bundle.streets is not None and not bundle.streets.empty:
+        out["streets"] = bundle.streets
     return out
 
 

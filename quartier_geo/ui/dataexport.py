@@ -23,7 +23,6 @@ from quartier_geo.ui.data import (
     min_buildings,
     quarter_buildings,
     quarter_bundle,
-    quarter_streets,
 )
 
 __all__ = ["show"]
@@ -34,10 +33,7 @@ _READY = "_export_ready"
 def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
     if public:
         return public_layers(quarter_bundle(quarter_id), min_buildings=min_buildings()).layers
-    buildings = quarter_buildings(quarter_id)
-    quarter = data.quarter_frame(quarter_id)
-    streets = quarter_streets(quarter_id) if quarter_id > 0 else None
-    return files.quarter_layers(buildings, quarter=quarter, streets=streets)
+    return files.quarter_layers(quarter_bundle(quarter_id))
 
 
 def _withheld_note(quarter_id: int, *, lang: Lang) -> None:
