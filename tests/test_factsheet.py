@@ -275,3 +275,15 @@ def test_block_map_for_public_mode(data, ref):
     # one ring per block hull (plus the quarter outline) instead of one per building
     assert n_blocks < len(data.buildings) / 3
     assert svg.count("Z") <= n_blocks + 1
+
+
+def test_module_status_section_shows_what_the_audience_may_see(data, ref, html):
+    """The sheet lists the modules' status it is given (planners: their edits; public: the
+    published status) and leaves the section out without one."""
+    status = {"baseline": "done", "supply_concept": "in_progress"}
+    options = SheetOptions(modules=status, today=dt.date(2019, 5, 1))
+    sheet = fact_sheet_html(data, ref=ref, options=options)
+    assert "Stand der Konzeptbausteine am 01.05.2019" in sheet
+    assert "<dt>Grundlagenermittlung</dt><dd>erledigt</dd>" in sheet
+    assert "<dt>Energieversorgungskonzept</dt><dd>in Arbeit</dd>" in sheet
+    assert "Stand der Konzeptbausteine" not in html  # default: no module section

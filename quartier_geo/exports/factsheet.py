@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from quartier_geo.base.i18n import label, long_text, t
 from quartier_geo.base.numfmt import Lang, fmt_day
 from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
 from quartier_geo.data.reference import Reference
+from quartier_geo.domain import phases
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.exports.factsheet_parts import (
@@ -93,13 +95,17 @@ class SheetOptions:
     urban blocks instead of buildings, each coloured by Σ useful heat / Σ floor area of its
     buildings; blocks with fewer than ``min_buildings`` buildings are left out
     (:func:`quartier_geo.exports.public.public_blocks`). ``today``: the date printed on the
-    sheet (default: today).
+    sheet (default: today). ``modules``: the status of each concept module on that date
+    (module code → status code of :mod:`quartier_geo.domain.phases`) as the audience may
+    see it — the planners' edits for planners, the published status for the public; None
+    leaves the section out (own areas, nothing published).
     """
 
     charts: ChartMode = "interactive"
     blocks: bool = False
     today: dt.date | None = None
     min_buildings: int = MIN_BUILDINGS_DEFAULT
+    modules: Mapping[str, str] | None = None
 
 
 def _css_string(text: str) -> Markup:
@@ -196,6 +202,8 @@ def fact_sheet_html(
     )
     date = options.today or dt.date.today()
     page = t("fs_page", lang)
+    names = phases.LABELS[lang]
+    modules = [(names.get(m, m), names.get(s, s)) for m, s in (options.modules or {}).items()]
     html = (
         _environment()
         .get_template("factsheet.html.j2")
@@ -213,6 +221,8 @@ def fact_sheet_html(
             supply_heads=heads,
             supply_rows=rows,
             facts=quarter_facts(data.quarter_id, ref=ref, lang=lang),
+            modules=modules,
+            modules_head=t("fs_modules", lang).format(date=fmt_day(date, lang=lang)),
             methods=markdown_html(long_text("methods", lang)),
             sources=general,
             quarter_sources=own,

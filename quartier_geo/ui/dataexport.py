@@ -9,18 +9,22 @@ building, id or footprint (:mod:`quartier_geo.exports.public`, docs/ARCHITECTURE
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode
+from quartier_geo.domain import phases
 from quartier_geo.exports import factsheet, files
 from quartier_geo.exports.public import public_layers
 from quartier_geo.exports.static_map import PrintPage
 from quartier_geo.ui.data import (
     Bundle,
     min_buildings,
+    programme,
+    published,
     quarter_buildings,
     quarter_bundle,
 )
@@ -58,6 +62,16 @@ def _prepare(kind: str, build, *, lang: Lang) -> None:
     except QuartierGeoError as exc:
         st.session_state.pop(_READY, None)
         st.error(str(exc))
+
+
+def _module_status(data: Bundle, quarter_id: int, *, public: bool) -> dict[str, str] | None:
+    """The concept modules' status today as this audience may see it (fact sheet)."""
+    if quarter_id not in data.quarter_ids:  # own areas have no programme modules
+        return None
+    if public:
+        return published().phases(quarter_id) or None
+    row = phases.status_at(programme(drafts=True), dt.date.today()).loc[quarter_id]
+    return {m.value: str(row[m.value]) for m in phases.Module}
 
 
 def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
@@ -99,6 +113,7 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
         )
 
     s1, s2, s3 = st.columns(3)
+    modules = _module_status(data, quarter_id, public=public)
     # the page's own bundle, titled with the municipality (a copy: the cached one stays)
     sheet = dataclasses.replace(
         quarter_bundle(quarter_id), name=f"{quarter['municipality']} – {quarter['name']}"
@@ -111,7 +126,9 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
                     sheet,
                     lang=lang,
                     ref=data.ref,
-                    options=factsheet.SheetOptions(blocks=public, min_buildings=min_buildings()),
+                    options=factsheet.SheetOptions(
+                        blocks=public, min_buildings=min_buildings(), modules=modules
+                    ),
                 ).encode(),
                 f"steckbrief_{stem}.html",
                 "text/html",
@@ -128,7 +145,10 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
                         lang=lang,
                         ref=data.ref,
                         options=factsheet.SheetOptions(
-                            blocks=public, charts="static", min_buildings=min_buildings()
+                            blocks=public,
+                            charts="static",
+                            min_buildings=min_buildings(),
+                            modules=modules,
                         ),
                     )
                 ),

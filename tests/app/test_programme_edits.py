@@ -40,6 +40,14 @@ def test_a_module_edit_with_its_date_drives_the_status(new_app: NewApp) -> None:
     assert later == phases.ModuleStatus.IN_PROGRESS.value  # no completion date: still running
     published = phases.status_at(ui_data.programme(drafts=False), "2024-01-01")
     assert published.loc[QID, key.split(":")[1]] == phases.ModuleStatus.DONE.value  # as bundled
+    # the fact sheet of the Daten page carries the same status for planners, none in public
+    from quartier_geo.ui.dataexport import _module_status
+
+    module = key.split(":")[1]
+    public_sheet = _module_status(ui_data.current(), QID, public=True)
+    assert public_sheet is None  # nothing published for the public sheet
+    own = _module_status(ui_data.current(), QID, public=False)
+    assert own is not None and own[module] == phases.ModuleStatus.IN_PROGRESS.value
     # the form shows the saved status after a rerun (not "done" by default)
     at = goto(new_app(Mode.PLANNER.value, q=str(QID)), PHASES)
     assert at.selectbox(key=f"sel_{key}").value == phases.ModuleStatus.IN_PROGRESS.value
