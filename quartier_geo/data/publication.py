@@ -39,6 +39,7 @@ __all__ = [
     "KIND",
     "PublicItem",
     "Snapshot",
+    "dates_item",
     "item_key",
     "phases_item",
     "publish",
@@ -55,7 +56,7 @@ KIND = "published"
 #: Version of the snapshot file's layout.
 FORMAT = 1
 #: What can be published.
-ITEM_KINDS = ("phases", "scenario")
+ITEM_KINDS = ("phases", "dates", "scenario")
 _SCALARS = (str, int, float, bool)
 
 
@@ -97,6 +98,13 @@ def phases_item(quarter_id: int, statuses: Mapping[str, str]) -> PublicItem:
     return PublicItem("phases", quarter_id, "phases", {str(k): str(v) for k, v in statuses.items()})
 
 
+def dates_item(quarter_id: int, dates: Mapping[str, str | None]) -> PublicItem:
+    """The public dates after a quarter's concept: ``agreement`` and ``implementation``
+    (ISO dates; missing ones are left out), nothing else."""
+    kept = {k: str(v) for k, v in dates.items() if k in ("agreement", "implementation") and v}
+    return PublicItem("dates", quarter_id, "dates", kept)
+
+
 def scenario_item(
     quarter_id: int, name: str, payload: Mapping[str, Any], *, fields: Iterable[str]
 ) -> PublicItem:
@@ -121,6 +129,11 @@ class Snapshot:
             if item.kind == "phases" and item.quarter_id == quarter_id:
                 return {k: str(v) for k, v in item.fields.items()}
         return {}
+
+    def dates(self) -> dict[int, dict[str, str]]:
+        """The published dates after the concept, per quarter (``agreement``,
+        ``implementation``)."""
+        return {i.quarter_id: dict(i.fields) for i in self.items if i.kind == "dates"}
 
     def scenarios(self, quarter_id: int) -> dict[str, dict[str, Any]]:
         """The published scenarios of a quarter: name -> parameters."""

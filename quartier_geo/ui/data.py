@@ -209,11 +209,16 @@ def programme_edits() -> tuple[list[phases.ModuleEdit], list[phases.PhaseEdit]]:
 def programme(*, drafts: bool) -> Mapping[str, pd.DataFrame]:
     """The programme tables; with ``drafts`` the planners' edits of the workspace applied.
 
-    Audiences that must not see drafts (public, workshop) get the tables as bundled.
+    Audiences that must not see drafts (public, workshop) get the tables as bundled, with
+    only the phase dates that planners published (:mod:`quartier_geo.data.publication`).
     """
     base = bundle().programme
-    if not drafts:
-        return base
+    if not drafts:  # the audience sees the dates the planners published
+        public = [
+            phases.PhaseEdit(qid, _day(d.get("agreement")), _day(d.get("implementation")))
+            for qid, d in published().dates().items()
+        ]
+        return phases.with_edits(base, phases=public) if public else base
     modules, dates = programme_edits()
     return phases.with_edits(base, modules=modules, phases=dates)
 

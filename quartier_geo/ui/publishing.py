@@ -20,11 +20,11 @@ from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Editor
 from quartier_geo.base.settings import published_path
 from quartier_geo.data import publication as pub
-from quartier_geo.data.store import Record, records_of_quarter, split_quarter_key
+from quartier_geo.data.store import Record, quarter_key, records_of_quarter, split_quarter_key
 from quartier_geo.domain import phases
 from quartier_geo.domain.refurbishment import ScenarioParams
 from quartier_geo.ui import editing, widgets
-from quartier_geo.ui.data import MODULE_KIND, published, workspace
+from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, published, workspace
 from quartier_geo.ui.frame import Context
 
 __all__ = [
@@ -79,12 +79,15 @@ def _audit(lang: Lang) -> None:
 
 
 def phases_controls(ctx: Context) -> None:
-    """Planner: publish or withdraw the module status of the selected quarter."""
+    """Planner: publish or withdraw the module status and the dates after the concept
+    (agreement, implementation) of the selected quarter."""
     if not ctx.can_edit:
         return
     lang, qid = ctx.lang, ctx.quarter_id
     drafts = records_of_quarter(workspace().list(MODULE_KIND), qid)
     statuses = {split_quarter_key(r.key)[1]: str(r.payload["status"]) for r in drafts}
+    dated = workspace().get(PHASE_KIND, quarter_key(qid, "dates"))
+    dates = pub.dates_item(qid, dated.payload if dated else {})
     with st.expander(t("publish_phases_title", lang)):
         st.caption(t("publish_phases_note", lang))
         who = editing.author(lang, mode=ctx.mode, form="publish_phases")
@@ -98,19 +101,18 @@ def phases_controls(ctx: Context) -> None:
             )
         )
         left, right = st.columns(2)
-        if left.button(t("publish_button", lang), key="pub_phases", disabled=not statuses):
+        items = [pub.phases_item(qid, statuses)] if statuses else []
+        items += [dates] if dates.fields else []
+        if left.button(t("publish_button", lang), key="pub_phases", disabled=not items):
+            _run(lambda: [_publish(item, who)() for item in items], lang=lang, done="publish_done")
+        snapshot = published()
+        out = [k for k in ("phases", "dates") if snapshot.published(k, qid, k)]
+        if out and right.button(t("withdraw_button", lang), key="pub_phases_withdraw"):
             _run(
-                lambda: pub.publish(
-                    workspace(), pub.phases_item(qid, statuses), path=published_path(), editor=who
-                ),
-                lang=lang,
-                done="publish_done",
-            )
-        if shown and right.button(t("withdraw_button", lang), key="pub_phases_withdraw"):
-            _run(
-                lambda: pub.withdraw(
-                    workspace(), "phases", qid, "phases", path=published_path(), editor=who
-                ),
+                lambda: [
+                    pub.withdraw(workspace(), k, qid, k, path=published_path(), editor=who)
+                    for k in out
+                ],
                 lang=lang,
                 done="withdraw_done",
             )

@@ -4,6 +4,8 @@ note and the editor's name, and disappears when withdrawn."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -60,3 +62,28 @@ def test_publish_then_withdraw_the_module_status(
     planner.button(key="pub_phases_withdraw").click().run()
     assert any(s.value == t("withdraw_done", "de") for s in planner.success)
     assert t("published_status", "de") not in _public_text(new_app)
+
+
+def test_published_dates_move_the_public_phases(
+    new_app: NewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Agreement and implementation dates reach the public phase map and timeline only
+    once they are published, and leave them when withdrawn."""
+    ui_data.clear_workspace()
+    planner = goto(new_app(Mode.PLANNER.value, q=str(QID)), PHASES)
+    key = quarter_key(QID, "dates")
+    planner.date_input(key=f"agreement_{key}").set_value(dt.date(2020, 3, 2))
+    planner.date_input(key=f"implementation_{key}").set_value(dt.date(2020, 6, 1))
+    planner = _submit(planner, f"form_{key}")
+    assert not problems(planner), problems(planner)
+
+    def public_phase_on(day: str) -> str:
+        return str(phases.status_at(ui_data.programme(drafts=False), day).loc[QID, "phase"])
+
+    assert public_phase_on("2020-04-01") != phases.Phase.AGREEMENT.value  # a draft only
+    planner.button(key="pub_phases").click().run()
+    assert any(s.value == t("publish_done", "de") for s in planner.success)
+    assert public_phase_on("2020-04-01") == phases.Phase.AGREEMENT.value
+    assert public_phase_on("2020-07-01") == phases.Phase.IMPLEMENTATION.value
+    planner.button(key="pub_phases_withdraw").click().run()
+    assert public_phase_on("2020-04-01") != phases.Phase.AGREEMENT.value
