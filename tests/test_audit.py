@@ -7,10 +7,11 @@ import io
 
 import pytest
 
+from quartier_geo.base.escape import csv_safe
 from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data.store import open_workspace
 from quartier_geo.domain.audit import AuditEntry, changes, with_before
-from quartier_geo.exports.audit_csv import AUDIT_COLUMNS, audit_csv, neutralise_cell
+from quartier_geo.exports.audit_csv import AUDIT_COLUMNS, audit_csv
 
 
 def row(n: int, key: str, action: str, payload: dict | None) -> dict:
@@ -83,7 +84,7 @@ def test_workspace_audit_carries_payloads(tmp_path) -> None:
     ],
 )
 def test_neutralise_cell(cell: str, safe: str) -> None:
-    assert neutralise_cell(cell) == safe
+    assert csv_safe(cell) == safe
 
 
 def test_audit_csv_neutralises_every_cell() -> None:

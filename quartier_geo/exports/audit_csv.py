@@ -2,7 +2,8 @@
 
 Cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are read as
 formulas by spreadsheet programs (OWASP "CSV injection"); every such cell gets a leading
-apostrophe. UTF-8 with BOM, comma-separated (RFC 4180), like the other CSV exports.
+apostrophe (:func:`quartier_geo.base.escape.csv_safe`, as in every CSV export). UTF-8 with
+BOM, comma-separated (RFC 4180), like the other CSV exports.
 """
 
 from __future__ import annotations
@@ -13,23 +14,13 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from quartier_geo.base.escape import csv_safe
 from quartier_geo.domain.audit import AuditEntry
 
-__all__ = ["AUDIT_COLUMNS", "audit_csv", "neutralise_cell"]
+__all__ = ["AUDIT_COLUMNS", "audit_csv"]
 
 #: Column names of the audit CSV (data, not UI text: stable for scripts that read it).
 AUDIT_COLUMNS = ("at", "author", "kind", "key", "action", "version", "before", "after")
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: str) -> str:
-    """``value`` with a leading apostrophe if a spreadsheet would read it as a formula.
-
-    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")"), neutralise_cell("Anna")
-    ('\\'=HYPERLINK("http://x")', 'Anna')
-    """
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _cell(value: Any) -> str:
@@ -48,5 +39,5 @@ def audit_csv(entries: Iterable[AuditEntry], *, columns: Sequence[str] = AUDIT_C
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for entry in entries:
-        writer.writerow([neutralise_cell(_cell(getattr(entry, c))) for c in columns])
+        writer.writerow([csv_safe(_cell(getattr(entry, c))) for c in columns])
     return "\ufeff" + buffer.getvalue()
