@@ -47,6 +47,7 @@ __all__ = [
     "chart_buildings",
     "clear_workspace",
     "current",
+    "iso_day",
     "jury_criteria",
     "min_buildings",
     "programme",
@@ -173,7 +174,8 @@ def jury_criteria() -> pd.DataFrame:
     return selection.criteria_table(data.quarters, data.buildings)
 
 
-def _day(value: object) -> dt.date | None:
+def iso_day(value: object) -> dt.date | None:
+    """The date of an ISO text (``"2020-03-02"``); None for an empty or unreadable value."""
     try:
         return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
@@ -190,7 +192,7 @@ def programme_edits() -> tuple[list[phases.ModuleEdit], list[phases.PhaseEdit]]:
             status = phases.ModuleStatus(str(rec.payload.get("status")))
             modules.append(
                 phases.ModuleEdit(
-                    qid, phases.Module(module), status, _day(rec.payload.get("since"))
+                    qid, phases.Module(module), status, iso_day(rec.payload.get("since"))
                 )
             )
         except ValueError:  # a record of an older or foreign format is skipped, not fatal
@@ -198,8 +200,8 @@ def programme_edits() -> tuple[list[phases.ModuleEdit], list[phases.PhaseEdit]]:
     dates = [
         phases.PhaseEdit(
             split_quarter_key(rec.key)[0],
-            agreement=_day(rec.payload.get("agreement")),
-            implementation=_day(rec.payload.get("implementation")),
+            agreement=iso_day(rec.payload.get("agreement")),
+            implementation=iso_day(rec.payload.get("implementation")),
         )
         for rec in ws.list(PHASE_KIND)
     ]
@@ -215,7 +217,7 @@ def programme(*, drafts: bool) -> Mapping[str, pd.DataFrame]:
     base = bundle().programme
     if not drafts:  # the audience sees the dates the planners published
         public = [
-            phases.PhaseEdit(qid, _day(d.get("agreement")), _day(d.get("implementation")))
+            phases.PhaseEdit(qid, iso_day(d.get("agreement")), iso_day(d.get("implementation")))
             for qid, d in published().dates().items()
         ]
         return phases.with_edits(base, phases=public) if public else base

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +127,10 @@ class Context:
         :func:`reads_drafts`."""
         return reads_drafts(self.mode, self.access)
 
+    @cached_property
     def programme(self) -> Mapping[str, pd.DataFrame]:
         """The programme tables this audience sees: with the planners' edits (drafts) only
-        where drafts may be read."""
+        where drafts may be read. Read once per run (each run builds a new Context)."""
         return programme(drafts=self.reads_drafts)
 
     @property

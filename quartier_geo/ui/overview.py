@@ -114,7 +114,7 @@ def _phase_colouring(
         format=widgets.date_input_format(ctx.lang),
         key="ov_asof",
     )
-    status = phases.status_at(ctx.programme(), as_of)
+    status = phases.status_at(ctx.programme, as_of)
     keys = phases.phase_or_state(status).rename_axis("quarter_id").reset_index()
     q = q.drop(columns=["phase"]).merge(keys, on="quarter_id")
     return q, phases.LABELS[ctx.lang], PHASE_OUTSIDE_COLORS

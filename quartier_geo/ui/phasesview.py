@@ -18,7 +18,7 @@ from quartier_geo.base.modes import Editor
 from quartier_geo.data.store import quarter_key, records_of_quarter, split_quarter_key
 from quartier_geo.domain import phases
 from quartier_geo.ui import editing, mapview, publishing, state, widgets
-from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, workspace
+from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, iso_day, workspace
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.palette import PHASE_OUTSIDE_COLORS
@@ -70,7 +70,7 @@ def pick_date(ctx: Context) -> dt.date:
 
 def _status(ctx: Context, as_of: dt.date) -> pd.DataFrame:
     """status_at plus ``phase_key`` (phase, or before/after), index quarter_id."""
-    status = phases.status_at(ctx.programme(), as_of)
+    status = phases.status_at(ctx.programme, as_of)
     return status.assign(phase_key=phases.phase_or_state(status))
 
 
@@ -100,7 +100,7 @@ def overview(ctx: Context, as_of: dt.date) -> None:
         mapview.static_map(m, height=520)
     with col_chart:
         fig = charts.timeline(
-            ctx.programme()["phases"],
+            ctx.programme["phases"],
             labels=charts.TimelineLabels(quarters=names, phases=labels),
             today=pd.Timestamp(as_of),
             lang=lang,
@@ -113,7 +113,7 @@ def modules(ctx: Context, as_of: dt.date) -> None:
     """The selected quarter's concept modules: status on ``as_of``, completion, sources."""
     lang, qid, labels = ctx.lang, ctx.quarter_id, phases.LABELS[ctx.lang]
     st.subheader(ctx.quarter_name)
-    table = ctx.programme()["modules"]
+    table = ctx.programme["modules"]
     mods = table[table["quarter_id"] == qid]
     row = _status(ctx, as_of).loc[qid]
     shown = mods.assign(
@@ -139,13 +139,6 @@ def modules(ctx: Context, as_of: dt.date) -> None:
     )
 
 
-def _day(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def edit_modules(ctx: Context) -> None:
     """Planner mode: one small form per module (status since a date, note) and one for the
     dates of the agreement and the implementation. Saved edits drive the status table, the
@@ -155,14 +148,14 @@ def edit_modules(ctx: Context) -> None:
     lang, labels = ctx.lang, phases.LABELS[ctx.lang]
     options = [s.value for s in phases.ModuleStatus]
     today = dt.date.today()
-    now = phases.status_at(ctx.programme(), today).loc[ctx.quarter_id]
+    now = phases.status_at(ctx.programme, today).loc[ctx.quarter_id]
     with st.expander(t("edit_modules", lang)):
         who = editing.author(lang, mode=ctx.mode, form="modules")
         for mod in phases.Module:
             key = quarter_key(ctx.quarter_id, mod.value)
             rec = editing.opened(MODULE_KIND, key)
             current = rec.payload["status"] if rec else str(now[mod.value])
-            since = (_day(rec.payload.get("since")) if rec else None) or today
+            since = (iso_day(rec.payload.get("since")) if rec else None) or today
             with st.form(f"form_{key}"):
                 c1, c2 = st.columns([3, 2])
                 choice = c1.selectbox(
@@ -209,13 +202,13 @@ def _edit_phase_dates(ctx: Context, who: Editor) -> None:
         c1, c2 = st.columns(2)
         agreement = c1.date_input(
             t("agreement_signed", lang),
-            value=_day(stored.get("agreement")),
+            value=iso_day(stored.get("agreement")),
             format=widgets.date_input_format(lang),
             key=f"agreement_{key}",
         )
         implementation = c2.date_input(
             t("implementation_since", lang),
-            value=_day(stored.get("implementation")),
+            value=iso_day(stored.get("implementation")),
             format=widgets.date_input_format(lang),
             key=f"implementation_{key}",
         )
@@ -277,7 +270,7 @@ def funding(ctx: Context) -> None:
     """The selected quarter's measures with their funding, and the counts of all quarters."""
     lang, labels = ctx.lang, phases.LABELS[ctx.lang]
     st.subheader(t("funding", lang))
-    measures = ctx.programme()["measures"]
+    measures = ctx.programme["measures"]
     mine = measures[measures["quarter_id"] == ctx.quarter_id]
     shown = mine.assign(
         title=mine[widgets.lang_column("title", lang)],
