@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
 
 import pytest
 
@@ -21,3 +22,9 @@ def require_tool(name: str, *, package: str) -> str:
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def submit_form(at: Any, form: str) -> Any:
+    """Click the submit button of the Streamlit form ``form`` in an AppTest and rerun."""
+    [button] = [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")]
+    return button.click().run()

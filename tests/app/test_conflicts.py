@@ -15,20 +15,16 @@ from quartier_geo.ui import data as ui_data
 from quartier_geo.ui.data import MODULE_KIND
 from tests.app.conftest import NewApp
 from tests.app.test_pages import PATH_OF, goto, problems
+from tests.helpers import submit_form
 
 PHASES = PATH_OF["page_phases"]
 REFURB = PATH_OF["page_refurbishment"]
 
 
-def _submit(at: AppTest, form: str) -> AppTest:
-    [button] = [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")]
-    return button.click().run()
-
-
 def _edit_module(at: AppTest, key: str, *, status: str, note: str) -> AppTest:
     at.selectbox(key=f"sel_{key}").set_value(status)
     at.text_input(key=f"note_{key}").set_value(note)
-    return _submit(at, f"form_{key}")
+    return submit_form(at, f"form_{key}")
 
 
 def test_second_module_save_is_a_conflict_with_both_versions(
@@ -76,9 +72,9 @@ def test_a_scenario_name_taken_by_someone_else_is_not_overwritten(
     for at, rate in ((ben, 3.0), (anna, 1.0)):
         at.slider(key="_w_rate").set_value(rate).run()
         at.text_input(key="scenario_name").set_value("Konflikt-Variante")
-    ben = _submit(ben, "save_scenario")
+    ben = submit_form(ben, "save_scenario")
     assert not problems(ben), problems(ben)
-    anna = _submit(anna, "save_scenario")
+    anna = submit_form(anna, "save_scenario")
     errors = [e.value for e in anna.error]
     assert any(e.startswith(t("save_conflict", "de")) for e in errors), errors
     qid = int(anna.session_state["q"])

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from streamlit.testing.v1 import AppTest
-
 from quartier_geo.base.modes import Mode
 from quartier_geo.data.store import quarter_key
 from quartier_geo.domain import phases
 from quartier_geo.ui import data as ui_data
 from tests.app.conftest import NewApp
 from tests.app.test_pages import PATH_OF, goto, problems
+from tests.helpers import submit_form
 
 PHASES = PATH_OF["page_phases"]
 QID = 4  # any programme quarter
-
-
-def _submit(at: AppTest, form: str) -> AppTest:
-    [button] = [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")]
-    return button.click().run()
 
 
 def test_a_module_edit_with_its_date_drives_the_status(new_app: NewApp) -> None:
@@ -30,7 +24,7 @@ def test_a_module_edit_with_its_date_drives_the_status(new_app: NewApp) -> None:
     key = quarter_key(QID, phases.Module.SUPPLY_CONCEPT.value)
     at.selectbox(key=f"sel_{key}").set_value(phases.ModuleStatus.IN_PROGRESS.value)
     at.date_input(key=f"since_{key}").set_value(dt.date(2019, 5, 1))
-    at = _submit(at, f"form_{key}")
+    at = submit_form(at, f"form_{key}")
     assert not problems(at), problems(at)
 
     drafts = ui_data.programme(drafts=True)
@@ -59,7 +53,7 @@ def test_agreement_and_implementation_dates_move_the_phases(new_app: NewApp) -> 
     key = quarter_key(QID, "dates")
     at.date_input(key=f"agreement_{key}").set_value(dt.date(2020, 3, 2))
     at.date_input(key=f"implementation_{key}").set_value(dt.date(2020, 6, 1))
-    at = _submit(at, f"form_{key}")
+    at = submit_form(at, f"form_{key}")
     assert not problems(at), problems(at)
     drafts = ui_data.programme(drafts=True)
     assert phases.status_at(drafts, "2020-04-01").loc[QID, "phase"] == phases.Phase.AGREEMENT.value
@@ -70,7 +64,7 @@ def test_agreement_and_implementation_dates_move_the_phases(new_app: NewApp) -> 
 
     # an implementation before the agreement is refused with a message, nothing saved
     at.date_input(key=f"implementation_{key}").set_value(dt.date(2019, 1, 1))
-    at = _submit(at, f"form_{key}")
+    at = submit_form(at, f"form_{key}")
     assert any("Umsetzung" in e.value for e in at.error)
     again = ui_data.programme(drafts=True)
     assert (

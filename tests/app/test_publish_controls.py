@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from quartier_geo.base.i18n import t
 from quartier_geo.base.modes import Mode
@@ -16,15 +15,11 @@ from quartier_geo.domain import phases
 from quartier_geo.ui import data as ui_data
 from tests.app.conftest import NewApp
 from tests.app.test_pages import PATH_OF, goto, problems
+from tests.helpers import submit_form
 
 PHASES = PATH_OF["page_phases"]
 QID = 6
 NOTE = "KANARIE-Notiz nur für die Planung"
-
-
-def _submit(at: AppTest, form: str) -> AppTest:
-    [button] = [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")]
-    return button.click().run()
 
 
 def _public_text(new_app: NewApp) -> str:
@@ -42,7 +37,7 @@ def test_publish_then_withdraw_the_module_status(
     key = quarter_key(QID, phases.Module.BASELINE.value)
     planner.selectbox(key=f"sel_{key}").set_value(phases.ModuleStatus.IN_PROGRESS.value)
     planner.text_input(key=f"note_{key}").set_value(NOTE)
-    planner = _submit(planner, f"form_{key}")
+    planner = submit_form(planner, f"form_{key}")
     assert not problems(planner), problems(planner)
 
     before = _public_text(new_app)
@@ -74,7 +69,7 @@ def test_published_dates_move_the_public_phases(
     key = quarter_key(QID, "dates")
     planner.date_input(key=f"agreement_{key}").set_value(dt.date(2020, 3, 2))
     planner.date_input(key=f"implementation_{key}").set_value(dt.date(2020, 6, 1))
-    planner = _submit(planner, f"form_{key}")
+    planner = submit_form(planner, f"form_{key}")
     assert not problems(planner), problems(planner)
 
     def public_phase_on(day: str) -> str:
