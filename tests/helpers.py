@@ -28,3 +28,25 @@ def submit_form(at: Any, form: str) -> Any:
     """Click the submit button of the Streamlit form ``form`` in an AppTest and rerun."""
     [button] = [b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")]
     return button.click().run()
+
+
+def area_geopackage(path: Any, n: int, *, canary: str) -> Any:
+    """A building file of ``n`` single-family houses in a row (Bottrop, EPSG:25832) whose
+    ids and addresses carry ``canary``; returns ``path``."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    x0, y0 = 357_000.0, 5_713_000.0
+    gpd.GeoDataFrame(
+        {
+            "building_id": [f"{canary}-ID-{i}" for i in range(n)],
+            "address": [f"{canary}-Weg {i}" for i in range(n)],
+            "building_type": ["EFH"] * n,
+            "age_class": ["E"] * n,
+            "storeys": [2.0] * n,
+            "heating_carrier": ["gas"] * n,
+        },
+        geometry=[box(x0 + 25 * i, y0, x0 + 25 * i + 10, y0 + 12) for i in range(n)],
+        crs="EPSG:25832",
+    ).to_file(path, layer="buildings", driver="GPKG")
+    return path

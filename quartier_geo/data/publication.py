@@ -8,7 +8,9 @@ workspace) that holds only what a planner published on purpose and only public f
 
 * ``phases`` of a quarter: the status of each concept module (no note, no editor, no time
   of the edit);
-* a saved ``scenario`` of a quarter: its name and parameters.
+* a saved ``scenario`` of a quarter: its name and parameters;
+* an own ``area`` (an import): its public name, building count and the public copy of its
+  buildings (:mod:`quartier_geo.data.published_areas`).
 
 How it works: publishing an item is a workspace record of kind :data:`KIND` (its payload is
 already the public projection), so every publish and withdraw is an audit entry (who, when,
@@ -39,6 +41,7 @@ __all__ = [
     "KIND",
     "PublicItem",
     "Snapshot",
+    "area_item",
     "dates_item",
     "item_key",
     "phases_item",
@@ -56,7 +59,7 @@ KIND = "published"
 #: Version of the snapshot file's layout.
 FORMAT = 1
 #: What can be published.
-ITEM_KINDS = ("phases", "dates", "scenario")
+ITEM_KINDS = ("phases", "dates", "scenario", "area")
 _SCALARS = (str, int, float, bool)
 
 
@@ -115,6 +118,15 @@ def scenario_item(
     return PublicItem("scenario", quarter_id, name, kept)
 
 
+def area_item(
+    quarter_id: int, key: str, *, name: str, buildings: int, file: str, sha256: str
+) -> PublicItem:
+    """A published own area: import ``key`` under a public ``name``, its building count and
+    the public copy (file name and SHA-256), nothing else."""
+    fields = {"name": name, "buildings": int(buildings), "file": file, "sha256": sha256}
+    return PublicItem("area", quarter_id, key, fields)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a public server shows of the drafts; ``problem`` names an unreadable file."""
@@ -142,6 +154,11 @@ class Snapshot:
             for i in self.items
             if i.kind == "scenario" and i.quarter_id == quarter_id
         }
+
+    def areas(self) -> tuple[PublicItem, ...]:
+        """The published own areas (``name`` = import key; fields: name, buildings, file,
+        sha256)."""
+        return tuple(i for i in self.items if i.kind == "area")
 
     def published(self, kind: str, quarter_id: int, name: str) -> bool:
         return any((i.kind, i.quarter_id, i.name) == (kind, quarter_id, name) for i in self.items)

@@ -23,7 +23,7 @@ import streamlit as st
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.modes import Mode, current_mode
 from quartier_geo.base.settings import min_buildings, published_path
-from quartier_geo.data import layers
+from quartier_geo.data import layers, published_areas
 from quartier_geo.data.publication import Snapshot, read_snapshot
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import Workspace, WorkspaceState, open_workspace, split_quarter_key
@@ -82,28 +82,47 @@ def bundle() -> Bundle:
 
 
 def current() -> Bundle:
-    """The bundled data plus the areas imported into the workspace (read on every run).
+    """The bundled data plus the own areas this server may show (read on every run).
 
-    The listing of imports is a small SQLite query; the merged bundle is cached by the
-    keys and versions of the imports, so a new or deleted import shows up at once.
+    Planner server: the areas imported into the workspace (drafts). Public and workshop
+    servers never open the drafts: they get the areas a planner published, from their public
+    copies beside the snapshot (:mod:`quartier_geo.data.published_areas`). The listing is
+    small; the merged bundle is cached by the keys and versions (or hashes) of the areas, so
+    a new, deleted or withdrawn area shows up at once.
     """
-    if current_mode() is not Mode.PLANNER:  # drafts never reach public/workshop servers
-        return bundle()
-    listing = tuple((i.key, i.version) for i in list_imports(workspace()))
-    return _merged(listing) if listing else bundle()
+    if current_mode() is not Mode.PLANNER:
+        shown = tuple(
+            (a.name, str(a.fields["file"]), str(a.fields["sha256"])) for a in published().areas()
+        )
+        return _merged("published", shown) if shown else bundle()
+    listing = tuple((i.key, str(i.version), "") for i in list_imports(workspace()))
+    return _merged("drafts", listing) if listing else bundle()
 
 
-@st.cache_resource(max_entries=4, show_spinner="Importierte Gebiete werden geladen …")
-def _merged(listing: tuple[tuple[str, int], ...]) -> Bundle:
+def _load_area(source: str, key: str, file: str, sha: str) -> tuple[gpd.GeoDataFrame, ...]:
+    if source == "drafts":
+        return load_import(workspace(), key)
+    item = next(a for a in published().areas() if a.name == key)
+    return published_areas.read_area(
+        published_path(),
+        file,
+        sha256=sha,
+        quarter_id=item.quarter_id,
+        name=str(item.fields["name"]),
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner="Eigene Gebiete werden geladen …")
+def _merged(source: str, areas_listed: tuple[tuple[str, str, str], ...]) -> Bundle:
     base = bundle()
     areas: list[gpd.GeoDataFrame] = []
     buildings, figures = [base.buildings], []
-    for key, _version in listing:
+    for key, file, sha in areas_listed:
         try:
-            quarter, raw = load_import(workspace(), key)
-            validated = layers.validate_buildings(raw, base.ref, what=f"Import {key}")
-        except QuartierGeoError as exc:  # a broken import must not take the app down
-            log.warning("import %s skipped: %s", key, exc)
+            quarter, raw = _load_area(source, key, file, sha)
+            validated = layers.validate_buildings(raw, base.ref, what=f"Gebiet {key}")
+        except (QuartierGeoError, StopIteration) as exc:  # a broken area must not take the app down
+            log.warning("area %s skipped: %s", key, exc)
             continue
         assessed = energy.assess_buildings(validated.buildings, base.ref)
         quarter = quarter.assign(

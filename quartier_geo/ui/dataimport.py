@@ -16,14 +16,16 @@ import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, label, t
-from quartier_geo.base.modes import Mode
+from quartier_geo.base.modes import Editor, Mode
+from quartier_geo.base.settings import published_path
+from quartier_geo.data import published_areas
 from quartier_geo.domain import energy
 from quartier_geo.imports.fill import QUARTER_TYPE_DEFAULTS, ImportDefaults
 from quartier_geo.imports.pipeline import ImportOptions, inspect_upload, remap
-from quartier_geo.imports.saved import delete_import, list_imports, save_import
+from quartier_geo.imports.saved import ImportInfo, delete_import, list_imports, save_import
 from quartier_geo.imports.schemas import TARGETS
-from quartier_geo.ui import editing, mapview, widgets
-from quartier_geo.ui.data import bundle, workspace
+from quartier_geo.ui import editing, mapview, publishing, widgets
+from quartier_geo.ui.data import bundle, published, workspace
 from quartier_geo.views import maps
 
 __all__ = ["show_import", "show_imports"]
@@ -183,6 +185,11 @@ def _accepted(
 
 
 def show_imports(*, mode: Mode, lang: Lang, editable: bool) -> None:
+    """The own areas: the drafts' list with delete and publish (planner server), the
+    published ones elsewhere."""
+    if mode is not Mode.PLANNER:
+        publishing.published_area_list(lang)
+        return
     imports = list_imports(workspace())
     if not imports:
         st.caption(t("imports_none", lang))
@@ -211,8 +218,19 @@ def show_imports(*, mode: Mode, lang: Lang, editable: bool) -> None:
             who = editing.author(lang, mode=mode, form="import_delete")
             if st.form_submit_button(t("import_delete", lang)):
                 try:
+                    _withdraw_if_published(keys[key], who)
                     delete_import(workspace(), key, expected_version=keys[key].version, editor=who)
                 except QuartierGeoError as exc:
                     st.error(str(exc))
                 else:
                     st.success(t("import_deleted", lang))
+    if editable:
+        publishing.area_controls(imports, mode=mode, lang=lang)
+
+
+def _withdraw_if_published(info: ImportInfo, who: Editor) -> None:
+    """A deleted import leaves nothing public behind: its publication is withdrawn first."""
+    if published().published("area", info.quarter_id, info.key):
+        published_areas.withdraw_area(
+            workspace(), info.key, info.quarter_id, path=published_path(), editor=who
+        )

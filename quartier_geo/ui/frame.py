@@ -184,9 +184,11 @@ def sidebar(mode: Mode) -> Context:
     """The cross-page widgets: quarter, language; the mode and the demo-data note."""
     data = current()
     access = auth.resolve()
-    # own (imported) areas are drafts of the planners: listed after the programme's quarters,
-    # and only to those who may read drafts
-    ids = data.quarter_ids + (data.area_ids if reads_drafts(mode, access) else [])
+    # own (imported) areas are listed after the programme's quarters: on the planners'
+    # server the drafts, to those who may read drafts; on public and workshop servers the
+    # published ones (the only ones they load, see data.current)
+    shows_areas = mode is not Mode.PLANNER or reads_drafts(mode, access)
+    ids = data.quarter_ids + (data.area_ids if shows_areas else [])
     state.init_from_query(state.LANG, "de", options=list(LANGS))
     state.init_from_query(state.QUARTER, ids[0], options=ids, parse=int)
     if state.get(state.QUARTER, ids[0]) not in ids:  # an area deleted in another session

@@ -17,12 +17,15 @@ import streamlit as st
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
-from quartier_geo.base.modes import Editor
-from quartier_geo.base.settings import published_path
+from quartier_geo.base.modes import Editor, Mode
+from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.base.settings import min_buildings, published_path
 from quartier_geo.data import publication as pub
+from quartier_geo.data import published_areas
 from quartier_geo.data.store import Record, quarter_key, records_of_quarter, split_quarter_key
 from quartier_geo.domain import phases
 from quartier_geo.domain.refurbishment import ScenarioParams
+from quartier_geo.imports.saved import ImportInfo, load_import
 from quartier_geo.ui import editing, widgets
 from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, published, workspace
 from quartier_geo.ui.frame import Context
@@ -31,7 +34,9 @@ __all__ = [
     "MODULE_KIND",
     "SCENARIO_FIELDS",
     "SCENARIO_KIND",
+    "area_controls",
     "phases_controls",
+    "published_area_list",
     "published_modules",
     "published_scenarios",
     "scenario_controls",
@@ -183,3 +188,78 @@ def published_scenarios(quarter_id: int) -> list[Record]:
         payload: dict[str, Any] = dict(fields)
         out.append(Record(SCENARIO_KIND, f"{quarter_id}:{name}", payload, 1, "", ""))
     return out
+
+
+def area_controls(imports: list[ImportInfo], *, mode: Mode, lang: Lang) -> None:
+    """Planner: publish an own area under a public name, or withdraw it.
+
+    What is published is the public copy of :mod:`quartier_geo.data.published_areas`
+    (no building ids, addresses, owners, source file or editor); public pages show it only
+    aggregated, like the programme quarters.
+    (Shown where edits may be saved; the caller checks.)
+    """
+    if not imports:
+        return
+    snapshot = published()
+    out = {a.name: a for a in snapshot.areas()}
+    with st.expander(t("publish_areas_title", lang)):
+        st.caption(t("publish_areas_note", lang).format(n=min_buildings()))
+        who = editing.author(lang, mode=mode, form="publish_areas")
+        for i, info in enumerate(imports):
+            item = out.get(info.key)
+            left, mid, right = st.columns([3, 3, 1], vertical_alignment="bottom")
+            left.markdown(
+                f"**{widgets.md_escape(info.name)}** – "
+                + (
+                    t("publish_area_state_yes", lang).format(
+                        name=widgets.md_escape(str(item.fields["name"]))
+                    )
+                    if item
+                    else t("publish_state_short_no", lang)
+                )
+            )
+            public_name = mid.text_input(
+                t("publish_area_name", lang),
+                value=str(item.fields["name"]) if item else "",
+                max_chars=80,
+                key=f"pub_area_name_{info.key}",
+            )
+            if right.button(t("publish_button", lang), key=f"pub_area_{i}"):
+                _run(_publish_area(info, public_name, who), lang=lang, done="publish_done")
+            if item and right.button(t("withdraw_button", lang), key=f"pub_area_w_{i}"):
+                _run(_withdraw_area(info, who), lang=lang, done="withdraw_done")
+
+
+def _publish_area(info: ImportInfo, name: str, who: Editor) -> Callable[[], object]:
+    def run() -> object:
+        _quarter, buildings = load_import(workspace(), info.key)
+        area = published_areas.AreaToPublish(
+            info.key, info.quarter_id, name, buildings, min_buildings()
+        )
+        return published_areas.publish_area(workspace(), area, path=published_path(), editor=who)
+
+    return run
+
+
+def _withdraw_area(info: ImportInfo, who: Editor) -> Callable[[], object]:
+    return lambda: published_areas.withdraw_area(
+        workspace(), info.key, info.quarter_id, path=published_path(), editor=who
+    )
+
+
+def published_area_list(lang: Lang) -> None:
+    """Public and workshop: the published own areas (name and number of buildings)."""
+    areas = published().areas()
+    if not areas:
+        st.caption(t("published_areas_none", lang))
+        return
+    st.markdown(
+        "\n".join(
+            f"- **{widgets.md_escape(str(a.fields['name']))}** – "
+            + t("published_area_buildings", lang).format(
+                n=fmt_number(int(a.fields["buildings"]), lang=lang)
+            )
+            for a in areas
+        )
+    )
+    st.caption(t("published_areas_open", lang))

@@ -54,7 +54,12 @@ def test_confirm_and_delete_forms_share_the_page(
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     forms = {w.key for w in at.text_input if w.key and w.key.startswith("_w_author")}
-    assert forms == {"_w_author_import_confirm", "_w_author_import_delete"}, forms
+    # three forms on one page (confirm, delete, publish an own area), one name field each
+    assert forms == {
+        "_w_author_import_confirm",
+        "_w_author_import_delete",
+        "_w_author_publish_areas",
+    }, forms
     # confirm the second import: it is saved beside the first one
     at.text_input(key="import_name").set_value("Zweiter Import")
     [submit] = [b for b in at.button if b.label == t("import_confirm", "de")]

@@ -23,10 +23,16 @@ import pytest
 from quartier_geo.base.i18n import t
 from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data import publication as pub
+from quartier_geo.data import published_areas
 from quartier_geo.data.layers import GEOPACKAGE
-from quartier_geo.data.store import open_workspace, quarter_key
+from quartier_geo.data.reference import load_reference
+from quartier_geo.data.store import Workspace, open_workspace, quarter_key
+from quartier_geo.imports.pipeline import import_file
+from quartier_geo.imports.saved import list_imports, load_import, save_import
+from quartier_geo.imports.types import Accepted
 from quartier_geo.ui import frame
 from tests.browser.harness import Server, main_text, open_page, start_server, wait_idle
+from tests.helpers import area_geopackage
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +41,10 @@ EDITOR = "CANARYEDITOR-q7"
 BUILDING = "CANARYB"
 UNPUBLISHED = "CANARYSCENARIO-unveroeffentlicht"
 PUBLISHED = "Szenario-oeffentlich-q7"
-CANARIES = (NOTE, EDITOR, BUILDING, UNPUBLISHED)
+SOURCE_FILE = "CANARYFILE-q7.gpkg"
+AREA_DRAFT = "CANARYAREA-unveroeffentlicht"
+AREA_PUBLIC = "Gebiet-oeffentlich-q7"
+CANARIES = (NOTE, EDITOR, BUILDING, UNPUBLISHED, SOURCE_FILE, AREA_DRAFT)
 PAGES = [p[2] for p in frame._PAGES]
 QUARTERS = range(1, 21)
 PARAMS = {
@@ -61,8 +70,25 @@ def _canary_geopackage(dest: Path) -> Path:
     return dest
 
 
+def _seed_areas(ws: Workspace, snapshot: Path, tmp: Path) -> None:
+    """Two imports whose building ids and addresses carry ``CANARYB``, from a file named
+    :data:`SOURCE_FILE`; one published as :data:`AREA_PUBLIC`, the other a draft."""
+    who = Editor(EDITOR, Mode.PLANNER)
+    for n, name in ((12, SOURCE_FILE), (9, AREA_DRAFT)):
+        source = area_geopackage(tmp / f"{n}-{SOURCE_FILE}", n, canary=f"{BUILDING}-area")
+        accepted = import_file(source, ref=load_reference())
+        assert isinstance(accepted, Accepted)
+        key = save_import(ws, accepted, name=name, editor=who)
+        if name == SOURCE_FILE:
+            info = next(i for i in list_imports(ws) if i.key == key)
+            _quarter, buildings = load_import(ws, key)
+            area = published_areas.AreaToPublish(key, info.quarter_id, AREA_PUBLIC, buildings, 5)
+            published_areas.publish_area(ws, area, path=snapshot, editor=who)
+
+
 def _seed(tmp: Path) -> tuple[Path, Path]:
-    """Drafts with canaries; quarter 1's module status and one scenario published."""
+    """Drafts with canaries; quarter 1's module status, one scenario and one own area
+    published."""
     ws = open_workspace(tmp / "drafts.sqlite")
     who = Editor(EDITOR, Mode.PLANNER)
     for qid in QUARTERS:
@@ -79,14 +105,22 @@ def _seed(tmp: Path) -> tuple[Path, Path]:
     pub.publish(ws, pub.phases_item(1, {"concept": "in_progress"}), path=snapshot, editor=who)
     item = pub.scenario_item(1, PUBLISHED, dict(PARAMS) | {"note": NOTE}, fields=PARAMS)
     pub.publish(ws, item, path=snapshot, editor=who)
+    _seed_areas(ws, snapshot, tmp)
     snapshot.chmod(0o444)
     return ws.path, snapshot
 
 
 @pytest.fixture(scope="module")
-def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """(folder, drafts workspace, published snapshot)."""
     tmp = tmp_path_factory.mktemp("publication")
     drafts, snapshot = _seed(tmp)
+    return tmp, drafts, snapshot
+
+
+@pytest.fixture(scope="module")
+def public_server(seeded: tuple[Path, Path, Path]) -> Iterator[Server]:
+    tmp, drafts, snapshot = seeded
     gpkg = _canary_geopackage(tmp / "canary.gpkg")
     server = start_server(
         "public",
@@ -137,14 +171,14 @@ def test_every_public_page_of_the_quarter_is_free_of_drafts(
                 assert (t("published_status", "de") in main_text(page)) == (qid == 1)
     assert leaks == []
     assert public_server.log_errors(log_start) == []
+    _check_downloads(_downloads(browser, public_server, qid))
 
 
-@pytest.mark.parametrize("qid", [1, 9])
-def test_public_downloads_hold_no_building_and_no_draft(
-    browser: Any, public_server: Server, qid: int
-) -> None:
+def _downloads(browser: Any, server: Server, qid: int) -> dict[str, bytes]:
+    """The Daten page's three downloads of quarter ``qid`` (GeoPackage, CSV, fact sheet),
+    fetched by clicking their buttons."""
     files: dict[str, bytes] = {}
-    with open_page(browser, public_server, f"daten?q={qid}") as (page, _watch):
+    with open_page(browser, server, f"daten?q={qid}") as (page, _watch):
         wait_idle(page)
         text = main_text(page)
         assert t("privacy_rule", "de").format(n=5) in text
@@ -165,6 +199,10 @@ def test_public_downloads_hold_no_building_and_no_draft(
                 download.click()
             path = info.value.path()
             files[info.value.suggested_filename] = Path(path).read_bytes()
+    return files
+
+
+def _check_downloads(files: dict[str, bytes]) -> None:
     assert len(files) == 3, list(files)
     for name, data in files.items():
         text = data.decode("utf-8", errors="replace")
@@ -173,3 +211,38 @@ def test_public_downloads_hold_no_building_and_no_draft(
     gpkg = next(d for n, d in files.items() if n.endswith(".gpkg"))
     assert b"blocks" in gpkg and b"hectare_grid" in gpkg  # presence: the aggregates
     assert b"building_id" not in gpkg
+
+
+@pytest.mark.parametrize("qid", [1, 9])
+def test_public_downloads_hold_no_building_and_no_draft(
+    browser: Any, public_server: Server, qid: int
+) -> None:
+    _check_downloads(_downloads(browser, public_server, qid))
+
+
+def test_the_published_own_area_is_public_and_aggregated_only(
+    browser: Any, public_server: Server, seeded: tuple[Path, Path, Path]
+) -> None:
+    (area,) = pub.read_snapshot(seeded[2]).areas()
+    qid = area.quarter_id
+    leaks: list[str] = []
+    log_start = public_server.log_size()
+    with open_page(browser, public_server, f"?q={qid}") as (page, _watch):
+        wait_idle(page)
+        for url in PAGES:
+            page.goto(f"{public_server.url}/{url}?q={qid}", wait_until="domcontentloaded")
+            wait_idle(page)
+            page.wait_for_timeout(300)
+            html = _all_html(page)
+            leaks += [f"{url}?q={qid}: {c}" for c in _found(html)]
+            if url == "quartierskarte":  # presence: the area is the one shown
+                assert AREA_PUBLIC in main_text(page)
+        page.goto(f"{public_server.url}/daten?q={qid}", wait_until="domcontentloaded")
+        wait_idle(page)
+        page.get_by_role("tab", name=t("tab_imports", "de")).click()
+        wait_idle(page)
+        assert AREA_PUBLIC in main_text(page)
+        assert AREA_DRAFT not in main_text(page)
+    assert leaks == []
+    assert public_server.log_errors(log_start) == []
+    _check_downloads(_downloads(browser, public_server, qid))
