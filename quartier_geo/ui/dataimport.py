@@ -174,7 +174,9 @@ def _accepted(
             key="import_name",
         )
         who = editing.author(lang, mode=mode, form="import_confirm")
-        if st.form_submit_button(t("import_confirm", lang), type="primary"):
+        if st.form_submit_button(t("import_confirm", lang), type="primary") and (
+            editing.may_save(who, lang)
+        ):
             try:
                 key = save_import(workspace(), result, name=name.strip() or filename, editor=who)
             except QuartierGeoError as exc:
@@ -216,7 +218,7 @@ def show_imports(*, mode: Mode, lang: Lang, editable: bool) -> None:
                 t("import_delete_which", lang), list(keys), format_func=lambda k: keys[k].name
             )
             who = editing.author(lang, mode=mode, form="import_delete")
-            if st.form_submit_button(t("import_delete", lang)):
+            if st.form_submit_button(t("import_delete", lang)) and editing.may_save(who, lang):
                 try:
                     _withdraw_if_published(keys[key], who)
                     delete_import(workspace(), key, expected_version=keys[key].version, editor=who)

@@ -27,7 +27,7 @@ from quartier_geo.ui import auth
 from quartier_geo.ui.data import workspace
 from quartier_geo.ui.widgets import md_escape
 
-__all__ = ["Draft", "author", "conflict_panel", "known", "opened", "save"]
+__all__ = ["Draft", "author", "conflict_panel", "known", "may_save", "opened", "save"]
 
 _AUTHOR = "author"
 #: Author written to the audit log when the field is left empty (data, not UI text).
@@ -84,15 +84,23 @@ def opened(kind: str, key: str) -> Record | None:
     return record
 
 
+def may_save(editor: Editor, lang: Lang) -> bool:
+    """True if this visitor may write now (the server's mode and the visitor's role); else
+    say so. Every write path of the UI asks: the edit widgets are not shown to others, but
+    never trust that alone."""
+    if can_edit(editor.mode) and auth.current().may_edit:
+        return True
+    st.error(t("save_planner_only", lang))
+    return False
+
+
 def save(draft: Draft, *, editor: Editor, lang: Lang) -> bool:
     """Save one record with the version that was read; show success or the reason it failed.
 
     On success the form's remembered record becomes the saved one. On a conflict the stored
     version is kept aside for :func:`conflict_panel` and nothing is written.
     """
-    # the widgets are not shown, but never trust that alone
-    if not can_edit(editor.mode) or not auth.current().may_edit:
-        st.error(t("save_planner_only", lang))
+    if not may_save(editor, lang):
         return False
     ws = workspace()
     try:

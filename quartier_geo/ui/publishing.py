@@ -48,7 +48,9 @@ SCENARIO_KIND = "scenario"
 SCENARIO_FIELDS = tuple(f.name for f in dataclasses.fields(ScenarioParams))
 
 
-def _run(action: Callable[[], object], *, lang: Lang, done: str) -> None:
+def _run(action: Callable[[], object], who: Editor, *, lang: Lang, done: str) -> None:
+    if not editing.may_save(who, lang):  # the buttons are not shown to others; never trust that
+        return
     try:
         action()
     except QuartierGeoError as exc:
@@ -109,7 +111,12 @@ def phases_controls(ctx: Context) -> None:
         items = [pub.phases_item(qid, statuses)] if statuses else []
         items += [dates] if dates.fields else []
         if left.button(t("publish_button", lang), key="pub_phases", disabled=not items):
-            _run(lambda: [_publish(item, who)() for item in items], lang=lang, done="publish_done")
+            _run(
+                lambda: [_publish(item, who)() for item in items],
+                who,
+                lang=lang,
+                done="publish_done",
+            )
         snapshot = published()
         out = [k for k in ("phases", "dates") if snapshot.published(k, qid, k)]
         if out and right.button(t("withdraw_button", lang), key="pub_phases_withdraw"):
@@ -118,6 +125,7 @@ def phases_controls(ctx: Context) -> None:
                     pub.withdraw(workspace(), k, qid, k, path=published_path(), editor=who)
                     for k in out
                 ],
+                who,
                 lang=lang,
                 done="withdraw_done",
             )
@@ -144,12 +152,13 @@ def scenario_controls(ctx: Context, saved: list[Record]) -> None:
             if is_out and right.button(t("withdraw_button", lang), key=f"pub_sc_w_{i}"):
                 _run(
                     _withdraw_scenario(qid, name, who),
+                    who,
                     lang=lang,
                     done="withdraw_done",
                 )
             elif not is_out and right.button(t("publish_button", lang), key=f"pub_sc_{i}"):
                 item = pub.scenario_item(qid, name, record.payload, fields=SCENARIO_FIELDS)
-                _run(_publish(item, who), lang=lang, done="publish_done")
+                _run(_publish(item, who), who, lang=lang, done="publish_done")
 
 
 def _publish(item: pub.PublicItem, who: Editor) -> Callable[[], object]:
@@ -225,9 +234,9 @@ def area_controls(imports: list[ImportInfo], *, mode: Mode, lang: Lang) -> None:
                 key=f"pub_area_name_{info.key}",
             )
             if right.button(t("publish_button", lang), key=f"pub_area_{i}"):
-                _run(_publish_area(info, public_name, who), lang=lang, done="publish_done")
+                _run(_publish_area(info, public_name, who), who, lang=lang, done="publish_done")
             if item and right.button(t("withdraw_button", lang), key=f"pub_area_w_{i}"):
-                _run(_withdraw_area(info, who), lang=lang, done="withdraw_done")
+                _run(_withdraw_area(info, who), who, lang=lang, done="withdraw_done")
 
 
 def _publish_area(info: ImportInfo, name: str, who: Editor) -> Callable[[], object]:

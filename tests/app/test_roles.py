@@ -142,3 +142,27 @@ def test_without_login_only_loopback_edits(
     assert not problems(remote), problems(remote)
     assert not editing_widgets(remote), editing_widgets(remote)
     assert t("auth_read_only_no_login", "de") in [w.value for w in remote.warning]
+
+
+def _may_save_as_planner_mode() -> None:
+    import streamlit as st
+
+    from quartier_geo.base.modes import Editor, Mode
+    from quartier_geo.ui import editing
+
+    st.session_state["may_save"] = editing.may_save(Editor("x", Mode.PLANNER), "de")
+
+
+@pytest.mark.parametrize(("user", "expected"), [(PLANNER, True), (VIEWER, False)])
+def test_every_write_path_asks_for_the_role(
+    auth_app: AuthApp, user: dict[str, object], expected: bool
+) -> None:
+    """Publishing, importing and deleting an import ask ``editing.may_save`` before they
+    write, as ``editing.save`` does: a viewer is refused even in the planner mode."""
+    auth_app(PLANNER, PATH_OF["page_data"])  # sets the environment of the roles
+    at = AppTest.from_function(_may_save_as_planner_mode, default_timeout=TIMEOUT_S)
+    at.secrets["auth"] = AUTH
+    at.user = dict(user)
+    at.run()
+    assert at.session_state["may_save"] is expected
+    assert bool([e for e in at.error if e.value == t("save_planner_only", "de")]) is not expected

@@ -3,9 +3,10 @@
 ``oidc-provider-mock`` runs on loopback, started by the test; a planner-mode app server gets
 a secrets file whose ``[auth]`` section points at it and a roles file. A planner logs in,
 saves a module status on Projektphasen and finds their identity as the author in the change
-log (its CSV download and the workspace); a viewer, in another browser context, logs in
-and finds no edit control. Browser and redirect URI use the same host name (127.0.0.1):
-with ``localhost`` on one side the callback fails.
+log (its CSV download and the workspace), then logs out and finds no edit control any more;
+a viewer, in another browser context, logs in and finds no edit control. Browser and
+redirect URI use the same host name (127.0.0.1): with ``localhost`` on one side the callback
+fails.
 """
 
 from __future__ import annotations
@@ -156,8 +157,13 @@ def test_planner_logs_in_edits_and_is_the_author(
         wait_idle(page)
         page.get_by_text(t("edit_modules", "de")).click()
         form = page.locator('[data-testid="stForm"]').first
-        form.locator('[data-testid="stSelectbox"]').click()
-        page.get_by_role("option", name=LABELS["de"]["in_progress"]).click()
+        option = page.get_by_role("option", name=LABELS["de"]["in_progress"])
+        for _attempt in range(3):  # on a busy machine the first click can come too early
+            form.locator('[data-testid="stSelectbox"]').click()
+            with contextlib.suppress(Exception):
+                option.wait_for(timeout=10 * MS)
+                break
+        option.click()
         form.get_by_role("button", name=t("save", "de")).click()
         page.get_by_text(t("saved_ok", "de")).wait_for(timeout=30 * MS)
         author_note = t("auth_author", "de").format(author=PLANNER_AUTHOR)
@@ -169,6 +175,22 @@ def test_planner_logs_in_edits_and_is_the_author(
         with page.expect_download() as info:
             page.get_by_role("button", name=t("audit_download", "de")).click()
         text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+
+        # logging out ends the planner's editing in this browser
+        page.get_by_role("button", name=t("auth_logout", "de")).click()
+        # Streamlit ends the session at the provider too (RP-initiated logout); the mock
+        # provider asks to confirm, then returns to the app
+        page.wait_for_url(f"{provider.url}/oauth2/end_session**", timeout=30 * MS)
+        page.get_by_role("button", name="End session", exact=True).click()
+        page.wait_for_url(f"{auth_server.url}/**", timeout=30 * MS)
+        wait_idle(page)
+        page.get_by_role("button", name=t("auth_login", "de")).wait_for(timeout=30 * MS)
+        assert "Anna Planer" not in _sidebar_text(page)
+        page.goto(f"{auth_server.url}/projektphasen", wait_until="domcontentloaded")
+        wait_idle(page)
+        assert t("page_phases", "de") in main_text(page)  # the page is there
+        assert t("edit_modules", "de") not in main_text(page)
+        assert page.locator('[data-testid="stForm"]').count() == 0
     finally:
         context.close()
     rows = list(csv.DictReader(io.StringIO(text)))
