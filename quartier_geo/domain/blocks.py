@@ -5,7 +5,7 @@ specific demand is the ratio of two sums (never a mean of the buildings' ratios)
 with fewer than ``min_buildings`` buildings (default 5, WPG §10(2)) carry no values, so
 that no single building's figure can be read off a map. Public and workshop servers go
 further and leave such blocks out altogether (their hull is close to a footprint):
-:func:`quartier_geo.domain.privacy.buildings_in_public_blocks`.
+:func:`quartier_geo.exports.public.block_buildings`.
 """
 
 from __future__ import annotations

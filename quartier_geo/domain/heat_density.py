@@ -30,6 +30,7 @@ from quartier_geo.base.errors import CrsError, DataValidationError, QuartierGeoE
 __all__ = [
     "Classification",
     "assign_streets",
+    "cell_ids",
     "classify",
     "hectare_grid",
     "linear_heat_density",
@@ -66,6 +67,33 @@ def _values(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- densities
+def _cell_indices(gdf: gpd.GeoDataFrame, cell_m: float) -> tuple[pd.Series, pd.Series]:
+    """Column and row of the cell holding each building's representative point (always
+    inside the footprint), by floor division; NaN for a building without geometry."""
+    if not cell_m > 0:
+        raise QuartierGeoError("Die Zellgröße muss größer als 0 m sein (üblich: 100 m = 1 ha).")
+    points = gdf.geometry.representative_point()
+    usable = (points.notna() & ~points.is_empty).to_numpy()
+    x = np.full(len(gdf), np.nan)
+    y = np.full(len(gdf), np.nan)
+    x[usable] = np.floor(points[usable].x.to_numpy() / cell_m)
+    y[usable] = np.floor(points[usable].y.to_numpy() / cell_m)
+    return pd.Series(x, index=gdf.index), pd.Series(y, index=gdf.index)
+
+
+def cell_ids(buildings: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> pd.Series:
+    """The ``cell_id`` of :func:`hectare_grid` for each building (NaN without geometry).
+
+    >>> b = gpd.GeoDataFrame(geometry=[shapely.box(10, 10, 20, 30),
+    ...     shapely.box(150, 50, 160, 70)], crs=WORK_CRS)
+    >>> list(cell_ids(b))
+    ['E0_N0', 'E1_N0']
+    """
+    ix, iy = _cell_indices(projected(buildings, what="Die Gebäude"), cell_m)
+    ids = "E" + ix.astype("Int64").astype(str) + "_N" + iy.astype("Int64").astype(str)
+    return ids.where(ix.notna())
+
+
 def hectare_grid(
     buildings: gpd.GeoDataFrame,
     *,
@@ -90,22 +118,19 @@ def hectare_grid(
     >>> hectare_grid(b)[["cell_id", "heat_density_mwh_per_ha_a"]].to_dict("records")
     [{'cell_id': 'E0_N0', 'heat_density_mwh_per_ha_a': 50.0}]
     """
-    if not cell_m > 0:
-        raise QuartierGeoError("Die Zellgröße muss größer als 0 m sein (üblich: 100 m = 1 ha).")
     gdf = projected(buildings, what="Die Gebäude")
     require_columns(gdf, [value_column], what="Die Gebäude")
     columns = ["cell_id", "buildings", "heat_demand_mwh_per_a", "heat_density_mwh_per_ha_a"]
-    points = gdf.geometry.representative_point()
-    usable = points.notna() & ~points.is_empty
+    ix, iy = _cell_indices(gdf, cell_m)
+    usable = ix.notna()
     if not usable.all():
         log.warning("%d Gebäude ohne Geometrie werden im Raster nicht gezählt.", (~usable).sum())
     if not usable.any():
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=WORK_CRS)
-    points = points[usable]
     frame = pd.DataFrame(
         {
-            "ix": np.floor(points.x.to_numpy() / cell_m).astype(np.int64),
-            "iy": np.floor(points.y.to_numpy() / cell_m).astype(np.int64),
+            "ix": ix[usable].astype(np.int64).to_numpy(),
+            "iy": iy[usable].astype(np.int64).to_numpy(),
             "kwh": _values(gdf, value_column)[usable].to_numpy(),
         }
     )

@@ -1,9 +1,12 @@
-"""The layers a public or workshop server offers for download (docs/ARCHITECTURE.md §11).
+"""The layers a public or workshop server shows and offers for download
+(docs/ARCHITECTURE.md §11).
 
 Only aggregates of at least ``min_buildings`` buildings (:mod:`quartier_geo.domain.privacy`):
-urban blocks, hectare cells and street segments with enough buildings, plus the quarter's
-outline. No building, no building id, no footprint. What was withheld is counted, so that
-the page can say so.
+urban blocks, hectare cells and street segments with enough buildings, checked per layer and
+against each other (:func:`public_units`), plus the quarter's outline. No building, no
+building id, no footprint. What was withheld is counted, so that the page can say so. The
+maps and the downloads of the public pages take their units from here, so a visitor who
+combines a map with a download finds the same units.
 """
 
 from __future__ import annotations
@@ -11,12 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 
 from quartier_geo.domain.blocks import quarter_blocks
 from quartier_geo.domain.bundle import QuarterBundle
-from quartier_geo.domain.privacy import Withheld, buildings_in_public_blocks, withhold_small
+from quartier_geo.domain.heat_density import assign_streets, cell_ids
+from quartier_geo.domain.privacy import Withheld, cut_layer, public_unit_ids
 
-__all__ = ["PublicLayers", "public_blocks", "public_layers"]
+__all__ = [
+    "PublicLayers",
+    "block_buildings",
+    "public_blocks",
+    "public_grid",
+    "public_layers",
+    "public_streets",
+    "public_units",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,13 +40,65 @@ class PublicLayers:
     withheld: dict[str, Withheld]
 
 
-def public_blocks(data: QuarterBundle, *, min_buildings: int) -> Withheld | None:
-    """The blocks with at least ``min_buildings`` buildings (None without ``block_id``)."""
+def _assignments(data: QuarterBundle) -> dict[str, pd.Series]:
+    b = data.buildings
+    out = {"hectare_grid": cell_ids(b)}
+    if "block_id" in b.columns:
+        out["blocks"] = b["block_id"]
+    if data.streets is not None and len(data.streets) and "buildings" in data.streets:
+        out["streets"] = assign_streets(b, data.streets)
+    return out
+
+
+def public_units(data: QuarterBundle, *, min_buildings: int) -> dict[str, frozenset]:
+    """The ids of the units that may be shown, per layer (``blocks``, ``hectare_grid``,
+    ``streets``), by :func:`quartier_geo.domain.privacy.public_unit_ids`."""
+    return public_unit_ids(_assignments(data), min_buildings=min_buildings)
+
+
+def block_buildings(
+    data: QuarterBundle, *, min_buildings: int, units: dict[str, frozenset] | None = None
+) -> Withheld | None:
+    """The buildings of the public blocks, for a block map that aggregates them itself
+    (None without ``block_id``). ``units``/``buildings``: what was withheld. ``units``:
+    :func:`public_units` if already computed."""
     if "block_id" not in data.buildings.columns:
         return None
-    kept = buildings_in_public_blocks(data.buildings, min_buildings=min_buildings)
+    units = units or public_units(data, min_buildings=min_buildings)
+    ids = units["blocks"]
+    blocks = data.buildings["block_id"]
+    keep = blocks.isin(ids).to_numpy()
+    withheld = int(blocks[~keep].dropna().nunique())
+    return Withheld(data.buildings[keep].copy(), withheld, int((~keep).sum()), min_buildings)
+
+
+def public_blocks(
+    data: QuarterBundle, *, min_buildings: int, units: dict[str, frozenset] | None = None
+) -> Withheld | None:
+    """The public blocks as a layer (None without ``block_id``)."""
+    kept = block_buildings(data, min_buildings=min_buildings, units=units)
+    if kept is None:
+        return None
     blocks = quarter_blocks(kept.shown, min_buildings=min_buildings)
     return Withheld(blocks, kept.units, kept.buildings, min_buildings)
+
+
+def public_grid(
+    data: QuarterBundle, *, min_buildings: int, units: dict[str, frozenset] | None = None
+) -> Withheld:
+    """The public hectare cells."""
+    ids = (units or public_units(data, min_buildings=min_buildings))["hectare_grid"]
+    return cut_layer(data.grid, ids, id_column="cell_id", min_buildings=min_buildings)
+
+
+def public_streets(
+    data: QuarterBundle, *, min_buildings: int, units: dict[str, frozenset] | None = None
+) -> Withheld | None:
+    """The public street segments (None without a street layer)."""
+    ids = (units or public_units(data, min_buildings=min_buildings)).get("streets")
+    if ids is None or data.streets is None:
+        return None
+    return cut_layer(data.streets, ids, id_column="street_id", min_buildings=min_buildings)
 
 
 def public_layers(data: QuarterBundle, *, min_buildings: int) -> PublicLayers:
@@ -42,12 +107,13 @@ def public_layers(data: QuarterBundle, *, min_buildings: int) -> PublicLayers:
     withheld: dict[str, Withheld] = {}
     if data.quarter is not None:
         layers["quarter"] = data.quarter
-    blocks = public_blocks(data, min_buildings=min_buildings)
-    if blocks is not None:
-        layers["blocks"], withheld["blocks"] = blocks.shown, blocks
-    grid = withhold_small(data.grid, min_buildings=min_buildings)
-    layers["hectare_grid"], withheld["hectare_grid"] = grid.shown, grid
-    if data.streets is not None:
-        streets = withhold_small(data.streets, min_buildings=min_buildings)
-        layers["streets"], withheld["streets"] = streets.shown, streets
+    n, units = min_buildings, public_units(data, min_buildings=min_buildings)
+    parts = {
+        "blocks": public_blocks(data, min_buildings=n, units=units),
+        "hectare_grid": public_grid(data, min_buildings=n, units=units),
+        "streets": public_streets(data, min_buildings=n, units=units),
+    }
+    for name, cut in parts.items():
+        if cut is not None:
+            layers[name], withheld[name] = cut.shown, cut
     return PublicLayers(layers, withheld)

@@ -27,7 +27,7 @@ from quartier_geo.data import layers, published_areas
 from quartier_geo.data.publication import Snapshot, read_snapshot
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import Workspace, WorkspaceState, open_workspace, split_quarter_key
-from quartier_geo.domain import energy, phases, selection
+from quartier_geo.domain import energy, phases, privacy, selection
 from quartier_geo.domain.bundle import (
     QuarterBundle,
     RegionBundle,
@@ -37,6 +37,7 @@ from quartier_geo.domain.bundle import (
 )
 from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.domain.summary import quarter_figures
+from quartier_geo.exports import public
 from quartier_geo.imports.saved import list_imports, load_import
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "min_buildings",
     "programme",
     "programme_edits",
+    "public_cut",
     "published",
     "quarter_buildings",
     "quarter_bundle",
@@ -184,6 +186,36 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
     if streets is None:
         return gpd.GeoDataFrame(geometry=[], crs=quarter_buildings(quarter_id).crs)
     return streets
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
+    return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
+
+
+def public_cut(quarter_id: int) -> PublicCut:
+    """What a public or workshop audience may see of one quarter: blocks, hectare cells
+    and street segments under the privacy rule, checked against each other
+    (:mod:`quartier_geo.exports.public`); the same units on every page and download."""
+    data, n = quarter_bundle(quarter_id), min_buildings()
+    units = _public_units(quarter_id, n)
+    empty = privacy.Withheld(data.buildings.iloc[:0].copy(), 0, 0, n)
+    streets = public.public_streets(data, min_buildings=n, units=units)
+    return PublicCut(
+        block_buildings=public.block_buildings(data, min_buildings=n, units=units) or empty,
+        grid=public.public_grid(data, min_buildings=n, units=units),
+        streets=streets,
+    )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PublicCut:
+    """The public units of one quarter (see :func:`public_cut`); ``streets`` is None
+    without a street layer."""
+
+    block_buildings: privacy.Withheld
+    grid: privacy.Withheld
+    streets: privacy.Withheld | None
 
 
 @st.cache_resource(show_spinner=False)

@@ -18,12 +18,12 @@ import streamlit as st
 from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.modes import Mode
-from quartier_geo.domain.privacy import buildings_in_public_blocks
 from quartier_geo.ui import buildingcard, mapview, state, widgets
 from quartier_geo.ui.data import (
     Bundle,
     chart_buildings,
     min_buildings,
+    public_cut,
     quarter_buildings,
     quarter_grid,
     quarter_streets,
@@ -149,7 +149,7 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
     if view.mode is not Mode.PLANNER:
         ratio = view.colour == "useful_heat_kwh_per_m2a"
         n = min_buildings()
-        kept = buildings_in_public_blocks(buildings, min_buildings=n)
+        kept = public_cut(view.quarter_id).block_buildings
         m = maps.block_map(
             kept.shown,
             maps.ColourBy(

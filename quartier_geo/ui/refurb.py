@@ -18,11 +18,10 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import label, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.data.store import quarter_key, split_quarter_key
-from quartier_geo.domain.privacy import buildings_in_public_blocks
 from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
 from quartier_geo.domain.targets import check_targets
 from quartier_geo.ui import editing, mapview, publishing, scenarios, state, widgets
-from quartier_geo.ui.data import chart_buildings, min_buildings, quarter_buildings
+from quartier_geo.ui.data import chart_buildings, min_buildings, public_cut, quarter_buildings
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.palette import sequential
@@ -207,7 +206,7 @@ def potential(ctx: Context, sc: Scenario) -> None:
         if not ctx.planner:
             n = min_buildings()
             m = maps.block_map(
-                buildings_in_public_blocks(b, min_buildings=n).shown,
+                public_cut(qid).block_buildings.shown,
                 maps.ColourBy(column, potential_title, unit="kWh/a"),
                 blocks=maps.BlockValues(min_buildings=n),
                 context=maps.MapContext(quarter=quarter),

@@ -22,11 +22,12 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.domain import supply
-from quartier_geo.domain.privacy import Withheld, withhold_small
+from quartier_geo.domain.privacy import Withheld
 from quartier_geo.ui import mapview, widgets
 from quartier_geo.ui.data import (
     current,
     min_buildings,
+    public_cut,
     quarter_buildings,
     quarter_bundle,
     quarter_grid,
@@ -197,14 +198,12 @@ def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
     grid, streets = quarter_grid(ctx.quarter_id), quarter_streets(ctx.quarter_id)
     withheld: list[tuple[str, Withheld]] = []
     if not ctx.planner:
-        n = min_buildings()
-        cut_grid = withhold_small(grid, min_buildings=n)
-        grid = cut_grid.shown
-        withheld.append(("hectare_grid", cut_grid))
-        if "buildings" in streets.columns:
-            cut_streets = withhold_small(streets, min_buildings=n)
-            streets = cut_streets.shown
-            withheld.append(("streets", cut_streets))
+        cut = public_cut(ctx.quarter_id)
+        grid = cut.grid.shown
+        withheld.append(("hectare_grid", cut.grid))
+        if cut.streets is not None:
+            streets = cut.streets.shown
+            withheld.append(("streets", cut.streets))
     left, right = st.columns(2)
     for col, key, data, title in (
         (left, "grid", grid, t("heat_density", lang)),

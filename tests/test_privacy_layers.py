@@ -1,0 +1,65 @@
+"""The public layers of every demo quarter, checked against each other by brute force.
+
+For every pair of shown units of two different layers (block, hectare cell, street
+segment) the test takes the sets of buildings they hold. Where one set lies wholly inside
+the other, their difference is an aggregate a visitor can compute from two public figures:
+it must hold no building or at least N. Also per layer: the quarter's buildings outside
+the shown units must number 0 or at least N. Computed with Python sets, not with the code
+under test (exports/public.py, domain/privacy.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from quartier_geo.data import layers
+from quartier_geo.data.reference import load_reference
+from quartier_geo.domain.bundle import build_quarter_bundle, build_region, select_quarter
+from quartier_geo.domain.heat_density import assign_streets, cell_ids
+from quartier_geo.exports.public import public_layers
+
+N = 5  # WPG §10(2): at least five neighbouring house numbers
+
+
+@pytest.fixture(scope="module")
+def region():
+    ref = load_reference()
+    return build_region(layers.load_region(ref), ref=ref), ref
+
+
+def _members(unit_of, shown_ids) -> list[frozenset]:
+    groups: dict[object, set] = {}
+    for building, unit in unit_of.items():
+        if unit in shown_ids:
+            groups.setdefault(unit, set()).add(building)
+    return [frozenset(g) for g in groups.values()]
+
+
+@pytest.mark.parametrize("quarter_id", range(1, 21))
+def test_no_two_public_figures_single_out_fewer_than_n_buildings(region, quarter_id) -> None:
+    data, ref = region
+    bundle = build_quarter_bundle(select_quarter(data, quarter_id, synthetic=True), ref=ref)
+    public = public_layers(bundle, min_buildings=N)
+    b = bundle.buildings
+    unit_of = {
+        "blocks": b["block_id"],
+        "hectare_grid": cell_ids(b),
+        "streets": assign_streets(b, bundle.streets),
+    }
+    id_column = {"blocks": "block_id", "hectare_grid": "cell_id", "streets": "street_id"}
+    shown = {
+        name: _members(unit_of[name], set(public.layers[name][id_column[name]])) for name in unit_of
+    }
+    everyone = frozenset(b.index)
+    for name, units in shown.items():
+        assert all(len(u) >= N for u in units), name
+        outside = everyone - frozenset().union(*units)
+        assert len(outside) == 0 or len(outside) >= N, (name, len(outside))
+    for first, second in itertools.permutations(shown, 2):
+        for outer in shown[first]:
+            for inner in shown[second]:
+                if inner <= outer:
+                    rest = len(outer - inner)
+                    assert rest == 0 or rest >= N, (first, second, rest)
