@@ -310,7 +310,41 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="folder (default: geodata/)")
     d.add_argument("--seed", type=int, default=2016)
     d.set_defaults(func=_cmd_demo)
+
+    db = sub.add_parser("database", help="PostgreSQL/PostGIS (QUARTIER_DATABASE_URL)")
+    db.add_argument("action", choices=["init", "status"], help="init: create/migrate, load")
+    db.add_argument("--url", default=None, help="postgresql://… (default: the variable)")
+    db.add_argument("--format", choices=["table", "json"], default="table")
+    db.set_defaults(func=_cmd_database)
     return p
+
+
+def _cmd_database(args: argparse.Namespace) -> int:
+    from quartier_geo.base.settings import read_settings
+    from quartier_geo.data.pg import admin
+
+    url = args.url or read_settings().database_url
+    if not url:
+        raise QuartierGeoError(
+            "Keine Datenbank angegeben: QUARTIER_DATABASE_URL=postgresql://… setzen "
+            "oder --url angeben."
+        )
+    if args.action == "init":
+        applied, rows = admin.init(url)
+        sys.stderr.write(
+            f"Schema: {len(applied)} Migration(en) angewandt; Ebenen geladen: "
+            + ", ".join(f"{name} {n}" for name, n in rows.items())
+            + "\n"
+        )
+    state = admin.status(url).as_dict()
+    if args.format == "json":
+        _emit(state, "json")
+    else:
+        layers = state.pop("layers")
+        lines = [f"{key}: {value}" for key, value in state.items()]
+        lines += [f"layer {name}: {n}" for name, n in layers.items()]  # type: ignore[attr-defined]
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0
 
 
 def _priorities() -> list[Any]:

@@ -36,3 +36,23 @@ def three_buildings() -> gpd.GeoDataFrame:
         geometry=[rect(x, y), rect(x + 20, y), rect(x + 40, y)],
         crs="EPSG:25832",
     )
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throw-away PostgreSQL/PostGIS cluster for the whole session (tests/pgcluster.py).
+
+    Its folder is a new one under the system's temporary folder: pytest's own are private
+    to root, and the server runs as the ``postgres`` user."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.pgcluster import start_cluster
+
+    folder = Path(tempfile.mkdtemp(prefix="quartier-pg-"))
+    folder.chmod(0o755)  # the server's user must reach its data folder inside
+    cluster = start_cluster(folder / "cluster")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

@@ -18,7 +18,12 @@ def require_tool(name: str, *, package: str) -> str:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
     if found:
         return found
-    message = f"{name} is missing: install the Debian package {package} (.ci/run does)"
+    missing(f"{name} is missing: install the Debian package {package} (.ci/run does)")
+    raise AssertionError("unreachable")
+
+
+def missing(message: str) -> None:
+    """Skip the test for a missing system package, but fail in CI (``CI=true``)."""
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(message)
     pytest.skip(message)

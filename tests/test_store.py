@@ -1,4 +1,7 @@
-"""Workspace: transactions, optimistic locking, audit log, mode guard."""
+"""Workspace: transactions, optimistic locking, audit log, mode guard.
+
+The contract tests run against both backends: the embedded SQLite file and PostgreSQL
+(a throw-away cluster, tests/pgcluster.py; a new database per test)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,24 @@ import pytest
 
 from quartier_geo.base.errors import ConflictError, PermissionDeniedError
 from quartier_geo.base.modes import Editor, Mode
+from quartier_geo.base.settings import DATABASE_ENV
+from quartier_geo.data.pg import migrations
+from quartier_geo.data.pg.connect import connect
+from quartier_geo.data.pg.workspace import PgWorkspace
 from quartier_geo.data.store import open_workspace
 
 
-@pytest.fixture
-def ws(tmp_path):
-    return open_workspace(tmp_path / "ws.sqlite")
+@pytest.fixture(params=["sqlite", "postgres"])
+def ws(request, tmp_path, monkeypatch):
+    if request.param == "sqlite":
+        return open_workspace(tmp_path / "ws.sqlite")
+    url = request.getfixturevalue("pg_cluster").new_database()
+    with connect(url) as con:
+        migrations.migrate(con)
+    monkeypatch.setenv(DATABASE_ENV, url)
+    workspace = open_workspace()
+    assert isinstance(workspace, PgWorkspace) and workspace.writable
+    return workspace
 
 
 def test_insert_update_and_audit(ws):
@@ -82,7 +97,8 @@ def test_concurrent_editors_lose_nothing(ws):
     assert len(acknowledged) + len(conflicts) == 200
 
 
-def test_database_settings(ws):
+def test_sqlite_file_settings(tmp_path):
+    ws = open_workspace(tmp_path / "ws.sqlite")
     con = sqlite3.connect(ws.path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

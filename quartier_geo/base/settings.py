@@ -12,7 +12,10 @@ variable                    meaning
 ``QUARTIER_GEOPACKAGE``     another GeoPackage with the bundled layers (default:
                             ``geodata/quartiere_ruhr.gpkg``)
 ``QUARTIER_WORKSPACE``      the workspace SQLite file (default:
-                            ``workspace/quartiere.sqlite``)
+                            ``workspace/quartiere.sqlite``); with a database, its folder
+                            keeps the files of imports and the published snapshot
+``QUARTIER_DATABASE_URL``   ``postgresql://…``: workspace and layers in PostgreSQL/PostGIS
+                            (:mod:`quartier_geo.data.pg`); unset: SQLite and the GeoPackage
 ``QUARTIER_CHROMIUM``       the Chromium executable for PDF and images (default: the
                             ``chromium`` on the PATH)
 ``QUARTIER_ROLES_FILE``    a TOML file that maps e-mail addresses and groups of logged-in
@@ -43,6 +46,7 @@ from pathlib import Path
 
 __all__ = [
     "CHROMIUM_ENV",
+    "DATABASE_ENV",
     "GDAL_SKIP_REQUIRED",
     "GEOPACKAGE_ENV",
     "MIN_BUILDINGS_DEFAULT",
@@ -63,6 +67,7 @@ __all__ = [
 MODE_ENV = "QUARTIER_MODE"
 GEOPACKAGE_ENV = "QUARTIER_GEOPACKAGE"
 WORKSPACE_ENV = "QUARTIER_WORKSPACE"
+DATABASE_ENV = "QUARTIER_DATABASE_URL"
 CHROMIUM_ENV = "QUARTIER_CHROMIUM"
 ROLES_ENV = "QUARTIER_ROLES_FILE"
 PUBLISHED_ENV = "QUARTIER_PUBLISHED"
@@ -96,6 +101,7 @@ class Settings:
     roles_file: Path | None = None
     published: Path | None = None
     min_buildings_raw: str | None = None
+    database_url: str | None = None
 
 
 def _path(value: str | None) -> Path | None:
@@ -114,6 +120,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         roles_file=_path(env.get(ROLES_ENV)),
         published=_path(env.get(PUBLISHED_ENV)),
         min_buildings_raw=env.get(MIN_BUILDINGS_ENV),
+        database_url=env.get(DATABASE_ENV, "").strip() or None,
     )
 
 

@@ -21,6 +21,7 @@ from quartier_geo.base.columns import AgeClass, BuildingType, RefurbState
 from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 from quartier_geo.base.settings import GEOPACKAGE_ENV, read_settings
+from quartier_geo.data.pg import layers as pg_layers
 from quartier_geo.data.reference import Reference
 
 __all__ = [
@@ -62,10 +63,18 @@ def geopackage_path() -> Path:
 
 
 def load_layer(name: str, *, path: Path | None = None) -> gpd.GeoDataFrame:
-    """Read one spatial layer of the GeoPackage (:func:`geopackage_path`), in EPSG:25832."""
-    path = path or geopackage_path()
+    """Read one spatial layer, in EPSG:25832: of the GeoPackage ``path``, else of the
+    database (``QUARTIER_DATABASE_URL``, :mod:`quartier_geo.data.pg.layers`) if one is
+    set, else of the GeoPackage in use (:func:`geopackage_path`)."""
     if name not in LAYERS:
         raise QuartierGeoError(f"Unbekannte Ebene {name!r}; vorhanden: {', '.join(LAYERS)}.")
+    url = read_settings().database_url
+    if path is None and url:
+        frame = pg_layers.read_frame(url, name)
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise QuartierGeoError(f"Ebene {name} hat in der Datenbank keine Geometrie.")
+        return frame
+    path = path or geopackage_path()
     if not path.exists():
         raise QuartierGeoError(
             f"Die Geodaten {path.name} fehlen. Mit 'python -m quartier_geo demo' neu erzeugen."
@@ -77,10 +86,13 @@ def load_layer(name: str, *, path: Path | None = None) -> gpd.GeoDataFrame:
 
 
 def load_table(name: str, *, path: Path | None = None) -> pd.DataFrame:
-    """Read one programme table (no geometry) of the GeoPackage (:func:`geopackage_path`)."""
-    path = path or geopackage_path()
+    """Read one programme table (no geometry), from the same source as :func:`load_layer`."""
     if name not in TABLES:
         raise QuartierGeoError(f"Unbekannte Tabelle {name!r}; vorhanden: {', '.join(TABLES)}.")
+    url = read_settings().database_url
+    if path is None and url:
+        return pg_layers.read_frame(url, name)
+    path = path or geopackage_path()
     import pyogrio
 
     return pd.DataFrame(pyogrio.read_dataframe(path, layer=name, read_geometry=False))

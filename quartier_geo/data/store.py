@@ -317,13 +317,21 @@ def _unavailable(target: Path, de: str, en: str) -> Workspace:
 
 
 def open_workspace(path: Path | None = None) -> Workspace:
-    """Open the workspace at ``path`` or ``$QUARTIER_WORKSPACE``, creating it if allowed.
+    """Open the workspace at ``path`` or ``$QUARTIER_WORKSPACE``, creating it if allowed;
+    without ``path`` and with ``$QUARTIER_DATABASE_URL`` the database's workspace
+    (:mod:`quartier_geo.data.pg.workspace`).
 
     Never raises for the state of the file: a workspace that cannot be written comes back
     :attr:`WorkspaceState.READ_ONLY`, a missing one that cannot be created or a corrupt one
     :attr:`WorkspaceState.UNAVAILABLE`, each with the reason in German and English.
     """
-    target = Path(path or read_settings().workspace or DEFAULT_WORKSPACE)
+    settings = read_settings()
+    target = Path(path or settings.workspace or DEFAULT_WORKSPACE)
+    if path is None and settings.database_url:
+        # the PostgreSQL backend builds on this module's Workspace: imported here, not above
+        from quartier_geo.data.pg.workspace import open_pg_workspace
+
+        return open_pg_workspace(settings.database_url, files=target)
     if target.is_dir():
         return _unavailable(target, "Arbeitsbereich ist ein Ordner", "workspace is a folder")
     if not target.exists():
