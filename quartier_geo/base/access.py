@@ -35,12 +35,14 @@ from typing import Any
 from quartier_geo.base.errors import QuartierGeoError
 
 __all__ = [
+    "PROXY_HEADERS",
     "Access",
     "Role",
     "RoleTable",
     "RolesConfigError",
     "decide",
     "is_loopback",
+    "is_proxied",
     "load_roles",
     "parse_roles",
     "resolve_role",
@@ -145,6 +147,20 @@ def resolve_role(table: RoleTable, email: str | None, groups: Iterable[str] = ()
     if (mail and mail in table.planner_emails) or groups & table.planner_groups:
         return Role.PLANNER
     return Role.VIEWER
+
+
+#: Request headers a reverse proxy adds: a visitor who comes through one is not local, even
+#: when the app server itself is bound to loopback behind it.
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+def is_proxied(headers: Mapping[str, str]) -> bool:
+    """Whether the request came through a reverse proxy (one of :data:`PROXY_HEADERS`).
+
+    >>> is_proxied({"Host": "127.0.0.1:8501"}), is_proxied({"X-Forwarded-For": "10.0.0.7"})
+    (False, True)
+    """
+    return any(name.lower() in PROXY_HEADERS for name in headers)
 
 
 def is_loopback(address: str | None) -> bool:

@@ -24,6 +24,7 @@ from quartier_geo.base.access import (
     RoleTable,
     decide,
     is_loopback,
+    is_proxied,
     load_roles,
 )
 from quartier_geo.base.i18n import Lang, t
@@ -61,12 +62,21 @@ def _roles() -> tuple[RoleTable, str | None]:
         return RoleTable(), str(exc)
 
 
+def _headers() -> dict[str, str]:
+    try:
+        return dict(st.context.headers)
+    except Exception:  # no request behind this run (bare script run, tests)
+        return {}
+
+
 def resolve() -> Access:
     """This run's access (login state, role, loopback), kept in session state for
     :func:`current`. A broken roles file makes nobody a planner and is reported."""
     login = login_configured()
     table, problem = _roles() if login else (RoleTable(), None)
-    local = is_loopback(st.get_option("server.address"))
+    # loopback server and a visitor not sent by a reverse proxy (deploy/nginx sets
+    # X-Forwarded-For): behind a proxy, everyone is a remote visitor
+    local = is_loopback(st.get_option("server.address")) and not is_proxied(_headers())
     access = decide(table, login=login, local=local, user=_user())
     if problem:
         access = Access(

@@ -16,12 +16,7 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +25,7 @@ import pytest
 from quartier_geo.base.i18n import t
 from quartier_geo.domain.phases import LABELS
 from tests.browser.harness import Server, free_port, main_text, start_server, wait_idle
+from tests.browser.oidc import Provider, login, start_provider
 
 pytestmark = pytest.mark.browser
 
@@ -41,57 +37,9 @@ PLANNER_AUTHOR = "Anna Planer <anna.planer@stadt.example>"
 MS = 1000
 
 
-@dataclass
-class Provider:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def put_user(self, sub: str, claims: dict[str, object]) -> None:
-        request = urllib.request.Request(
-            f"{self.url}/users/{sub}",
-            data=json.dumps(claims).encode(),
-            method="PUT",
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as r:
-            assert r.status == 204, r.status
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def _start_provider(tmp: Path) -> Provider:
-    port = free_port()
-    log = tmp / "oidc-provider.log"
-    cmd = [sys.executable, "-m", "oidc_provider_mock", "-p", str(port), "-H", "127.0.0.1"]
-    with open(log, "wb") as fh:  # Popen records the provider's own pid (no shell)
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-    provider = Provider(f"http://127.0.0.1:{port}", proc, log)
-    deadline = time.monotonic() + 30
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"oidc-provider-mock exited: {log.read_text()[-2000:]}")
-        with contextlib.suppress(OSError):
-            url = f"{provider.url}/.well-known/openid-configuration"
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return provider
-        if time.monotonic() > deadline:
-            provider.stop()
-            raise RuntimeError("oidc-provider-mock did not answer in 30 s")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
-    idp = _start_provider(tmp_path_factory.mktemp("oidc"))
+    idp = start_provider(tmp_path_factory.mktemp("oidc"))
     try:
         idp.put_user("anna", PLANNER)
         idp.put_user("jule", VIEWER)
@@ -126,15 +74,7 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory, provider: Provider) ->
 
 
 def _login(page: Any, server: Server, provider: Provider, sub: str) -> None:
-    """Log in through the provider's authorize page as subject ``sub``."""
-    page.goto(f"{server.url}/projektphasen", wait_until="domcontentloaded")
-    wait_idle(page)
-    page.get_by_role("button", name=t("auth_login", "de")).click()
-    page.wait_for_url(f"{provider.url}/oauth2/authorize**", timeout=30 * MS)
-    page.fill("input[name=sub]", sub)
-    page.get_by_role("button", name="Authorize", exact=True).click()
-    page.wait_for_url(f"{server.url}/**", timeout=30 * MS)
-    wait_idle(page)
+    login(page, server.url, provider, sub)
 
 
 def _sidebar_text(page: Any) -> str:

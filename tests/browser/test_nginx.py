@@ -3,9 +3,6 @@ the app works through it, uploads and metrics are refused, bodies are small, hea
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,10 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import ROOT, Server, free_port, main_text, open_page, wait_idle
-from tests.helpers import require_tool
-
-CONF = ROOT / "deploy" / "nginx" / "quartiere-public.conf"
+from tests.browser import nginx
+from tests.browser.harness import Server, free_port, main_text, open_page, wait_idle
 
 
 @dataclass
@@ -25,69 +20,20 @@ class Proxy:
     url: str
 
 
-def _render(upstream: str, port: int) -> str:
-    text = CONF.read_text(encoding="utf-8")
-    for placeholder, value in {
-        "@SERVER_NAME@": "127.0.0.1 localhost",
-        "@LISTEN@": f"127.0.0.1:{port}",
-        "@UPSTREAM@": upstream,
-    }.items():
-        text = text.replace(placeholder, value)
-    code = [line.split("#", 1)[0] for line in text.splitlines()]
-    assert not [line for line in code if "@" in line], "a placeholder was not replaced"
-    return text
-
-
 @pytest.fixture(scope="module")
 def proxy(servers: dict[str, Server], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    nginx = require_tool("nginx", package="nginx")
-    public = servers["public"]
-    upstream = public.url.split("://", 1)[1]
+    upstream = servers["public"].url.split("://", 1)[1]
     port = free_port()
-    prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "logs").mkdir()
-    (prefix / "site.conf").write_text(_render(upstream, port), encoding="utf-8")
-    (prefix / "nginx.conf").write_text(
-        f"""
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/site.conf;
-}}
-""",
-        encoding="utf-8",
+    site = nginx.render(
+        "quartiere-public.conf",
+        {
+            "@SERVER_NAME@": "127.0.0.1 localhost",
+            "@LISTEN@": f"127.0.0.1:{port}",
+            "@UPSTREAM@": upstream,
+        },
     )
-    check = subprocess.run(
-        [nginx, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen(
-        [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    try:
-        yield Proxy(f"http://127.0.0.1:{port}")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+    with nginx.running(tmp_path_factory.mktemp("nginx"), site, port) as url:
+        yield Proxy(url)
 
 
 def _request(url: str, *, method: str = "GET", body: bytes | None = None) -> tuple[int, Any]:
