@@ -1,8 +1,10 @@
-"""Saving accepted imports in the workspace: atomic file + record, mode guard, integrity."""
+"""Saving accepted imports in the workspace: atomic file + record, mode guard, integrity.
+
+The contract runs on both backends: SQLite with its folder, and PostgreSQL with the
+table ``files`` (a throw-away cluster, tests/pgcluster.py)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,10 @@ import shapely
 
 from quartier_geo.base.errors import DataValidationError, PermissionDeniedError, StorageError
 from quartier_geo.base.modes import Editor, Mode
+from quartier_geo.base.settings import DATABASE_ENV
+from quartier_geo.data.pg import migrations
+from quartier_geo.data.pg.connect import connect
+from quartier_geo.data.pg.workspace import PgWorkspace
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import open_workspace
 from quartier_geo.imports.pipeline import ImportOptions, import_file
@@ -49,13 +55,19 @@ def accepted() -> dict[str, Accepted]:
     return out
 
 
-@pytest.fixture
-def ws(tmp_path):
-    return open_workspace(tmp_path / "quartiere.sqlite")
+@pytest.fixture(params=["sqlite", "postgres"])
+def ws(request, tmp_path, monkeypatch):
+    if request.param == "sqlite":
+        return open_workspace(tmp_path / "quartiere.sqlite")
+    url = request.getfixturevalue("pg_cluster").new_database()
+    with connect(url) as con:
+        migrations.migrate(con)
+    monkeypatch.setenv(DATABASE_ENV, url)
+    return open_workspace()
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _files(ws) -> list[str]:
+    return ws.files.names("imports/")
 
 
 def test_save_list_load_round_trip(ws, accepted) -> None:
@@ -78,17 +90,17 @@ def test_save_list_load_round_trip(ws, accepted) -> None:
     outline = quarter.geometry.iloc[0]
     assert outline.contains(shapely.union_all(buildings.geometry.to_numpy()))
     assert outline.distance(shapely.Point(368_000.0 - 25.0, 5_708_010.0)) > 0  # 20 m, not more
-    assert [p.name for p in imports_dir(ws).iterdir()] == [f"{key}.gpkg"]  # no temp file left
+    assert _files(ws) == [f"imports/{key}.gpkg"]  # no temporary file left
+    if not isinstance(ws, PgWorkspace):
+        assert [p.name for p in imports_dir(ws).iterdir()] == [f"{key}.gpkg"]
     assert ws.audit(limit=1)[0]["action"] == "insert"
 
 
 @pytest.mark.parametrize("mode", [Mode.PUBLIC, Mode.WORKSHOP])
 def test_read_only_modes_write_nothing(ws, accepted, mode) -> None:
-    before = _digest(ws.path)
     with pytest.raises(PermissionDeniedError):
         save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", mode))
-    assert _digest(ws.path) == before
-    assert not imports_dir(ws).exists()
+    assert list_imports(ws) == [] and ws.audit() == [] and _files(ws) == []
 
 
 def test_only_valid_building_layers_can_be_saved(ws, accepted) -> None:
@@ -110,13 +122,13 @@ def test_failed_record_leaves_no_visible_import_and_no_file(ws, accepted, monkey
     with pytest.raises(StorageError):
         save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", Mode.PLANNER))
     assert list_imports(ws) == []
-    assert list(imports_dir(ws).iterdir()) == []
+    assert _files(ws) == []
 
 
 def test_damaged_file_is_reported_not_loaded(ws, accepted) -> None:
     key = save_import(ws, accepted["wbm"], name="x", editor=Editor("anna", Mode.PLANNER))
-    path = imports_dir(ws) / f"{key}.gpkg"
-    path.write_bytes(path.read_bytes()[:1000])
+    name = f"imports/{key}.gpkg"
+    ws.files.write(name, ws.files.read(name)[:1000])
     with pytest.raises(StorageError, match="fehlt oder ist beschädigt"):
         load_import(ws, key)
 
@@ -128,7 +140,7 @@ def test_delete_removes_record_then_file(ws, accepted) -> None:
         delete_import(ws, key, expected_version=info.version, editor=Editor("anna", Mode.PUBLIC))
     delete_import(ws, key, expected_version=info.version, editor=Editor("anna", Mode.PLANNER))
     assert list_imports(ws) == []
-    assert not (imports_dir(ws) / f"{key}.gpkg").exists()
+    assert _files(ws) == []
 
 
 def test_outline_of_a_single_building_is_its_buffer(accepted) -> None:

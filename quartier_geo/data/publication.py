@@ -4,7 +4,8 @@ Planners work in the workspace (:mod:`quartier_geo.data.store`): module-status e
 notes and editor names, saved scenarios, the audit log. Public and workshop servers never
 open it. They read the **published snapshot**, a small JSON file (path:
 :func:`quartier_geo.base.settings.published_path`, default ``published.json`` beside the
-workspace) that holds only what a planner published on purpose and only public fields:
+workspace; with a database its table ``published_files``, :func:`snapshot_store`) that
+holds only what a planner published on purpose and only public fields:
 
 * ``phases`` of a quarter: the status of each concept module (no note, no editor, no time
   of the edit);
@@ -30,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quartier_geo.base.atomic import write_bytes_atomic
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.modes import Editor
+from quartier_geo.base.settings import read_settings
+from quartier_geo.data.filestore import FileStore, FolderStore
+from quartier_geo.data.pg.files import PgFileStore
 from quartier_geo.data.store import Record, Workspace, quarter_key, split_quarter_key
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
     "publish",
     "read_snapshot",
     "scenario_item",
+    "snapshot_store",
     "withdraw",
     "write_snapshot",
 ]
@@ -164,6 +168,16 @@ class Snapshot:
         return any((i.kind, i.quarter_id, i.name) == (kind, quarter_id, name) for i in self.items)
 
 
+def snapshot_store(path: Path) -> tuple[FileStore, str]:
+    """Where the snapshot (and the public copies of own areas) live, and the snapshot's
+    name there: with ``QUARTIER_DATABASE_URL`` the database's table ``published_files``
+    (a public server's role needs only ``SELECT`` on it), else the folder of ``path``."""
+    url = read_settings().database_url
+    if url:
+        return PgFileStore(url, "published_files"), "published.json"
+    return FolderStore(Path(path).parent), Path(path).name
+
+
 def write_snapshot(ws: Workspace, path: Path) -> Snapshot:
     """Rewrite the snapshot at ``path`` from the publication records of ``ws`` (atomic)."""
     items = tuple(_from_record(r) for r in ws.list(KIND))
@@ -177,7 +191,8 @@ def write_snapshot(ws: Workspace, path: Path) -> Snapshot:
         ],
     }
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
-    write_bytes_atomic(Path(path), text.encode("utf-8"))
+    store, name = snapshot_store(path)
+    store.write(name, text.encode("utf-8"))
     return Snapshot(items, now)
 
 
@@ -222,11 +237,12 @@ def read_snapshot(path: Path) -> Snapshot:
     Never raises for the file's state: an unreadable or malformed file reads as empty with
     ``problem`` set (the public site then shows nothing of the drafts, which is safe).
     """
-    path = Path(path)
-    if not path.exists():
-        return Snapshot()
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        store, name = snapshot_store(path)
+        data = store.read(name)
+        if data is None:
+            return Snapshot()
+        doc = json.loads(data.decode("utf-8"))
         if doc.get("format") != FORMAT:
             raise ValueError(f"format {doc.get('format')!r}")
         items = tuple(_item(raw) for raw in doc["items"])

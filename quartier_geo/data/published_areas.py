@@ -24,7 +24,6 @@ shown.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -34,11 +33,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from quartier_geo.base.atomic import atomic_path
 from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError, StorageError
 from quartier_geo.base.modes import Editor, require_edit
 from quartier_geo.data import publication as pub
+from quartier_geo.data.filestore import from_gpkg_bytes, gpkg_bytes
+from quartier_geo.data.filestore import sha256 as hash_of
 from quartier_geo.data.store import Workspace
 
 __all__ = [
@@ -74,6 +74,7 @@ _ENERGY_SUFFIXES = ("_kwh_per_a", "_kwh_per_m2a")
 #: Buffer around the convex hull of the buildings: the public outline of an area.
 OUTLINE_BUFFER_M = 20.0
 _SUFFIX = ".gpkg"
+_FOLDER = "published-areas"
 
 
 @dataclass(frozen=True)
@@ -89,21 +90,22 @@ class AreaToPublish:
 
 
 def areas_dir(snapshot: Path) -> Path:
-    """Folder of the public copies: ``published-areas/`` beside the snapshot file.
+    """Folder of the public copies beside a snapshot file (without a database):
+    ``published-areas/``.
 
     >>> areas_dir(Path("/srv/pub/published.json")).as_posix()
     '/srv/pub/published-areas'
     """
-    return Path(snapshot).parent / "published-areas"
+    return Path(snapshot).parent / _FOLDER
 
 
-def _file(snapshot: Path, name: str) -> Path:
-    """A file of the copies folder (``name`` is reduced to its last part).
+def _name(file: str) -> str:
+    """The store name of a copy (``file`` is reduced to its last part).
 
-    >>> _file(Path("/p/published.json"), "../../etc/imp-1.ab.gpkg").as_posix()
-    '/p/published-areas/imp-1.ab.gpkg'
+    >>> _name("../../etc/imp-1.ab.gpkg")
+    'published-areas/imp-1.ab.gpkg'
     """
-    return areas_dir(snapshot) / Path(name).name
+    return f"{_FOLDER}/{Path(file).name}"
 
 
 def public_buildings(buildings: gpd.GeoDataFrame, quarter_id: int) -> gpd.GeoDataFrame:
@@ -132,36 +134,12 @@ def _outline(buildings: gpd.GeoDataFrame) -> shapely.Geometry:
     return shapely.buffer(hull, OUTLINE_BUFFER_M)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def write_area(snapshot: Path, key: str, buildings: gpd.GeoDataFrame) -> tuple[str, str]:
     """Write a new public copy of ``buildings`` (already :func:`public_buildings`) for
     import ``key``; return its file name and SHA-256. Atomic: a failure leaves no file."""
-    import pyogrio
-
-    folder = areas_dir(snapshot)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"Ordner {folder} kann nicht angelegt werden ({exc}).") from exc
-    final = _file(snapshot, f"{Path(key).name}.{uuid.uuid4().hex[:12]}{_SUFFIX}")
-    try:
-        with atomic_path(final) as tmp:
-            pyogrio.write_dataframe(buildings, tmp, layer="buildings", driver="GPKG")
-    except StorageError:
-        raise
-    except Exception as exc:
-        raise StorageError(
-            f"Die öffentliche Kopie des Gebiets konnte nicht geschrieben werden "
-            f"({type(exc).__name__}). Nichts wurde veröffentlicht; Speicherplatz prüfen."
-        ) from exc
-    return final.name, _sha256(final)
+    store, _snapshot_name = pub.snapshot_store(snapshot)
+    file = f"{Path(key).name}.{uuid.uuid4().hex[:12]}{_SUFFIX}"
+    return file, store.write(_name(file), gpkg_bytes(buildings))
 
 
 def read_area(
@@ -169,17 +147,18 @@ def read_area(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The outline (one row) and buildings of a published area from its copy ``file``;
     raises :class:`StorageError` when the copy is missing or does not match its hash."""
-    path = _file(snapshot, file)
-    if not path.is_file() or _sha256(path) != sha256:
+    store, _snapshot_name = pub.snapshot_store(snapshot)
+    data = store.read(_name(file))
+    if data is None or hash_of(data) != sha256:
         raise StorageError(f"Die öffentliche Kopie von „{name}“ fehlt oder ist verändert.")
-    buildings = gpd.read_file(f"GPKG:{path}", layer="buildings", engine="pyogrio")
+    buildings = from_gpkg_bytes(data)
     buildings["quarter_id"] = int(quarter_id)
     outline = _outline(buildings)
     quarter = gpd.GeoDataFrame(
         {
             "quarter_id": [int(quarter_id)],
             "name": [name],
-            "import_key": [path.name.split(".")[0]],
+            "import_key": [Path(file).name.split(".")[0]],
             "area_ha": [outline.area / 10_000.0],
             "geometry_note": [
                 "Umriss = konvexe Hülle der Gebäude + 20 m (kein amtlicher Quartiersumriss)"
@@ -193,17 +172,15 @@ def read_area(
 
 def prune(snapshot: Path, key: str, *, keep: str | None) -> None:
     """Delete the public copies of import ``key`` except ``keep`` (the file the snapshot
-    names; None after a withdrawal). A file that cannot be removed is only logged: the
+    names; None after a withdrawal). A copy that cannot be removed is only logged: the
     snapshot no longer names it, so it is never read."""
-    folder = areas_dir(snapshot)
-    if not folder.is_dir():
-        return
-    for path in folder.glob(f"{Path(key).name}.*{_SUFFIX}"):
-        if path.name != keep:
+    store, _snapshot_name = pub.snapshot_store(snapshot)
+    for name in store.names(f"{_FOLDER}/{Path(key).name}."):
+        if Path(name).name != keep:
             try:
-                path.unlink()
-            except OSError as exc:
-                log.warning("public copy %s not removed: %s", path, exc)
+                store.delete(name)
+            except StorageError as exc:
+                log.warning("public copy %s not removed: %s", name, exc)
 
 
 def publish_area(ws: Workspace, area: AreaToPublish, *, path: Path, editor: Editor) -> pub.Snapshot:
@@ -233,7 +210,8 @@ def publish_area(ws: Workspace, area: AreaToPublish, *, path: Path, editor: Edit
     try:
         snapshot = pub.publish(ws, item, path=path, editor=editor)
     except BaseException:
-        _file(path, file).unlink(missing_ok=True)
+        store, _snapshot_name = pub.snapshot_store(path)
+        store.delete(_name(file))
         raise
     prune(path, area.key, keep=file)
     return snapshot

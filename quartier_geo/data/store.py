@@ -33,6 +33,7 @@ from typing import Any
 from quartier_geo.base.errors import ConflictError, StorageError
 from quartier_geo.base.modes import Editor, require_edit
 from quartier_geo.base.settings import PROJECT_ROOT, WORKSPACE_ENV, read_settings
+from quartier_geo.data.filestore import FileStore, FolderStore
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -107,6 +108,15 @@ class Workspace:
     @property
     def writable(self) -> bool:
         return self.state is WorkspaceState.OK
+
+    @property
+    def files(self) -> FileStore:
+        """The files of record beside the records (imports): the workspace's folder."""
+        return FolderStore(self.path.parent)
+
+    def check_writable(self) -> None:
+        """Raise :class:`StorageError` ("Speichern fehlgeschlagen: …") unless writable."""
+        self._require_writable()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -1,8 +1,9 @@
 """Imported quarters in the workspace: a GeoPackage per import plus one record.
 
 :func:`save_import` writes the canonical buildings of an accepted upload as
-``imports/<key>.gpkg`` next to the workspace's SQLite file — temp file, ``fsync``,
-``os.replace``, directory ``fsync`` (docs/SECURITY.md §3.3 D-2) — and only then records it
+``imports/<key>.gpkg`` in the workspace's file store (:attr:`Workspace.files`: next to the
+SQLite file — temp file, ``fsync``, ``os.replace``, directory ``fsync``, docs/SECURITY.md
+§3.3 D-2 — or in the database's table ``files``) and only then records it
 (kind ``"import"``) in one workspace transaction. The record is what makes an import
 visible: a crash before it leaves at most an invisible orphan file, never a half-written
 import; a crash after it leaves a complete file whose SHA-256 the record holds and
@@ -16,7 +17,6 @@ boundary is not in the file; the UI should say so).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -26,10 +26,10 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from quartier_geo.base.atomic import atomic_path
 from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError, StorageError
 from quartier_geo.base.modes import Editor, require_edit
+from quartier_geo.data.filestore import from_gpkg_bytes, gpkg_bytes, sha256
 from quartier_geo.data.store import Workspace
 from quartier_geo.imports.types import Accepted
 
@@ -69,34 +69,17 @@ class ImportInfo:
 
 
 def imports_dir(ws: Workspace) -> Path:
-    """Folder of the import GeoPackages: ``imports/`` next to the workspace file."""
+    """Folder of the import GeoPackages of a SQLite workspace: ``imports/`` next to its
+    file (with a database they are in its table ``files``)."""
     return Path(ws.path).parent / "imports"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def _write_gpkg_atomically(buildings: gpd.GeoDataFrame, final: Path) -> str:
-    import pyogrio
-
-    try:
-        with atomic_path(final) as tmp:
-            pyogrio.write_dataframe(buildings, tmp, layer="buildings", driver="GPKG")
-    except Exception as exc:
-        raise StorageError(
-            f"Speichern des Imports fehlgeschlagen ({type(exc).__name__}). "
-            "Der Arbeitsbereich ist unverändert; bitte Speicherplatz prüfen und erneut versuchen."
-        ) from exc
-    return _sha256(final)
+def _name(file: str) -> str:
+    return f"imports/{Path(file).name}"
 
 
 def save_import(ws: Workspace, accepted: Accepted, *, name: str, editor: Editor) -> str:
@@ -119,18 +102,14 @@ def save_import(ws: Workspace, accepted: Accepted, *, name: str, editor: Editor)
     quarter_id = -(int(key[4:11], 16) + 1)
     buildings = accepted.buildings.copy()
     buildings["quarter_id"] = quarter_id
-    folder = imports_dir(ws)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"Ordner {folder} kann nicht angelegt werden ({exc}).") from exc
-    final = folder / f"{key}.gpkg"
-    sha = _write_gpkg_atomically(buildings, final)
+    ws.check_writable()
+    file = f"{key}.gpkg"
+    sha = ws.files.write(_name(file), gpkg_bytes(buildings))
     report = {k: v for k, v in accepted.report.items() if k not in ("stages",)}
     payload = _json_safe(
         {
             "name": name,
-            "file": final.name,
+            "file": file,
             "sha256": sha,
             "quarter_id": quarter_id,
             "source_filename": accepted.filename,
@@ -149,7 +128,7 @@ def save_import(ws: Workspace, accepted: Accepted, *, name: str, editor: Editor)
     try:
         ws.put(IMPORT_KIND, key, payload, expected_version=None, editor=editor)
     except BaseException:
-        final.unlink(missing_ok=True)
+        ws.files.delete(_name(file))
         raise
     return key
 
@@ -191,13 +170,13 @@ def load_import(ws: Workspace, key: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataF
     rec = ws.get(IMPORT_KIND, key)
     if rec is None:
         raise QuartierGeoError(f"Import „{key}“ nicht gefunden. Liste der Importe neu laden.")
-    path = imports_dir(ws) / Path(str(rec.payload["file"])).name
-    if not path.exists() or _sha256(path) != rec.payload.get("sha256"):
+    data = ws.files.read(_name(str(rec.payload["file"])))
+    if data is None or sha256(data) != rec.payload.get("sha256"):
         raise StorageError(
             f"Die Datei des Imports „{rec.payload.get('name', key)}“ fehlt oder ist beschädigt. "
             "Bitte die Datei erneut importieren."
         )
-    buildings = gpd.read_file(f"GPKG:{path}", layer="buildings", engine="pyogrio")
+    buildings = from_gpkg_bytes(data)
     outline = quarter_outline(buildings)
     quarter = gpd.GeoDataFrame(
         {
@@ -219,4 +198,4 @@ def delete_import(ws: Workspace, key: str, *, expected_version: int, editor: Edi
     rec = ws.get(IMPORT_KIND, key)
     ws.delete(IMPORT_KIND, key, expected_version=expected_version, editor=editor)
     if rec is not None:
-        (imports_dir(ws) / Path(str(rec.payload["file"])).name).unlink(missing_ok=True)
+        ws.files.delete(_name(str(rec.payload["file"])))

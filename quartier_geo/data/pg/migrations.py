@@ -61,6 +61,24 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        3,
+        "files of record: imports (files), published snapshot and copies (published_files)",
+        """
+        CREATE TABLE files (
+            name text PRIMARY KEY,
+            data bytea NOT NULL,
+            sha256 text NOT NULL,
+            written_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE published_files (
+            name text PRIMARY KEY,
+            data bytea NOT NULL,
+            sha256 text NOT NULL,
+            written_at timestamptz NOT NULL DEFAULT now()
+        );
+        """,
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 #: Key of the advisory lock held while migrating (any constant; "QR" in ASCII).

@@ -22,8 +22,10 @@ from typing import Any
 
 from quartier_geo.base.errors import ConflictError, StorageError
 from quartier_geo.base.modes import Editor, require_edit
+from quartier_geo.data.filestore import FileStore
 from quartier_geo.data.pg import migrations
 from quartier_geo.data.pg.connect import connect, redact
+from quartier_geo.data.pg.files import PgFileStore
 from quartier_geo.data.store import Record, Workspace, WorkspaceState
 
 __all__ = ["PgWorkspace", "open_pg_workspace"]
@@ -44,10 +46,15 @@ def _write_failure(exc: Exception) -> StorageError:
 
 @dataclass(frozen=True)
 class PgWorkspace(Workspace):
-    """A workspace in the PostgreSQL database ``url``. ``path`` is the local folder's
-    anchor for files that stay on disk (imports, published snapshot)."""
+    """A workspace in the PostgreSQL database ``url`` (``path``: the local workspace path
+    of the settings, the anchor of the published snapshot's default name)."""
 
     url: str = ""
+
+    @property
+    def files(self) -> FileStore:
+        """The files of record (imports) in the database's table ``files``."""
+        return PgFileStore(self.url, "files")
 
     def get(self, kind: str, key: str) -> Record | None:
         if self.state is WorkspaceState.UNAVAILABLE:
