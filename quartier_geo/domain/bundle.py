@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import geopandas as gpd
@@ -74,9 +75,21 @@ class RegionBundle:
             return self.quarters
         return pd.concat([self.quarters, self.areas], ignore_index=True)
 
+    @cached_property
+    def _by_id(self) -> pd.DataFrame:
+        # indexed once per bundle (a picker formats every option through quarter())
+        return self._all().set_index("quarter_id")
+
+    @cached_property
+    def _figures_by_id(self) -> pd.DataFrame:
+        figures = self.figures
+        if self.area_figures is not None and not self.area_figures.empty:
+            figures = pd.concat([figures, self.area_figures], ignore_index=True)
+        return figures.set_index("quarter_id")
+
     def quarter(self, quarter_id: int) -> pd.Series:
         """The row of a programme quarter or of an own area."""
-        return self._all().set_index("quarter_id").loc[quarter_id]
+        return self._by_id.loc[quarter_id]
 
     def quarter_frame(self, quarter_id: int) -> gpd.GeoDataFrame:
         """The one-row GeoDataFrame (with its polygon) of a quarter or an own area."""
@@ -85,10 +98,7 @@ class RegionBundle:
 
     def figure(self, quarter_id: int) -> pd.Series:
         """The key figures of a quarter or an own area (summary.FIGURE_FIELDS)."""
-        figures = self.figures
-        if self.area_figures is not None and not self.area_figures.empty:
-            figures = pd.concat([figures, self.area_figures], ignore_index=True)
-        return figures.set_index("quarter_id").loc[quarter_id]
+        return self._figures_by_id.loc[quarter_id]
 
     @property
     def quarter_ids(self) -> list[int]:
