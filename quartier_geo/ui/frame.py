@@ -6,6 +6,7 @@ Called by ``app.py`` before ``pg.run()``; pages read the shared choices through
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.access import Access
+from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import LANGS, Lang, t
 from quartier_geo.base.modes import Mode, can_edit, current_mode
 from quartier_geo.data.store import WorkspaceState
@@ -24,6 +26,7 @@ from quartier_geo.ui.data import Bundle, current, programme, workspace
 from quartier_geo.ui.widgets import md_escape, quarter_label
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Context",
@@ -182,7 +185,7 @@ def reads_drafts(mode: Mode, access: Access | None) -> bool:
 
 def sidebar(mode: Mode) -> Context:
     """The cross-page widgets: quarter, language; the mode and the demo-data note."""
-    data = current()
+    data = _data_or_stop()
     access = auth.resolve()
     # own (imported) areas are listed after the programme's quarters: on the planners'
     # server the drafts, to those who may read drafts; on public and workshop servers the
@@ -229,6 +232,20 @@ def sidebar(mode: Mode) -> Context:
     )
     st.session_state["_context"] = ctx
     return ctx
+
+
+def _data_or_stop() -> Bundle:
+    """The data of this run; if they cannot be loaded (database down, GeoPackage missing),
+    say what is wrong and what to do, and stop the run (nothing is cached: the next run
+    tries again)."""
+    try:
+        return current()
+    except QuartierGeoError as exc:
+        lang: Lang = state.get(state.LANG, "de")
+        log.error("data unavailable: %s", exc)
+        st.error(t("data_unavailable", lang).format(reason=str(exc)), icon=":material/error:")
+        st.stop()
+        raise  # st.stop() raises; this line is for the type checker
 
 
 def _select(quarter_id: int) -> None:

@@ -67,3 +67,26 @@ def test_editors_return_with_a_healthy_workspace(new_app: NewApp) -> None:
         at = goto(new_app(Mode.PLANNER.value), page)
         assert editing_widgets(at), page
         assert not any("Arbeitsbereich" in w for w in _banner(at))
+
+
+@pytest.fixture
+def data_unreachable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The region's data come from a database that does not answer (port 1)."""
+    monkeypatch.setenv("QUARTIER_DATABASE_URL", "postgresql://quartier:GEHEIM@127.0.0.1:1/x")
+    ui_data.bundle.clear()  # the process-wide cache holds the GeoPackage's data
+    ui_data.clear_workspace()
+    yield
+    monkeypatch.delenv("QUARTIER_DATABASE_URL")
+    ui_data.bundle.clear()
+    ui_data.clear_workspace()
+
+
+@pytest.mark.parametrize("mode", [m.value for m in Mode])
+def test_unloadable_data_give_a_message_not_a_traceback(
+    new_app: NewApp, data_unreachable: None, mode: str
+) -> None:
+    at = new_app(mode)
+    assert [e.message for e in at.exception] == []
+    [error] = [e.value for e in at.error]
+    assert error.startswith(t("data_unavailable", "de").split(":")[0])
+    assert "127.0.0.1:1" in error and "GEHEIM" not in error  # names the server, no password
