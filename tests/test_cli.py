@@ -18,7 +18,11 @@ QUARTER_FIELDS = {
     "municipality",
     "quarter_type",
     "area_ha",
+    "area_ha_status",
+    "area_ha_source",
     "residents",
+    "residents_status",
+    "residents_source",
     "buildings",
     "heat_demand_mwh_per_a",
     "final_energy_mwh_per_a",
@@ -56,6 +60,34 @@ def test_quarters_lists_the_20_real_quarters(quarters_json):
     herne = next(q for q in quarters_json if q["municipality"] == "Herne")
     assert herne["residents"] == 20500
     assert abs(herne["buildings"] - 2500) <= 250  # reported 2,500 buildings, ±10 %
+
+
+def test_quarters_carry_the_status_and_source_of_area_and_residents(quarters_json):
+    by_id = {q["quarter_id"]: q for q in quarters_json}
+    # Herne-Mitte: 273 ha from a report of the 2016 kick-off, cited by the domain review of
+    # issue #9 (quarters.md, secondary); the model polygon has exactly that area
+    herne = by_id[9]
+    assert herne["area_ha"] == pytest.approx(273.0, abs=0.05)
+    assert herne["area_ha_status"] == "reported"
+    assert "2016 kick-off" in herne["area_ha_source"]
+    assert "secondary" in herne["area_ha_source"]
+    # Lünen-Süd: 242 ha and 7,754 residents from the quarter brochure (issue #9, secondary)
+    luenen = by_id[11]
+    assert luenen["area_ha"] == pytest.approx(242.0, abs=0.05)
+    assert luenen["residents"] == 7754
+    assert luenen["area_ha_status"] == luenen["residents_status"] == "reported"
+    assert "brochure" in luenen["residents_source"]
+    # Dorsten: residents 8,400 reported, area 260 ha an assumption (quarter_profiles.csv)
+    dorsten = by_id[2]
+    assert dorsten["residents_status"] == "reported"
+    assert dorsten["area_ha_status"] == "assumed"
+    assert "quarter_profiles.csv" in dorsten["area_ha_source"]
+    # the counts the README states: 11 of 20 areas, 5 of 20 resident counts are assumed
+    assert sum(q["area_ha_status"] == "assumed" for q in quarters_json) == 11
+    assert sum(q["residents_status"] == "assumed" for q in quarters_json) == 5
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "11 der 20" in readme and "5 der 20" in readme
+    assert "Größen, Einwohnerzahlen und berichtete Ergebnisse" not in readme
 
 
 def test_quarter_figures_are_plausible(quarters_json):
