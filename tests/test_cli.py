@@ -214,6 +214,17 @@ def test_scenario_json_path():
     assert path[-1]["useful_heat_mwh_per_a"] < path[0]["useful_heat_mwh_per_a"]
 
 
+def test_scenario_default_rate_is_the_national_rate():
+    # without --rate the model refurbishes 0.7 %/a of the floor area (benchmarks.csv
+    # rate_national, 0.67–0.70 %/a in 2023–2025): after one year the refurbished share has
+    # grown by at most 0.007 (whole buildings only, so a little less)
+    res = run("scenario", "--quarter", "11", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    path = json.loads(res.stdout)
+    step = path[1]["refurbished_share"] - path[0]["refurbished_share"]
+    assert 0.005 < step <= 0.007 + 1e-9
+
+
 def test_scenario_unknown_quarter():
     res = run("scenario", "--quarter", "99")
     assert res.returncode == 2

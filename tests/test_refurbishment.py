@@ -93,6 +93,24 @@ def test_target_lines(ref, assessed):
     assert t["neutral_t_per_a"].iloc[-1] == 0.0
 
 
+def test_default_rate_is_the_national_rate_of_2023_to_2025(ref):
+    # 0.67–0.70 %/a in 2023–2025 (domain review of issue #9, benchmarks.csv rate_national):
+    # 0.7 %/a = 0.007 per year, no longer the out-of-date 1 %/a
+    assert ScenarioParams().rate_per_a == pytest.approx(0.007)
+    assert float(ref.benchmarks.loc["rate_national", "value"]) == pytest.approx(0.7)
+    assert 100 * ScenarioParams().rate_per_a == pytest.approx(
+        float(ref.benchmarks.loc["rate_national", "value"])
+    )
+
+
+def test_bottrop_and_herne_rates_are_labelled_as_buildings_with_any_measure(ref):
+    # both count buildings with any measure (issue #9 review), not floor area refurbished in full
+    for key in ("rate_bottrop", "rate_herne"):
+        row = ref.benchmarks.loc[key]
+        assert "mindestens einer Maßnahme" in row["label_de"], key
+        assert "not a full-refurbishment floor-area rate" in row["label_en"], key
+
+
 def test_params_are_frozen_value_keys_for_caches():
     """Equal parameters find the same cache entry, different ones do not, nothing mutates."""
     cache = {ScenarioParams(rate_per_a=0.03): "3 %/a"}
