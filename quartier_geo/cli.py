@@ -32,11 +32,13 @@ _BUILDING_FIELDS = (
     "heating_system",
     "refurbishment_state",
     "useful_heat_kwh_per_a",
+    "consumption_kwh_per_a",
     "final_energy_kwh_per_a",
     "co2_t_per_a",
     "potential_usual_kwh_per_a",
     "potential_advanced_kwh_per_a",
     "demand_source",
+    "consumption_source",
     "typology_fallback",
 )
 

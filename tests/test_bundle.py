@@ -54,6 +54,7 @@ def test_block_ratio_is_nan_without_floor_area():
 
 def test_quarter_blocks_hide_small_blocks():
     b = assessed_blocks().assign(
+        consumption_kwh_per_a=1.0,
         final_energy_kwh_per_a=1.0,
         co2_t_per_a=1.0,
         potential_usual_kwh_per_a=1.0,

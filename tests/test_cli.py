@@ -25,6 +25,7 @@ QUARTER_FIELDS = {
     "residents_source",
     "buildings",
     "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
     "final_energy_mwh_per_a",
     "co2_t_per_a",
     "potential_usual_mwh_per_a",
@@ -134,6 +135,30 @@ def test_analyse_a_good_file(tmp_path, three_buildings):
     assert out["summary"]["heat_demand_mwh_per_a"] == pytest.approx(
         sum(b["useful_heat_kwh_per_a"] for b in out["buildings"]) / 1000, rel=1e-3
     )
+
+
+def test_analyse_gives_consumption_next_to_demand_and_measured_wins(tmp_path, three_buildings):
+    measured = three_buildings.assign(measured_consumption_kwh_per_a=[None, 50_000.0, None])
+    path = _write(measured, tmp_path / "measured.geojson")
+    res = run("analyse", str(path), "--format", "json", "--buildings")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    a, b, _ = out["buildings"]
+    # a: TABULA demand 27,530 kWh/a stays; consumption calibrated (assumptions.csv: q0 = 60,
+    # slope (125 - 66) / (190 - 66) = 59/124): 100 x (60 + 59/124 x (275.3 - 60)) kWh/a
+    assert a["useful_heat_kwh_per_a"] == pytest.approx(27_530.0)
+    assert a["consumption_kwh_per_a"] == pytest.approx(100 * (60 + 59 / 124 * 215.3))
+    assert a["consumption_source"] == "calibrated"
+    assert a["final_energy_kwh_per_a"] == pytest.approx(a["consumption_kwh_per_a"] / 0.82)
+    # b: 50,000 kWh/a oil measured (final energy); old oil boiler eta 0.82 (heating_systems.csv)
+    assert b["consumption_source"] == "measured"
+    assert b["final_energy_kwh_per_a"] == pytest.approx(50_000.0)
+    assert b["consumption_kwh_per_a"] == pytest.approx(50_000.0 * 0.82)
+    assert b["co2_t_per_a"] == pytest.approx(50_000.0 * 310 / 1e6)  # GEG Anlage 9 oil 310 g
+    assert out["summary"]["consumption_mwh_per_a"] == pytest.approx(
+        sum(x["consumption_kwh_per_a"] for x in out["buildings"]) / 1000, abs=1e-3
+    )  # the CLI rounds MWh to three decimals
+    assert out["summary"]["consumption_mwh_per_a"] < out["summary"]["heat_demand_mwh_per_a"]
 
 
 def test_analyse_reports_every_problem_with_row_ids(tmp_path, three_buildings):

@@ -30,6 +30,7 @@ FIGURE_FIELDS = (
     "residents_source",
     "buildings",
     "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
     "final_energy_mwh_per_a",
     "co2_t_per_a",
     "potential_usual_mwh_per_a",

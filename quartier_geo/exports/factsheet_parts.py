@@ -91,7 +91,12 @@ def key_figures(
     rows = [
         (t("fs_kf_buildings", lang), _number(rec["buildings"], lang), ""),
         (t("fs_kf_floor_area", lang), _number(area, lang), "m²"),
-        (t("fs_kf_heat_demand", lang), _number(rec["heat_demand_mwh_per_a"], lang), "MWh/a"),
+        (  # calculated demand and typical consumption side by side, both labelled
+            f"{t('fs_kf_heat_demand', lang)} / {t('fs_kf_consumption', lang)}",
+            f"{_number(rec['heat_demand_mwh_per_a'], lang)} / "
+            f"{_number(rec['consumption_mwh_per_a'], lang)}",
+            "MWh/a",
+        ),
         (t("fs_kf_specific", lang), _number(specific, lang), "kWh/(m²·a)"),
         (t("fs_kf_final_energy", lang), _number(rec["final_energy_mwh_per_a"], lang), "MWh/a"),
         (t("fs_kf_co2", lang), _number(rec["co2_t_per_a"], lang), "t/a"),
