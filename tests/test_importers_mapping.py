@@ -68,7 +68,7 @@ def test_lanuv_wbm_with_unit_suffix_and_its_confidence() -> None:
     good = propose_mapping(cols, pd.DataFrame({"GEBAEUDETY": ["EFH_J", "MFH_C"]}))
     assert good.schema == "lanuv_wbm"
     assert good.fields["RW_WW [kWh/a]"] == "heat_demand_reported_kwh_per_a"
-    assert any("Annahme" in n for n in good.notes)  # NF used as A_C is said to be an assumption
+    assert any("Annahme" in n for n in good.notes)  # NF read as A_N is said to be an assumption
     odd = propose_mapping(cols, pd.DataFrame({"GEBAEUDETY": ["Villa", "Haus"]}))
     assert odd.confidence == pytest.approx(good.confidence * 0.6, abs=1e-3)
 
@@ -103,7 +103,9 @@ def test_lanuv_type_age_code_area_and_demand_pass_through() -> None:
     assert out["building_type"].tolist() == ["EFH", "NWG"]
     assert out["age_class"].tolist() == ["J", "E"]
     assert out["heat_demand_reported_kwh_per_a"].sum() == 105_000.0
-    assert out["conditioned_floor_area_m2"].tolist() == [200.0, 600.0]
+    # NF is a usable area A_N, not TABULA's A_C: A_C = NF x 0.906 (assumptions.csv, median
+    # A_C_Ref / A_N_EnEV of typology.csv): 200 -> 181.2 m², 600 -> 543.6 m²
+    assert out["conditioned_floor_area_m2"].tolist() == pytest.approx([181.2, 543.6])
     assert "type_default" not in _rules(report) and "age_default" not in _rules(report)
     assert gdf.columns.tolist() == ["Fest_ID", "RW_WW", "NF", "GEBAEUDETY", "WG_NWG", "geometry"]
 

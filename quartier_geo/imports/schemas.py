@@ -107,7 +107,7 @@ SCHEMAS: tuple[Schema, ...] = (
             "rw": "space_heat_reported_kwh_per_a",
             "ww": "hot_water_reported_kwh_per_a",
             "rw_ww_spez": "heat_demand_reported_kwh_per_m2a",
-            "nf": "conditioned_floor_area_m2",
+            "nf": "usable_area_m2",
             "gebaeudety": "type_age_code",
             "wg_nwg": "residential_flag",
             "fest_id": "building_id",
@@ -118,7 +118,7 @@ SCHEMAS: tuple[Schema, ...] = (
         source="F-Heat/fheat src/fheat_nrw (open_data.md §4) [read]",
         patterns={"gebaeudety": r"^[A-Za-z]+_[A-La-l]$"},
         notes=(
-            "NF (Nutzfläche) wird als beheizte Fläche A_C verwendet (Annahme).",
+            "NF (Nutzfläche) wird als A_N gelesen: A_C = NF × 0,906 (TABULA-Median, Annahme).",
             "RW_WW (Raumwärme + Warmwasser, kWh/a) ist der Wärmebedarf laut Datei.",
         ),
     ),
