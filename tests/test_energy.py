@@ -226,3 +226,14 @@ def test_summary_in_mwh(ref, three_buildings):
     # (60 + S x (218.5 + 15 - 60)); c RH F usual 348 m² x (60 + S x (72.4 + 10 - 60))
     expected = 100 * (60 + S * 215.3) + 522 * (60 + S * 173.5) + 348 * (60 + S * 22.4)
     assert s["consumption_mwh_per_a"] == pytest.approx(expected / 1000)
+
+
+def test_non_residential_buildings_are_not_calibrated(ref, three_buildings):
+    # the calibration line is one of the residential typology (domain/consumption.py); NWG
+    # demand (150 + 5 kWh/(m²·a) existing, assumptions.csv) stays the consumption
+    b = three_buildings.assign(building_type=["NWG", "MFH", "RH"])
+    assessed = assess_buildings(validate_buildings(b, ref).buildings, ref).set_index("building_id")
+    a = assessed.loc["a"]
+    assert a["useful_heat_kwh_per_a"] == pytest.approx(100 * (150 + 5))
+    assert a["consumption_kwh_per_a"] == pytest.approx(100 * (150 + 5))
+    assert assessed.loc["b", "consumption_kwh_per_a"] == pytest.approx(522 * (60 + S * 173.5))

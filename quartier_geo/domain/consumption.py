@@ -14,7 +14,9 @@ to this project, so the mechanism is implemented with explicit assumptions
   old buildings, per m² living area), converted to m² A_C with the living-area factor 1.10.
 
 The ratio c/q is 1 for efficient buildings and falls as the calculated demand rises. q and
-c are useful heat per m² conditioned floor area A_C and year.
+c are useful heat per m² conditioned floor area A_C and year. The calibration is one of the
+residential typology: non-residential buildings (NWG, whose demand is itself an assumption)
+keep their demand as consumption.
 
 A measured consumption in a file (``measured_consumption_kwh_per_a``) is the metered final
 energy (e.g. gas from the network operator); it wins: consumption = measured x eta.
@@ -74,14 +76,21 @@ def specific_consumption(q: pd.Series, cal: Calibration) -> pd.Series:
 
 
 def calibrated_kwh_per_a(
-    useful_kwh_per_a: pd.Series, area_m2: pd.Series, cal: Calibration
+    useful_kwh_per_a: pd.Series,
+    area_m2: pd.Series,
+    cal: Calibration,
+    *,
+    calibrate: pd.Series | None = None,
 ) -> pd.Series:
     """Typical consumption [kWh/a] of a calculated useful heat demand on floor area A_C.
 
-    Buildings without floor area keep their demand (no specific value to calibrate).
+    Buildings without floor area, and those where ``calibrate`` is False (non-residential),
+    keep their demand.
     """
     area = area_m2.astype(float)
     ok = area > 0
+    if calibrate is not None:
+        ok = ok & calibrate.astype(bool)
     q = (useful_kwh_per_a / area.where(ok, np.nan)).fillna(0.0)
     out = specific_consumption(q, cal) * area
     return out.where(ok, useful_kwh_per_a).rename("consumption_kwh_per_a")

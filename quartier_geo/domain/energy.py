@@ -172,9 +172,10 @@ def assess_buildings(buildings: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoData
     out["heating_system"] = effective_system(out, ref)
     eta = system_efficiency(out, ref)
     cal = Calibration.from_reference(ref)
-    c_now = calibrated_kwh_per_a(q_now, area, cal)
-    c_usual = np.minimum(calibrated_kwh_per_a(q_usual, area, cal), c_now)
-    c_adv = np.minimum(calibrated_kwh_per_a(q_adv, area, cal), c_usual)
+    residential = out["building_type"].astype(str) != "NWG"  # the calibration is residential
+    c_now = calibrated_kwh_per_a(q_now, area, cal, calibrate=residential)
+    c_usual = np.minimum(calibrated_kwh_per_a(q_usual, area, cal, calibrate=residential), c_now)
+    c_adv = np.minimum(calibrated_kwh_per_a(q_adv, area, cal, calibrate=residential), c_usual)
     c_source = pd.Series("calibrated", index=out.index)
     if "measured_consumption_kwh_per_a" in out:
         measured = pd.to_numeric(out["measured_consumption_kwh_per_a"], errors="coerce")
