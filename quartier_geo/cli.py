@@ -32,11 +32,13 @@ _BUILDING_FIELDS = (
     "heating_system",
     "refurbishment_state",
     "useful_heat_kwh_per_a",
+    "consumption_kwh_per_a",
     "final_energy_kwh_per_a",
     "co2_t_per_a",
     "potential_usual_kwh_per_a",
     "potential_advanced_kwh_per_a",
     "demand_source",
+    "consumption_source",
     "typology_fallback",
 )
 
@@ -177,10 +179,11 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
             raise QuartierGeoError(
                 f"Quartier {args.quarter} unbekannt: IDs 1–20 (siehe 'quarters')."
             )
+    rate = {} if args.rate is None else {"rate_per_a": args.rate}  # default: ScenarioParams
     params = ScenarioParams(
         start_year=args.start,
         end_year=args.until,
-        rate_per_a=args.rate,
+        **rate,
         depth=RefurbState(args.depth),
         priority=Priority(args.priority),
         heat_pump_switch_rate_per_a=args.heat_pump_switch,
@@ -289,7 +292,11 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scenario", help="yearly refurbishment path to 2045")
     s.add_argument("--quarter", type=int, default=None, help="quarter id (default: all 20)")
     s.add_argument(
-        "--rate", type=float, default=0.01, help="share of floor area per year, 0.03 = 3 %%/a"
+        "--rate",
+        type=float,
+        default=None,
+        help="share of floor area refurbished in full per year, 0.03 = 3 %%/a "
+        "(default: the national rate of 2023-2025, 0.007)",
     )
     s.add_argument("--depth", choices=["usual", "advanced"], default="usual")
     s.add_argument("--priority", choices=[x.value for x in _priorities()], default="worst_first")

@@ -54,6 +54,7 @@ def test_block_ratio_is_nan_without_floor_area():
 
 def test_quarter_blocks_hide_small_blocks():
     b = assessed_blocks().assign(
+        consumption_kwh_per_a=1.0,
         final_energy_kwh_per_a=1.0,
         co2_t_per_a=1.0,
         potential_usual_kwh_per_a=1.0,
@@ -77,6 +78,11 @@ def test_quarter_bundle_of_three_buildings(three_buildings, ref):
     assert bundle.grid["heat_density_mwh_per_ha_a"].iloc[0] == pytest.approx(heat_mwh)
     assert bundle.criteria["heat_density_median_mwh_per_ha_a"] == pytest.approx(heat_mwh)
     assert bundle.supply.loc["status_quo", "heat_demand_mwh_per_a"] == pytest.approx(heat_mwh)
+    # the options supply the consumption (calibrated), the figure the status quo's CO2 uses
+    consumption_mwh = bundle.buildings["consumption_kwh_per_a"].sum() / 1000
+    assert bundle.supply.loc["status_quo", "consumption_mwh_per_a"] == pytest.approx(
+        consumption_mwh
+    )
     assert bundle.blocks is None and bundle.streets is None  # no block_id, no streets
     assert bundle.quarter_id is None and bundle.row is None and not bundle.synthetic
     assert "useful_heat_kwh_per_a" not in three_buildings.columns  # the input is not changed

@@ -18,9 +18,14 @@ QUARTER_FIELDS = {
     "municipality",
     "quarter_type",
     "area_ha",
+    "area_ha_status",
+    "area_ha_source",
     "residents",
+    "residents_status",
+    "residents_source",
     "buildings",
     "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
     "final_energy_mwh_per_a",
     "co2_t_per_a",
     "potential_usual_mwh_per_a",
@@ -56,6 +61,34 @@ def test_quarters_lists_the_20_real_quarters(quarters_json):
     herne = next(q for q in quarters_json if q["municipality"] == "Herne")
     assert herne["residents"] == 20500
     assert abs(herne["buildings"] - 2500) <= 250  # reported 2,500 buildings, ±10 %
+
+
+def test_quarters_carry_the_status_and_source_of_area_and_residents(quarters_json):
+    by_id = {q["quarter_id"]: q for q in quarters_json}
+    # Herne-Mitte: 273 ha from a report of the 2016 kick-off, cited by the domain review of
+    # issue #9 (quarters.md, secondary); the model polygon has exactly that area
+    herne = by_id[9]
+    assert herne["area_ha"] == pytest.approx(273.0, abs=0.05)
+    assert herne["area_ha_status"] == "reported"
+    assert "2016 kick-off" in herne["area_ha_source"]
+    assert "secondary" in herne["area_ha_source"]
+    # Lünen-Süd: 242 ha and 7,754 residents from the quarter brochure (issue #9, secondary)
+    luenen = by_id[11]
+    assert luenen["area_ha"] == pytest.approx(242.0, abs=0.05)
+    assert luenen["residents"] == 7754
+    assert luenen["area_ha_status"] == luenen["residents_status"] == "reported"
+    assert "brochure" in luenen["residents_source"]
+    # Dorsten: residents 8,400 reported, area 260 ha an assumption (quarter_profiles.csv)
+    dorsten = by_id[2]
+    assert dorsten["residents_status"] == "reported"
+    assert dorsten["area_ha_status"] == "assumed"
+    assert "quarter_profiles.csv" in dorsten["area_ha_source"]
+    # the counts the README states: 11 of 20 areas, 5 of 20 resident counts are assumed
+    assert sum(q["area_ha_status"] == "assumed" for q in quarters_json) == 11
+    assert sum(q["residents_status"] == "assumed" for q in quarters_json) == 5
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "11 der 20" in readme and "5 der 20" in readme
+    assert "Größen, Einwohnerzahlen und berichtete Ergebnisse" not in readme
 
 
 def test_quarter_figures_are_plausible(quarters_json):
@@ -102,6 +135,30 @@ def test_analyse_a_good_file(tmp_path, three_buildings):
     assert out["summary"]["heat_demand_mwh_per_a"] == pytest.approx(
         sum(b["useful_heat_kwh_per_a"] for b in out["buildings"]) / 1000, rel=1e-3
     )
+
+
+def test_analyse_gives_consumption_next_to_demand_and_measured_wins(tmp_path, three_buildings):
+    measured = three_buildings.assign(measured_consumption_kwh_per_a=[None, 50_000.0, None])
+    path = _write(measured, tmp_path / "measured.geojson")
+    res = run("analyse", str(path), "--format", "json", "--buildings")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    a, b, _ = out["buildings"]
+    # a: TABULA demand 27,530 kWh/a stays; consumption calibrated (assumptions.csv: q0 = 60,
+    # slope (125 - 66) / (190 - 66) = 59/124): 100 x (60 + 59/124 x (275.3 - 60)) kWh/a
+    assert a["useful_heat_kwh_per_a"] == pytest.approx(27_530.0)
+    assert a["consumption_kwh_per_a"] == pytest.approx(100 * (60 + 59 / 124 * 215.3))
+    assert a["consumption_source"] == "calibrated"
+    assert a["final_energy_kwh_per_a"] == pytest.approx(a["consumption_kwh_per_a"] / 0.82)
+    # b: 50,000 kWh/a oil measured (final energy); old oil boiler eta 0.82 (heating_systems.csv)
+    assert b["consumption_source"] == "measured"
+    assert b["final_energy_kwh_per_a"] == pytest.approx(50_000.0)
+    assert b["consumption_kwh_per_a"] == pytest.approx(50_000.0 * 0.82)
+    assert b["co2_t_per_a"] == pytest.approx(50_000.0 * 310 / 1e6)  # GEG Anlage 9 oil 310 g
+    assert out["summary"]["consumption_mwh_per_a"] == pytest.approx(
+        sum(x["consumption_kwh_per_a"] for x in out["buildings"]) / 1000, abs=1e-3
+    )  # the CLI rounds MWh to three decimals
+    assert out["summary"]["consumption_mwh_per_a"] < out["summary"]["heat_demand_mwh_per_a"]
 
 
 def test_analyse_reports_every_problem_with_row_ids(tmp_path, three_buildings):
@@ -180,6 +237,17 @@ def test_scenario_json_path():
     shares = [p["refurbished_share"] for p in path]
     assert shares == sorted(shares) and shares[-1] <= 1.0
     assert path[-1]["useful_heat_mwh_per_a"] < path[0]["useful_heat_mwh_per_a"]
+
+
+def test_scenario_default_rate_is_the_national_rate():
+    # without --rate the model refurbishes 0.7 %/a of the floor area (benchmarks.csv
+    # rate_national, 0.67–0.70 %/a in 2023–2025): after one year the refurbished share has
+    # grown by at most 0.007 (whole buildings only, so a little less)
+    res = run("scenario", "--quarter", "11", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    path = json.loads(res.stdout)
+    step = path[1]["refurbished_share"] - path[0]["refurbished_share"]
+    assert 0.005 < step <= 0.007 + 1e-9
 
 
 def test_scenario_unknown_quarter():

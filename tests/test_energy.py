@@ -12,6 +12,7 @@ import shapely
 
 from quartier_geo.data.layers import validate_buildings
 from quartier_geo.data.reference import REFERENCE_DIR
+from quartier_geo.domain.consumption import Calibration, specific_consumption
 from quartier_geo.domain.energy import assess_buildings, conditioned_floor_area_m2, summarise
 
 _STATE = {
@@ -64,16 +65,18 @@ def test_first_efh_row_by_hand(ref):
     assert assessed["useful_heat_kwh_per_a"].iloc[0] == pytest.approx(29_270.0)
 
 
-# GEG 2020 Anlage 9 Nr. 3 in g CO2-eq per kWh final energy (factors.md §1)
-GEG_ANLAGE_9 = {"gas": 240, "oil": 310, "coal": 400, "electricity": 560, "biomass": 20}
+# Fuels: GEG 2020 Anlage 9 Nr. 3 in g CO2-eq per kWh final energy (factors.md §1).
+# Grid electricity: the UBA grid mix 2024, estimate, 363 g/kWh (factors.md §3), the start of
+# the one electricity series of paths.csv (issue #9: no GEG value mixed with a UBA ratio).
+CO2_FACTORS = {"gas": 240, "oil": 310, "coal": 400, "electricity": 363, "biomass": 20}
 
 
-@pytest.mark.parametrize("carrier", sorted(GEG_ANLAGE_9))
-def test_co2_is_final_energy_times_geg_factor(ref, carrier, three_buildings):
+@pytest.mark.parametrize("carrier", sorted(CO2_FACTORS))
+def test_co2_is_final_energy_times_the_carrier_factor(ref, carrier, three_buildings):
     b = three_buildings.copy()
     b["heating_carrier"] = carrier
     assessed = assess_buildings(validate_buildings(b, ref).buildings, ref)
-    expected = assessed["final_energy_kwh_per_a"] * GEG_ANLAGE_9[carrier] / 1e6
+    expected = assessed["final_energy_kwh_per_a"] * CO2_FACTORS[carrier] / 1e6
     np.testing.assert_allclose(assessed["co2_t_per_a"], expected, rtol=1e-12)
 
 
@@ -86,14 +89,72 @@ def test_district_heating_uses_the_geg_chp_gas_default(ref, three_buildings):
     )
 
 
+# Calibration to typical consumption (assumptions.csv, all assumptions): q0 = 60 kWh/(m²·a);
+# anchor 190 calculated / 125 measured kWh per m² living area (issue #9 review, secondary),
+# divided by the living-area factor 1.10 (median A_C_Ref / A_C_Living, typology.csv):
+# slope s = (125/1.1 - 60) / (190/1.1 - 60) = (125 - 66) / (190 - 66) = 59/124.
+S = 59 / 124
+
+
 def test_final_energy_of_a_gas_boiler_by_hand(ref, three_buildings):
-    # building a: EFH E existing, 100 m²: 100 x (265.3 + 10) = 27,530 kWh/a useful heat;
-    # old gas boiler eta 0.82 -> 33,573.17 kWh/a final -> x 240 g = 8.0576 t/a
+    # building a: EFH E existing, 100 m²: 100 x (265.3 + 10) = 27,530 kWh/a useful heat
+    # (TABULA demand, unchanged); consumption 100 x (60 + 59/124 x (275.3 - 60))
+    # = 100 x 162.4411 = 16,244.11 kWh/a; old gas boiler eta 0.82 -> 19,809.9 kWh/a final
+    # -> x 240 g = 4.754 t/a
     assessed = assess_buildings(validate_buildings(three_buildings, ref).buildings, ref)
     a = assessed.set_index("building_id").loc["a"]
+    consumption = 100 * (60 + S * (275.3 - 60))
+    assert consumption == pytest.approx(16_244.11, abs=0.01)
     assert a["useful_heat_kwh_per_a"] == pytest.approx(27_530.0)
-    assert a["final_energy_kwh_per_a"] == pytest.approx(27_530.0 / 0.82)
-    assert a["co2_t_per_a"] == pytest.approx(27_530.0 / 0.82 * 240 / 1e6)
+    assert a["consumption_kwh_per_a"] == pytest.approx(consumption)
+    assert a["consumption_source"] == "calibrated"
+    assert a["final_energy_kwh_per_a"] == pytest.approx(consumption / 0.82)
+    assert a["co2_t_per_a"] == pytest.approx(consumption / 0.82 * 240 / 1e6)
+
+
+def test_calibration_line_by_hand(ref):
+    cal = Calibration.from_reference(ref)
+    assert cal.q0 == 60.0
+    assert cal.slope == pytest.approx(S)
+    q = pd.Series([50.0, 60.0, 190 / 1.1, 275.3])
+    c = specific_consumption(q, cal)
+    assert c.iloc[0] == 50.0  # efficient: consumption = demand
+    assert c.iloc[1] == 60.0
+    # the anchor: 125 measured against 190 calculated, ratio 125/190 = 0.658
+    assert c.iloc[2] == pytest.approx(125 / 1.1)
+    assert c.iloc[2] / q.iloc[2] == pytest.approx(125 / 190)
+    assert c.iloc[3] == pytest.approx(60 + S * 215.3)  # 162.44: ratio 0.59 at 275 kWh/(m²·a)
+
+
+def test_measured_consumption_wins_and_scales_the_consumption_potential(ref, three_buildings):
+    # building a measured 20,000 kWh/a of gas (final energy); old gas boiler eta 0.82
+    b = three_buildings.assign(measured_consumption_kwh_per_a=[20_000.0, None, None])
+    assessed = assess_buildings(validate_buildings(b, ref).buildings, ref).set_index("building_id")
+    a = assessed.loc["a"]
+    assert a["consumption_source"] == "measured"
+    assert assessed.loc["b", "consumption_source"] == "calibrated"
+    assert a["final_energy_kwh_per_a"] == pytest.approx(20_000.0)
+    assert a["consumption_kwh_per_a"] == pytest.approx(20_000.0 * 0.82)  # 16,400 kWh/a
+    assert a["co2_t_per_a"] == pytest.approx(20_000.0 * 240 / 1e6)  # 4.8 t/a
+    assert a["useful_heat_kwh_per_a"] == pytest.approx(27_530.0)  # the demand stays TABULA
+    # usual refurbishment: calibrated 100 x (60 + S x (128.1 + 10 - 60)) against
+    # 100 x (60 + S x 215.3) now; the measured value is scaled by that ratio
+    ratio = (60 + S * 78.1) / (60 + S * 215.3)
+    assert a["consumption_potential_usual_kwh_per_a"] == pytest.approx(16_400.0 * (1 - ratio))
+
+
+def test_advanced_refurbishment_includes_a_condensing_boiler(ref, three_buildings):
+    # heating_systems.csv advanced_system (project rule): an old gas low-temperature boiler
+    # (eta 0.82) is a condensing boiler (eta 0.95) in the TABULA advanced state.
+    b = three_buildings.assign(refurbishment_state=["advanced", "existing", "usual"])
+    assessed = assess_buildings(validate_buildings(b, ref).buildings, ref).set_index("building_id")
+    a = assessed.loc["a"]
+    assert a["heating_system"] == "gas_condensing"
+    assert assessed.loc["b", "heating_system"] == "oil_low_temp"  # existing: unchanged
+    # EFH E advanced: 69.9 + 10 = 79.9 kWh/(m²·a) -> c = 60 + S x 19.9 = 69.47 per m²
+    consumption = 100 * (60 + S * 19.9)
+    assert a["final_energy_kwh_per_a"] == pytest.approx(consumption / 0.95)
+    assert a["co2_t_per_a"] == pytest.approx(consumption / 0.95 * 240 / 1e6)
 
 
 def test_area_from_storeys_uses_the_documented_factor(ref, three_buildings):
@@ -161,3 +222,18 @@ def test_summary_in_mwh(ref, three_buildings):
     assert s["heat_demand_mwh_per_a"] == pytest.approx(
         assessed["useful_heat_kwh_per_a"].sum() / 1000
     )
+    # consumption, by hand: a 100 x (60 + S x 215.3); b MFH C existing 522 m² x
+    # (60 + S x (218.5 + 15 - 60)); c RH F usual 348 m² x (60 + S x (72.4 + 10 - 60))
+    expected = 100 * (60 + S * 215.3) + 522 * (60 + S * 173.5) + 348 * (60 + S * 22.4)
+    assert s["consumption_mwh_per_a"] == pytest.approx(expected / 1000)
+
+
+def test_non_residential_buildings_are_not_calibrated(ref, three_buildings):
+    # the calibration line is one of the residential typology (domain/consumption.py); NWG
+    # demand (150 + 5 kWh/(m²·a) existing, assumptions.csv) stays the consumption
+    b = three_buildings.assign(building_type=["NWG", "MFH", "RH"])
+    assessed = assess_buildings(validate_buildings(b, ref).buildings, ref).set_index("building_id")
+    a = assessed.loc["a"]
+    assert a["useful_heat_kwh_per_a"] == pytest.approx(100 * (150 + 5))
+    assert a["consumption_kwh_per_a"] == pytest.approx(100 * (150 + 5))
+    assert assessed.loc["b", "consumption_kwh_per_a"] == pytest.approx(522 * (60 + S * 173.5))

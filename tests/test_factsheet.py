@@ -29,6 +29,7 @@ from quartier_geo.exports.factsheet import SheetOptions, fact_sheet_html, fact_s
 from quartier_geo.exports.factsheet_parts import (
     _age_label,
     format_month,
+    key_figures,
     markdown_html,
     supply_rows,
 )
@@ -287,3 +288,20 @@ def test_module_status_section_shows_what_the_audience_may_see(data, ref, html):
     assert "<dt>Grundlagenermittlung</dt><dd>erledigt</dd>" in sheet
     assert "<dt>Energieversorgungskonzept</dt><dd>in Arbeit</dd>" in sheet
     assert "Stand der Konzeptbausteine" not in html  # default: no module section
+
+
+def test_key_figures_show_the_calculated_demand_and_the_typical_consumption(assessed):
+    rows = key_figures(assessed, quarter=None, lang="de")
+    label, value, unit = next(r for r in rows if "Verbrauch" in r[0])
+    assert label == "Bedarf (berechnet) / Verbrauch (typisch)"
+    assert unit == "MWh/a"
+    # three buildings: demand 178.1 MWh/a (TABULA); consumption by the calibration line
+    # (assumptions.csv, s = 59/124 above 60 kWh/(m²·a)): 16,244.1 + 74,412.4 + 24,589.0 kWh/a
+    s = 59 / 124
+    consumption = 100 * (60 + s * 215.3) + 522 * (60 + s * 173.5) + 348 * (60 + s * 22.4)
+    demand = 100 * 275.3 + 522 * 233.5 + 348 * 82.4
+    assert value == (
+        f"{fmt_number(demand / 1000, lang='de', decimals=0)} / "
+        f"{fmt_number(consumption / 1000, lang='de', decimals=0)}"
+    )
+    assert value == "178 / 115"

@@ -68,7 +68,7 @@ def test_lanuv_wbm_with_unit_suffix_and_its_confidence() -> None:
     good = propose_mapping(cols, pd.DataFrame({"GEBAEUDETY": ["EFH_J", "MFH_C"]}))
     assert good.schema == "lanuv_wbm"
     assert good.fields["RW_WW [kWh/a]"] == "heat_demand_reported_kwh_per_a"
-    assert any("Annahme" in n for n in good.notes)  # NF used as A_C is said to be an assumption
+    assert any("Annahme" in n for n in good.notes)  # NF read as A_N is said to be an assumption
     odd = propose_mapping(cols, pd.DataFrame({"GEBAEUDETY": ["Villa", "Haus"]}))
     assert odd.confidence == pytest.approx(good.confidence * 0.6, abs=1e-3)
 
@@ -103,9 +103,72 @@ def test_lanuv_type_age_code_area_and_demand_pass_through() -> None:
     assert out["building_type"].tolist() == ["EFH", "NWG"]
     assert out["age_class"].tolist() == ["J", "E"]
     assert out["heat_demand_reported_kwh_per_a"].sum() == 105_000.0
-    assert out["conditioned_floor_area_m2"].tolist() == [200.0, 600.0]
+    # NF is a usable area A_N, not TABULA's A_C: A_C = NF x 0.906 (assumptions.csv, median
+    # A_C_Ref / A_N_EnEV of typology.csv): 200 -> 181.2 m², 600 -> 543.6 m²
+    assert out["conditioned_floor_area_m2"].tolist() == pytest.approx([181.2, 543.6])
     assert "type_default" not in _rules(report) and "age_default" not in _rules(report)
     assert gdf.columns.tolist() == ["Fest_ID", "RW_WW", "NF", "GEBAEUDETY", "WG_NWG", "geometry"]
+
+
+def test_living_and_usable_areas_are_converted_to_the_tabula_reference_area() -> None:
+    # TABULA DE (typology.csv): A_C_Ref / A_C_Living has the median 1.10 and A_C_Ref /
+    # A_N_EnEV the median 0.906 over the 43 'existing' rows (assumptions.csv); a Wohnfläche
+    # or Nutzfläche is not A_C. EFH A, for example: A_C 218.9, living 199.0 (x 1.10),
+    # A_N 245.6 (typology.md).
+    gdf = _frame(
+        {
+            "Wohnfläche": [100.0, 100.0, None],
+            "Nutzfläche": [None, 200.0, 300.0],
+            "Energiebezugsfläche": [None, None, 150.0],
+            "Gebäudetyp": ["EFH", "MFH", "MFH"],
+            "Baualtersklasse": ["E", "E", "E"],
+        }
+    )
+    mapping = propose_mapping(list(gdf.columns[:-1]))
+    assert mapping.fields["Wohnfläche"] == "living_area_m2"
+    assert mapping.fields["Nutzfläche"] == "usable_area_m2"
+    assert mapping.fields["Energiebezugsfläche"] == "conditioned_floor_area_m2"
+    out, report = apply_mapping(gdf, mapping, ref=REF)
+    area = out["conditioned_floor_area_m2"].tolist()
+    assert area[0] == pytest.approx(100.0 * 1.10)  # living area only: 110 m²
+    assert area[1] == pytest.approx(200.0 * 0.906)  # usable area before living area: 181.2 m²
+    assert area[2] == pytest.approx(150.0)  # a given A_C wins
+    rules = _rules(report)
+    assert (rules["area_from_usable"], rules["area_from_living"]) == (1, 1)
+    texts = " ".join(f.message_de for f in report.fills)
+    assert "A_C = A_N × 0.906" in texts and "A_C = Wohnfläche × 1.1" in texts
+
+
+def test_tabula_area_ratios_are_the_medians_of_the_typology() -> None:
+    rows = pd.read_csv(SCHEMAS_JSON.parent / "typology.csv")
+    existing = rows[rows["variant"] == "existing"]
+    assert len(existing) == 43
+    living = (existing["A_C_Ref_m2"] / existing["A_C_Living_m2"]).median()
+    usable = (existing["A_C_Ref_m2"] / existing["A_N_EnEV_m2"]).median()
+    assert REF.assumptions.loc["living_to_conditioned_area_factor", "value"] == pytest.approx(
+        living, abs=0.005
+    )
+    assert REF.assumptions.loc["usable_to_conditioned_area_factor", "value"] == pytest.approx(
+        usable, abs=0.0005
+    )
+
+
+def test_measured_consumption_is_taken_from_the_file() -> None:
+    gdf = _frame(
+        {
+            "Gebäudetyp": ["EFH", "EFH"],
+            "Baualtersklasse": ["E", "E"],
+            "Geschosse": [2.0, 2.0],
+            "Gasverbrauch": [18_000.0, None],
+        }
+    )
+    mapping = propose_mapping(list(gdf.columns[:-1]))
+    assert mapping.fields["Gasverbrauch"] == "measured_consumption_kwh_per_a"
+    out, _ = apply_mapping(gdf, mapping, ref=REF)
+    assert out["measured_consumption_kwh_per_a"].tolist()[0] == 18_000.0
+    assert pd.isna(out["measured_consumption_kwh_per_a"].tolist()[1])
+    valid = validate_buildings(out, REF).buildings
+    assert "measured_consumption_kwh_per_a" in valid
 
 
 def test_demand_from_parts_from_specific_and_mwh_detection() -> None:

@@ -42,3 +42,43 @@ def test_domain_modules_read_no_files(module):
     }
     assert not calls & _FILE_CALLS, f"{module.name} reads files: {calls & _FILE_CALLS}"
     assert "REFERENCE_DIR" not in module.read_text(encoding="utf-8")
+
+
+def test_grid_electricity_is_one_uba_series_from_today():
+    # issue #9: the old path mixed the GEG value 560 g with a UBA ratio (560 x 150/363 = 231);
+    # now one series on the UBA basis: 363 g/kWh for 2024 (UBA estimate, factors.md §3)
+    ref = load_reference()
+    path = ref.paths[ref.paths["path"] == "electricity_co2"].set_index("year")
+    assert path.loc[2024, "value"] == 363 and path.loc[2024, "status"] == "read"
+    assert path.loc[2025, "value"] == 363 and path.loc[2025, "status"] == "assumption"
+    assert path.loc[2030, "value"] == 150 and path.loc[2030, "status"] == "assumption"
+    assert path.loc[2045, "value"] == 0
+    assert 560 not in set(path["value"]) and 231 not in set(path["value"])
+    uba = ref.factors[(ref.factors["category"] == "co2_grid_uba") & (ref.factors["year"] == 2024)]
+    assert float(uba["value"].iloc[0]) == 363.0
+    # the status quo of the assessment uses the same value as the path's first scenario year
+    assert float(ref.carriers.loc["electricity", "co2_g_per_kwh"]) == path.loc[2025, "value"]
+
+
+def test_every_new_figure_of_the_review_keeps_its_source_and_status():
+    ref = load_reference()
+    for key in (
+        "living_to_conditioned_area_factor",
+        "usable_to_conditioned_area_factor",
+        "consumption_calibration_q0",
+        "consumption_calibration_anchor_demand",
+        "consumption_calibration_anchor_consumption",
+    ):
+        row = ref.assumptions.loc[key]
+        assert row["status"] == "assumption", key
+        assert len(str(row["source"])) > 20, key
+    for key in (
+        "consumption_calibration_anchor_demand",
+        "consumption_calibration_anchor_consumption",
+    ):
+        assert "issue #9" in ref.assumptions.loc[key, "source"]
+        assert "secondary" in ref.assumptions.loc[key, "source"]
+    systems = ref.systems
+    assert systems.loc["gas_low_temp", "advanced_system"] == "gas_condensing"
+    assert systems.loc["oil_low_temp", "advanced_system"] == "oil_condensing"
+    assert "assumption" in systems.loc["gas_low_temp", "source"]

@@ -71,11 +71,35 @@ def test_full_switch_removes_fossil_heat(ref, assessed):
     p = scenario_path(
         assessed, ScenarioParams(rate_per_a=0.0, heat_pump_switch_rate_per_a=1.0), ref
     )
-    # a (gas) 27,530 + b (oil) 121,887 of 178,092 kWh/a; c (348 m² x 82.4) is electric
-    assert p["fossil_heat_share"].iloc[0] == pytest.approx(149_417 / 178_092, rel=1e-4)
+    # shares of the consumption (calibrated, s = 59/124 above q0 = 60, assumptions.csv):
+    # a (gas) 100 x (60 + s x 215.3) = 16,244.1; b (oil) 522 x (60 + s x 173.5) = 74,412.4;
+    # c (electric) 348 x (60 + s x 22.4) = 24,589.0 kWh/a
+    s = 59 / 124
+    a, b, c = 100 * (60 + s * 215.3), 522 * (60 + s * 173.5), 348 * (60 + s * 22.4)
+    assert p["fossil_heat_share"].iloc[0] == pytest.approx((a + b) / (a + b + c))
+    assert p["fossil_heat_share"].iloc[0] == pytest.approx(90_656.5 / 115_245.5, rel=1e-5)
     assert p["fossil_heat_share"].iloc[1] == 0.0
     # 2045: all heat by heat pumps on a grid path that reaches 0 g/kWh -> no CO2
     assert p["co2_t_per_a"].iloc[-1] == pytest.approx(0.0)
+
+
+def test_advanced_depth_replaces_old_boilers_with_condensing_ones(ref, assessed):
+    # rate 100 %/a: every candidate is refurbished to advanced in 2026 (ceil(share/1) = 1).
+    # consumption (s = 59/124, q0 = 60, assumptions.csv) and efficiencies (heating_systems.csv):
+    # a EFH E advanced 79.9 kWh/(m²·a): 100 x (60 + s x 19.9), gas condensing 0.95 (was 0.82)
+    # b MFH C advanced 62.6: 522 x (60 + s x 2.6), oil condensing 0.92 (was 0.82)
+    # c RH F advanced 57.2 <= 60: 348 x 57.2, storage heater 1.0
+    s = 59 / 124
+    final = (
+        100 * (60 + s * 19.9) / 0.95 + 522 * (60 + s * 2.6) / 0.92 + 348 * 57.2 / 1.0
+    )  # 7,312.5 + 34,745.4 + 19,905.6 = 61,963.5 kWh/a
+    p = scenario_path(assessed, ScenarioParams(rate_per_a=1.0, depth=RefurbState.ADVANCED), ref)
+    assert p["final_energy_mwh_per_a"].iloc[1] == pytest.approx(final / 1000)
+    assert p["final_energy_mwh_per_a"].iloc[1] == pytest.approx(61.9635, rel=1e-5)
+    # the demand path stays TABULA: 100 x 79.9 + 522 x 62.6 + 348 x 57.2
+    assert p["useful_heat_mwh_per_a"].iloc[1] == pytest.approx(
+        (100 * 79.9 + 522 * 62.6 + 348 * 57.2) / 1000
+    )
 
 
 def test_bad_parameters_are_refused_with_a_message():
@@ -91,6 +115,24 @@ def test_target_lines(ref, assessed):
     start = p["co2_t_per_a"].iloc[0]
     assert t["bottrop_t_per_a"].iloc[10] == pytest.approx(start / 2)  # 2035: halved (Bottrop)
     assert t["neutral_t_per_a"].iloc[-1] == 0.0
+
+
+def test_default_rate_is_the_national_rate_of_2023_to_2025(ref):
+    # 0.67–0.70 %/a in 2023–2025 (domain review of issue #9, benchmarks.csv rate_national):
+    # 0.7 %/a = 0.007 per year, no longer the out-of-date 1 %/a
+    assert ScenarioParams().rate_per_a == pytest.approx(0.007)
+    assert float(ref.benchmarks.loc["rate_national", "value"]) == pytest.approx(0.7)
+    assert 100 * ScenarioParams().rate_per_a == pytest.approx(
+        float(ref.benchmarks.loc["rate_national", "value"])
+    )
+
+
+def test_bottrop_and_herne_rates_are_labelled_as_buildings_with_any_measure(ref):
+    # both count buildings with any measure (issue #9 review), not floor area refurbished in full
+    for key in ("rate_bottrop", "rate_herne"):
+        row = ref.benchmarks.loc[key]
+        assert "mindestens einer Maßnahme" in row["label_de"], key
+        assert "not a full-refurbishment floor-area rate" in row["label_en"], key
 
 
 def test_params_are_frozen_value_keys_for_caches():

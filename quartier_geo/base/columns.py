@@ -123,6 +123,11 @@ BUILDING_COLUMNS: tuple[Column, ...] = (
     _B("address", "-", "street and number (synthetic in the demo)"),
     _B("residents", "persons", "modelled residents (demo data)"),
     _B("heat_demand_reported_kwh_per_a", "kWh/a", "heat demand given by the source file"),
+    _B(
+        "measured_consumption_kwh_per_a",
+        "kWh/a",
+        "measured (metered) final energy consumption; wins over the calibrated consumption",
+    ),
 )
 
 #: Result columns added by :func:`quartier_geo.domain.energy.assess_buildings`.
@@ -131,11 +136,16 @@ RESULT_COLUMNS: tuple[Column, ...] = (
     _B("q_w_nd_kwh_per_m2a", "kWh/(m²·a)", "hot-water need, TABULA row"),
     _B("useful_heat_kwh_per_a", "kWh/a", "useful heat demand (space heating + hot water)"),
     _B("useful_heat_kwh_per_m2a", "kWh/(m²·a)", "useful heat per m² conditioned floor area"),
-    _B("final_energy_kwh_per_a", "kWh/a", "useful heat / system efficiency (or SPF)"),
+    _B("consumption_kwh_per_a", "kWh/a", "typical heat consumption: calibrated demand or measured"),
+    _B("consumption_kwh_per_m2a", "kWh/(m²·a)", "consumption per m² conditioned floor area"),
+    _B("consumption_source", "-", "calibrated (from the demand) or measured (from the file)"),
+    _B("final_energy_kwh_per_a", "kWh/a", "consumption / system efficiency (or SPF)"),
     _B("primary_energy_kwh_per_a", "kWh/a", "final energy x primary energy factor (GEG Anlage 4)"),
-    _B("co2_t_per_a", "t CO2-eq/a", "final energy x emission factor (GEG Anlage 9)"),
+    _B("co2_t_per_a", "t CO2/a", "final energy x emission factor (carriers.csv)"),
     _B("potential_usual_kwh_per_a", "kWh/a", "useful heat now - after usual refurbishment"),
     _B("potential_advanced_kwh_per_a", "kWh/a", "useful heat now - after advanced refurbishment"),
+    _B("consumption_potential_usual_kwh_per_a", "kWh/a", "consumption now - after usual"),
+    _B("consumption_potential_advanced_kwh_per_a", "kWh/a", "consumption now - after advanced"),
     _B("demand_source", "-", "tabula (computed) or file (taken from the source file)"),
     _B("typology_fallback", "-", "empty, or which TABULA row stood in for a missing one"),
 )

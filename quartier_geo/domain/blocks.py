@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 #: Values summed per block in a quarter's bundle (kWh/a, t/a, m²).
 BLOCK_VALUES = (
     "useful_heat_kwh_per_a",
+    "consumption_kwh_per_a",
     "final_energy_kwh_per_a",
     "co2_t_per_a",
     "potential_usual_kwh_per_a",

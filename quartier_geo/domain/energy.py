@@ -4,10 +4,18 @@ Formulas (each documented where it is computed):
 
 * conditioned floor area  A_C = footprint_m2 x storeys x f_AC  (f_AC in assumptions.csv)
 * useful heat        Q_nd  = A_C x (q_h_nd + q_w_nd)           (IWU/TABULA DE, typology.csv)
-* final energy       Q_f   = Q_nd / eta                          (eta or SPF: heating_systems.csv)
+* consumption        Q_c   = A_C x c(Q_nd / A_C)                 (domain/consumption.py)
+                          or measured final energy x eta        (a file's measurement)
+* final energy       Q_f   = Q_c / eta                           (eta, SPF: heating_systems.csv)
 * primary energy     Q_p   = Q_f x f_p                           (GEG Anlage 4: carriers.csv)
 * CO2                m_CO2 = Q_f x f_CO2 / 1e6  [t/a]            (GEG Anlage 9: carriers.csv)
-* potential          P_x   = Q_nd(now) - Q_nd(state x), never negative
+* potential          P_x   = Q_nd(now) - Q_nd(state x), never negative (demand); the same
+                             on consumption: Q_c(now) - Q_c(state x)
+
+Final energy, primary energy and CO2 follow the consumption (the Bestandsanalyse default);
+``useful_heat_kwh_per_a`` stays the calculated TABULA demand. A building in the TABULA
+advanced state heats with a condensing boiler where its system is an old low-temperature
+boiler (heating_systems.csv ``advanced_system``, a project rule).
 
 All functions are pure: they take (Geo)DataFrames and return new objects on the same index.
 """
@@ -20,12 +28,14 @@ import pandas as pd
 
 from quartier_geo.base.columns import RefurbState
 from quartier_geo.data.reference import Reference, assumption
+from quartier_geo.domain.consumption import Calibration, calibrated_kwh_per_a
 
 __all__ = [
     "SUMMARY_FIELDS",
     "assess_buildings",
     "co2_t_per_a",
     "conditioned_floor_area_m2",
+    "effective_system",
     "final_energy_kwh_per_a",
     "summarise",
     "system_efficiency",
@@ -94,6 +104,22 @@ def useful_heat_kwh_per_a(area_m2: pd.Series, values: pd.DataFrame) -> pd.Series
     return (area_m2 * specific).rename("useful_heat_kwh_per_a")
 
 
+def effective_system(buildings: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Heating system as modelled: in the TABULA advanced state an old low-temperature boiler
+    is replaced by the condensing boiler of its carrier (heating_systems.csv
+    ``advanced_system``; project rule, an assumption), every other system stays.
+    """
+    system = buildings["heating_system"].astype(object)
+    replacement = (
+        system.map(ref.systems["advanced_system"]) if "advanced_system" in ref.systems else None
+    )
+    if replacement is None:
+        return system.rename("heating_system")
+    advanced = buildings["refurbishment_state"].astype(str) == RefurbState.ADVANCED.value
+    swap = advanced & replacement.notna() & (replacement.astype(str) != "")
+    return system.where(~swap, replacement).rename("heating_system")
+
+
 def system_efficiency(buildings: pd.DataFrame, ref: Reference) -> pd.Series:
     """Seasonal efficiency (boilers) or seasonal performance factor (heat pumps) [-]."""
     return buildings["heating_system"].map(ref.systems["efficiency"]).astype(float)
@@ -116,6 +142,11 @@ def assess_buildings(buildings: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoData
     value is the useful heat (``demand_source = "file"``) and the potentials scale it by the
     TABULA ratio of the target state to the current state. Otherwise the demand is computed
     from TABULA (``demand_source = "tabula"``).
+
+    ``consumption_kwh_per_a`` is the typical consumption calibrated from the demand
+    (``consumption_source = "calibrated"``), or the file's ``measured_consumption_kwh_per_a``
+    (metered final energy) x eta (``"measured"``). Final energy, primary energy and CO2
+    follow the consumption.
     """
     out = buildings.copy()
     area = conditioned_floor_area_m2(out, factor=assumption(ref, "conditioned_area_factor"))
@@ -138,8 +169,25 @@ def assess_buildings(buildings: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoData
         q_adv = q_adv.where(~has, reported * ratio_adv)
         source = source.where(~has, "file")
 
+    out["heating_system"] = effective_system(out, ref)
     eta = system_efficiency(out, ref)
-    final = final_energy_kwh_per_a(q_now, eta)
+    cal = Calibration.from_reference(ref)
+    residential = out["building_type"].astype(str) != "NWG"  # the calibration is residential
+    c_now = calibrated_kwh_per_a(q_now, area, cal, calibrate=residential)
+    c_usual = np.minimum(calibrated_kwh_per_a(q_usual, area, cal, calibrate=residential), c_now)
+    c_adv = np.minimum(calibrated_kwh_per_a(q_adv, area, cal, calibrate=residential), c_usual)
+    c_source = pd.Series("calibrated", index=out.index)
+    if "measured_consumption_kwh_per_a" in out:
+        measured = pd.to_numeric(out["measured_consumption_kwh_per_a"], errors="coerce")
+        has = measured.notna() & (measured >= 0)
+        c_measured = measured * eta
+        scale = (c_measured / c_now).where(c_now > 0, 1.0)
+        c_usual = c_usual.where(~has, c_usual * scale)
+        c_adv = c_adv.where(~has, c_adv * scale)
+        c_now = c_now.where(~has, c_measured)
+        c_source = c_source.where(~has, "measured")
+
+    final = final_energy_kwh_per_a(c_now, eta)
     carrier = out["heating_system"].map(ref.systems["carrier"])
     f_co2 = carrier.map(ref.carriers["co2_g_per_kwh"]).astype(float)
     f_p = carrier.map(ref.carriers["primary_energy_factor"]).astype(float)
@@ -150,12 +198,17 @@ def assess_buildings(buildings: gpd.GeoDataFrame, ref: Reference) -> gpd.GeoData
     out["q_w_nd_kwh_per_m2a"] = now["q_w_nd_kwh_per_m2a"]
     out["useful_heat_kwh_per_a"] = q_now
     out["useful_heat_kwh_per_m2a"] = (q_now / area).where(area > 0, 0.0)
+    out["consumption_kwh_per_a"] = c_now
+    out["consumption_kwh_per_m2a"] = (c_now / area).where(area > 0, 0.0)
     out["final_energy_kwh_per_a"] = final
     out["primary_energy_kwh_per_a"] = final * f_p
     out["co2_t_per_a"] = co2_t_per_a(final, f_co2)
     out["potential_usual_kwh_per_a"] = (q_now - q_usual).clip(lower=0.0)
     out["potential_advanced_kwh_per_a"] = (q_now - q_adv).clip(lower=0.0)
+    out["consumption_potential_usual_kwh_per_a"] = (c_now - c_usual).clip(lower=0.0)
+    out["consumption_potential_advanced_kwh_per_a"] = (c_now - c_adv).clip(lower=0.0)
     out["demand_source"] = source
+    out["consumption_source"] = c_source
     out["typology_fallback"] = now["typology_fallback"].where(source == "tabula", "")
     return out
 
@@ -165,6 +218,7 @@ SUMMARY_FIELDS = (
     "buildings",
     "conditioned_floor_area_m2",
     "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
     "final_energy_mwh_per_a",
     "primary_energy_mwh_per_a",
     "co2_t_per_a",
@@ -185,6 +239,7 @@ def summarise(assessed: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
             "buildings": g.size(),
             "conditioned_floor_area_m2": g["conditioned_floor_area_m2"].sum(),
             "heat_demand_mwh_per_a": g["useful_heat_kwh_per_a"].sum() / 1000.0,
+            "consumption_mwh_per_a": g["consumption_kwh_per_a"].sum() / 1000.0,
             "final_energy_mwh_per_a": g["final_energy_kwh_per_a"].sum() / 1000.0,
             "primary_energy_mwh_per_a": g["primary_energy_kwh_per_a"].sum() / 1000.0,
             "co2_t_per_a": g["co2_t_per_a"].sum(),

@@ -3,12 +3,19 @@
 Model (documented for the Methods page):
 
 * Each year from ``start_year + 1`` a share ``rate_per_a`` of the *total* conditioned floor
-  area of the stock is refurbished to ``depth`` (TABULA usual or advanced variant). 1 %/a is
-  the commonly cited national rate, 3 %/a the InnovationCity target; Bottrop reached 3.3 %/a
-  (benchmarks.csv). Candidates are buildings whose current state is below ``depth``; the
-  ``priority`` rule orders them (worst specific demand first, oldest first, or by owner).
+  area of the stock is refurbished to ``depth`` (TABULA usual or advanced variant): a
+  full-refurbishment rate of floor area. The default 0.7 %/a is the national energetic
+  refurbishment rate of 2023–2025 (0.67–0.70 %/a, benchmarks.csv ``rate_national``); 3 %/a
+  is the InnovationCity target. Bottrop's 3.3 %/a and Herne-Mitte's 1.4 %/a count buildings
+  with any measure and are not this rate (benchmarks.csv). Candidates are buildings whose
+  current state is below ``depth``; the ``priority`` rule orders them (worst specific
+  demand first, oldest first, or by owner).
 * A building's useful heat drops from Q_nd(now) to Q_nd(depth) in its refurbishment year
-  (never rises: :func:`quartier_geo.domain.energy.assess_buildings` clips the potentials).
+  (never rises: :func:`quartier_geo.domain.energy.assess_buildings` clips the potentials),
+  and its consumption from Q_c(now) to Q_c(depth) (the calibrated or measured consumption,
+  domain/consumption.py). Final energy and CO2 follow the consumption, as in the
+  assessment. An old low-temperature boiler becomes a condensing boiler when the building
+  reaches the advanced state (heating_systems.csv ``advanced_system``).
 * Supply switch: each year the shares ``heat_pump_switch_rate_per_a`` and
   ``district_heating_switch_rate_per_a`` of the heat still supplied by gas, oil, coal or
   night-storage heaters move to air heat pumps (SPF 3.4) and district heating.
@@ -29,6 +36,7 @@ import pandas as pd
 from quartier_geo.base.columns import AgeClass, OwnerType, RefurbState
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.data.reference import Reference, path_value
+from quartier_geo.domain.energy import effective_system
 
 __all__ = [
     "SWITCHABLE_SYSTEMS",
@@ -67,7 +75,7 @@ class ScenarioParams:
 
     start_year: int = 2025
     end_year: int = 2045
-    rate_per_a: float = 0.01
+    rate_per_a: float = 0.007  # benchmarks.csv rate_national: 0.67–0.70 %/a in 2023–2025
     depth: RefurbState = RefurbState.USUAL
     priority: Priority = Priority.WORST_FIRST
     heat_pump_switch_rate_per_a: float = 0.0
@@ -117,6 +125,27 @@ def _target_demand(assessed: pd.DataFrame, depth: RefurbState) -> pd.Series:
     return assessed["useful_heat_kwh_per_a"] - potential
 
 
+def _target_consumption(assessed: pd.DataFrame, depth: RefurbState) -> pd.Series:
+    potential = (
+        assessed["consumption_potential_usual_kwh_per_a"]
+        if depth is RefurbState.USUAL
+        else assessed["consumption_potential_advanced_kwh_per_a"]
+    )
+    return assessed["consumption_kwh_per_a"] - potential
+
+
+def _by_system(
+    values: np.ndarray, done: np.ndarray, before: pd.Series, after: pd.Series
+) -> pd.DataFrame:
+    """Sum of ``values`` (years x buildings) per heating system and year: the system
+    ``before`` until a building's refurbishment, ``after`` from then on."""
+    parts = [
+        pd.DataFrame(np.where(mask, values, 0.0).T, index=system.to_numpy()).groupby(level=0).sum()
+        for mask, system in ((~done, before), (done, after))
+    ]
+    return parts[0].add(parts[1], fill_value=0.0).T
+
+
 def refurbishment_years(assessed: pd.DataFrame, params: ScenarioParams) -> pd.Series:
     """Year in which each building is refurbished in the scenario (NaN: not by end_year).
 
@@ -144,8 +173,9 @@ def refurbishment_years(assessed: pd.DataFrame, params: ScenarioParams) -> pd.Se
 def scenario_path(assessed: pd.DataFrame, params: ScenarioParams, ref: Reference) -> pd.DataFrame:
     """Yearly path from ``start_year`` (status quo) to ``end_year``.
 
-    Returns one row per year with useful_heat_mwh_per_a, final_energy_mwh_per_a,
-    co2_t_per_a, refurbished_share (share of floor area at or above the depth, 0..1),
+    Returns one row per year with useful_heat_mwh_per_a (calculated demand),
+    consumption_mwh_per_a, final_energy_mwh_per_a and co2_t_per_a (from the consumption),
+    refurbished_share (share of floor area at or above the depth, 0..1),
     refurbished_buildings (refurbished in the scenario so far) and fossil_heat_share.
     """
     years = np.arange(params.start_year, params.end_year + 1)
@@ -154,14 +184,20 @@ def scenario_path(assessed: pd.DataFrame, params: ScenarioParams, ref: Reference
     refurb_year = refurbishment_years(assessed, params)
     q_now = assessed["useful_heat_kwh_per_a"].astype(float)
     saving = (q_now - _target_demand(assessed, params.depth)).clip(lower=0.0)
+    c_now = assessed["consumption_kwh_per_a"].astype(float)
+    c_saving = (c_now - _target_consumption(assessed, params.depth)).clip(lower=0.0)
     area = assessed["conditioned_floor_area_m2"].astype(float)
     system = assessed["heating_system"].astype(str)
+    after = system
+    if params.depth is RefurbState.ADVANCED:  # old LT boilers become condensing boilers
+        after = effective_system(assessed.assign(refurbishment_state=params.depth.value), ref)
     systems = ref.systems
 
-    # useful heat per (year, system): status quo minus savings realised so far
+    # demand and consumption per year: status quo minus the savings realised so far
     done = refurb_year.to_numpy()[None, :] <= years[:, None]  # years x buildings (NaN -> False)
     useful = q_now.to_numpy()[None, :] - np.where(done, saving.to_numpy()[None, :], 0.0)
-    by_system = pd.DataFrame(useful.T, index=system.to_numpy()).groupby(level=0).sum().T
+    consumed = c_now.to_numpy()[None, :] - np.where(done, c_saving.to_numpy()[None, :], 0.0)
+    by_system = _by_system(consumed, done, system, after.astype(str))
     by_system.index = years
 
     switchable = [s for s in by_system.columns if s in SWITCHABLE_SYSTEMS]
@@ -193,16 +229,19 @@ def scenario_path(assessed: pd.DataFrame, params: ScenarioParams, ref: Reference
     refurbished_area = np.array([area[d].sum() for d in done])
     total_area = float(area.sum())
     fossil_cols = [s for s in switchable if systems.loc[s, "carrier"] in ("gas", "oil", "coal")]
-    useful_total = by_system.sum(axis=1)
+    consumed_total = by_system.sum(axis=1)
     return pd.DataFrame(
         {
             "year": years,
-            "useful_heat_mwh_per_a": useful_total.to_numpy() / 1000.0,
+            "useful_heat_mwh_per_a": useful.sum(axis=1) / 1000.0,
+            "consumption_mwh_per_a": consumed_total.to_numpy() / 1000.0,
             "final_energy_mwh_per_a": final.sum(axis=1).to_numpy() / 1000.0,
             "co2_t_per_a": co2.sum(axis=1).to_numpy(),
             "refurbished_share": np.minimum((already + refurbished_area) / total_area, 1.0),
             "refurbished_buildings": done.sum(axis=1),
-            "fossil_heat_share": (by_system[fossil_cols].sum(axis=1) / useful_total).to_numpy(),
+            "fossil_heat_share": (
+                by_system[fossil_cols].sum(axis=1) / consumed_total.where(consumed_total > 0)
+            ).to_numpy(),
         }
     )
 

@@ -14,7 +14,7 @@ import pandas as pd
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain import energy, phases, supply
 
-__all__ = ["FIGURE_FIELDS", "quarter_figures", "summary_record", "with_ratios"]
+__all__ = ["ASSUMED_SOURCE", "FIGURE_FIELDS", "quarter_figures", "summary_record", "with_ratios"]
 
 #: Fields of one quarter record, in the order of the CLI contract.
 FIGURE_FIELDS = (
@@ -23,9 +23,14 @@ FIGURE_FIELDS = (
     "municipality",
     "quarter_type",
     "area_ha",
+    "area_ha_status",
+    "area_ha_source",
     "residents",
+    "residents_status",
+    "residents_source",
     "buildings",
     "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
     "final_energy_mwh_per_a",
     "co2_t_per_a",
     "potential_usual_mwh_per_a",
@@ -33,6 +38,28 @@ FIGURE_FIELDS = (
     "heat_density_mwh_per_ha_a",
     "phase",
 )
+
+
+#: Status of a quarter's area and residents in the figures: the layer's status words
+#: (quarter_profiles.csv: ``read`` / ``assumption``) in the words of the CLI contract.
+_STATUS = {"read": "reported", "assumption": "assumed"}
+#: Source of an assumed area or resident count.
+ASSUMED_SOURCE = "assumption of the project (geodata/reference/quarter_profiles.csv)"
+
+
+def _status_columns(quarters: pd.DataFrame, kind: str) -> tuple[pd.Series, pd.Series]:
+    """(status, source) of ``kind`` ("area" or "residents") per quarter.
+
+    ``reported`` figures carry the quarter's source text (quarters.csv ``size_sources``,
+    where Herne-Mitte's area and Lünen-Süd's figures are marked as secondary citations);
+    ``assumed`` ones name the profile table; unknown ones (an imported area's residents)
+    are empty.
+    """
+    raw = quarters.get(f"{kind}_status", pd.Series("", index=quarters.index))
+    status = raw.fillna("").astype(str).map(_STATUS)
+    source = quarters.get("source", pd.Series("", index=quarters.index)).fillna("").astype(str)
+    source = source.where(status == "reported", ASSUMED_SOURCE).where(status.notna(), None)
+    return status, source
 
 
 #: The figures table's (CLI contract) names for the time before and after a quarter's phases.
@@ -76,6 +103,8 @@ def quarter_figures(
     figures = pd.DataFrame(rows)
     base = quarters[["quarter_id", "name", "municipality", "quarter_type", "residents"]].copy()
     base["area_ha"] = quarters.geometry.area / 10_000.0
+    base["area_ha_status"], base["area_ha_source"] = _status_columns(quarters, "area")
+    base["residents_status"], base["residents_source"] = _status_columns(quarters, "residents")
     out = base.merge(figures, on="quarter_id", how="left")
     if programme is not None:
         status = phases.status_at(programme, on or dt.date.today()).reset_index()

@@ -400,7 +400,9 @@ def supply_options(
     """Suitability, reasons and CO2 of every :class:`SupplyOption` for one quarter.
 
     One row per option (index ``option``). CO2 [t/a] is for supplying the quarter's whole
-    useful heat Q_nd with that option: Q_nd x (1 - solar share) / η x f_CO2 / 1e6, where
+    heat Q with that option: Q x (1 - solar share) / η x f_CO2 / 1e6, where Q is the
+    buildings' consumption (``consumption_kwh_per_a`` of the assessment; the useful heat
+    Q_nd for frames without it) and
     electricity and district heating follow the paths of paths.csv for ``now_year`` (of the
     context), 2030
     and 2045 and all other carriers keep their GEG Anlage 9 factor. The status quo uses the
@@ -418,7 +420,11 @@ def supply_options(
     if criteria is None:
         criteria = supply_criteria(quarter_buildings, ref=ref, context=context)
     b = quarter_buildings
-    heat_kwh = float(_values(b, "useful_heat_kwh_per_a").fillna(0.0).sum())
+    # the heat an option must supply: the (calibrated or measured) consumption where the
+    # buildings are assessed, so that the options compare with the status quo's final energy
+    heat_col = "consumption_kwh_per_a" if "consumption_kwh_per_a" in b else "useful_heat_kwh_per_a"
+    heat_kwh = float(_values(b, heat_col).fillna(0.0).sum())
+    demand_kwh = float(_values(b, "useful_heat_kwh_per_a").fillna(0.0).sum())
     years = (context.now_year, 2030, 2045)
     density_class = classify(
         pd.Series([criteria["heat_density_median_mwh_per_ha_a"]]), thresholds, kind="heat_density"
@@ -454,7 +460,8 @@ def supply_options(
                 "suitability_en": SUITABILITY_LABELS["en"][score],
                 "reasons_de": reasons_de,
                 "reasons_en": reasons_en,
-                "heat_demand_mwh_per_a": heat_kwh / 1000.0,
+                "heat_demand_mwh_per_a": demand_kwh / 1000.0,
+                "consumption_mwh_per_a": heat_kwh / 1000.0,
                 "final_energy_mwh_per_a": final / 1000.0,
                 "co2_now_t_per_a": co2[0],
                 "co2_2030_t_per_a": co2[1],

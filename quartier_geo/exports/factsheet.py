@@ -2,7 +2,7 @@
 
 Contents: title, the note on synthetic (or imported) data, key figures with units, a map of
 the buildings by specific heat demand (inline SVG with legend and scale bar), three charts
-(heat demand by type and age class; CO2 paths to 2045 at 1 %/a and 3 %/a against the
+(heat demand by type and age class; CO2 paths to 2045 at 0.7 %/a and 3 %/a against the
 targets; CO2 of the supply options), the supply table, the reported facts of the quarter,
 the methods summary and the sources.
 

@@ -91,7 +91,12 @@ def key_figures(
     rows = [
         (t("fs_kf_buildings", lang), _number(rec["buildings"], lang), ""),
         (t("fs_kf_floor_area", lang), _number(area, lang), "m²"),
-        (t("fs_kf_heat_demand", lang), _number(rec["heat_demand_mwh_per_a"], lang), "MWh/a"),
+        (  # calculated demand and typical consumption side by side, both labelled
+            f"{t('fs_kf_heat_demand', lang)} / {t('fs_kf_consumption', lang)}",
+            f"{_number(rec['heat_demand_mwh_per_a'], lang)} / "
+            f"{_number(rec['consumption_mwh_per_a'], lang)}",
+            "MWh/a",
+        ),
         (t("fs_kf_specific", lang), _number(specific, lang), "kWh/(m²·a)"),
         (t("fs_kf_final_energy", lang), _number(rec["final_energy_mwh_per_a"], lang), "MWh/a"),
         (t("fs_kf_co2", lang), _number(rec["co2_t_per_a"], lang), "t/a"),
@@ -145,9 +150,10 @@ def fact_sheet_figures(
 ) -> list[tuple[str, go.Figure, str | None]]:
     """(title, figure, caption) of the three fact-sheet charts.
 
-    Heat demand by building type stacked by age class; the CO2 paths at 1 %/a and
-    3 %/a (:class:`~quartier_geo.domain.refurbishment.ScenarioParams` defaults otherwise) with the
-    target lines of the 1 %/a path; the CO2 of every supply option now, 2030 and 2045.
+    Heat demand by building type stacked by age class; the CO2 paths at the default
+    rate (0.7 %/a, the national rate of 2023–2025) and 3 %/a
+    (:class:`~quartier_geo.domain.refurbishment.ScenarioParams` defaults otherwise) with the
+    target lines of the default path; the CO2 of every supply option now, 2030 and 2045.
     """
     types = assessed["building_type"].dropna().unique()
     ages = assessed["age_class"].dropna().unique()
@@ -169,7 +175,7 @@ def fact_sheet_figures(
         ),
         lang=lang,
     )
-    slow = scenario_path(assessed, ScenarioParams(rate_per_a=0.01), ref)
+    slow = scenario_path(assessed, ScenarioParams(), ref)
     fast = scenario_path(assessed, ScenarioParams(rate_per_a=0.03), ref)
     paths = charts.scenario_paths(
         {t("fs_scenario_1", lang): slow, t("fs_scenario_3", lang): fast},

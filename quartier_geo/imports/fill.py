@@ -18,6 +18,8 @@ Rules (in this order; all defaults are **assumptions** of this importer):
 * storeys from a height: round(h / gross storey height × 2) / 2, at least 1 (the storey
   height 3.0 m is ``gross_storey_height_m`` of assumptions.csv); else by type
   (:data:`STOREYS_BY_TYPE`) where no floor area is given either;
+* conditioned floor area A_C: given, else usable area A_N x 0.906, else living area x 1.10
+  (TABULA medians, assumptions.csv; a Wohnfläche or Nutzfläche is not A_C);
 * heating carrier: gas where neither carrier nor system is given;
 * reported heat demand: total, else space heat + hot water, else specific × area; a total
   1000× too small against specific × area is read as MWh/a and converted.
@@ -108,6 +110,35 @@ class MappingReport:
 def _storey_height_m(ref: Reference) -> float:
     """Gross storey height [m] from assumptions.csv (``gross_storey_height_m``)."""
     return assumption(ref, "gross_storey_height_m")
+
+
+def _area_from_other_areas(
+    found: dict[str, pd.Series], area: pd.Series, ref: Reference, fills: list[Issue]
+) -> tuple[pd.Series, pd.Series]:
+    """(A_C, the file's own area) where a file gives only a usable area (EnEV/GEG A_N) or a
+    living area.
+
+    Neither is TABULA's reference area A_C: A_C = A_N x 0.906 and A_C = living area x 1.10,
+    the medians of A_C_Ref / A_N_EnEV and A_C_Ref / A_C_Living over the TABULA DE rows
+    (typology.md; ``usable_to_conditioned_area_factor``, ``living_to_conditioned_area_factor``
+    of assumptions.csv, assumptions). A given A_C wins; the usable area before the living area.
+    The file's own (unconverted) area is what a specific value in the file refers to.
+    """
+    file_area = area.copy()
+    for column, key, rule in (
+        ("usable_area_m2", "usable_to_conditioned_area_factor", "area_from_usable"),
+        ("living_area_m2", "living_to_conditioned_area_factor", "area_from_living"),
+    ):
+        if column not in found:
+            continue
+        factor = assumption(ref, key)
+        other = numeric(found[column])
+        todo = area.isna() & (other > 0)
+        if todo.any():
+            area = area.mask(todo, other * factor)
+            file_area = file_area.mask(todo, other)
+            fills.append(fill_issue(rule, int(todo.sum()), factor=f"{factor:g}"))
+    return area, file_area
 
 
 def _heat_demand(
@@ -225,9 +256,10 @@ def apply_mapping(
         else pd.Series(np.nan, index=idx)
     )
     area = area.where(area > 0)
+    area, file_area = _area_from_other_areas(found, area, ref, fills)
 
     category, hint = categorise(found, idx)
-    demand = _heat_demand(found, area, fills)
+    demand = _heat_demand(found, file_area, fills)  # a specific value is per the file's area
     default_type, default_age, source = defaults.type_and_age()
     rules = (
         (
@@ -291,6 +323,9 @@ def apply_mapping(
         )
     if demand is not None:
         out["heat_demand_reported_kwh_per_a"] = demand
+    if "measured_consumption_kwh_per_a" in found:
+        measured = numeric(found["measured_consumption_kwh_per_a"])
+        out["measured_consumption_kwh_per_a"] = measured.where(measured >= 0)
     for column in KEEP_EXTRA:
         if column in found:
             out[column] = found[column].to_numpy()

@@ -209,6 +209,18 @@ _TEXT_FILL = {
         "{count} Gebäude ohne Sanierungsstand: unsaniert angenommen",
         "{count} building(s) without refurbishment state: existing",
     ),
+    "area_from_usable": (
+        "{count} Flächen aus der Nutzfläche A_N umgerechnet: A_C = A_N × {factor} "
+        "(TABULA, assumptions.csv)",
+        "{count} area(s) converted from the usable area A_N: A_C = A_N × {factor} "
+        "(TABULA, assumptions.csv)",
+    ),
+    "area_from_living": (
+        "{count} Flächen aus der Wohnfläche umgerechnet: A_C = Wohnfläche × {factor} "
+        "(TABULA, assumptions.csv)",
+        "{count} area(s) converted from the living area: A_C = living area × {factor} "
+        "(TABULA, assumptions.csv)",
+    ),
     "demand_from_parts": (
         "{count} Wärmebedarfe aus Raumwärme + Warmwasser summiert",
         "{count} heat demand(s) summed from space heat + hot water",

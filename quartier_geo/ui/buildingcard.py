@@ -50,8 +50,12 @@ def show(buildings: gpd.GeoDataFrame, clicked: object, *, ref: Reference, lang: 
             label("refurbishment_state", b["refurbishment_state"], lang),
         ),
         (
-            t("heat_demand", lang),
+            t("card_demand_calculated", lang),
             f"{n(b['useful_heat_kwh_per_a'])} kWh/a ({n(b['useful_heat_kwh_per_m2a'])} kWh/(m²·a))",
+        ),
+        (
+            t(f"card_consumption_{b.get('consumption_source', 'calibrated')}", lang),
+            f"{n(b['consumption_kwh_per_a'])} kWh/a ({n(b['consumption_kwh_per_m2a'])} kWh/(m²·a))",
         ),
         (t("final_energy", lang), f"{n(b['final_energy_kwh_per_a'])} kWh/a"),
         (t("co2", lang), f"{n(b['co2_t_per_a'], 1)} t/a"),

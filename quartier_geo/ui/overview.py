@@ -154,12 +154,14 @@ def map_and_table(ctx: Context, colour: str) -> None:
         _select_clicked(ctx, clicked)
     with col_table:
         st.markdown(f"**{t('table_beside_map', lang)}**")
+        status = {"reported": t("reported", lang), "assumed": t("assumption", lang)}
         widgets.table(
-            q.sort_values("quarter_id"),
+            q.assign(residents_status=q["residents_status"].map(status)).sort_values("quarter_id"),
             columns={
                 "municipality": (t("municipality", lang), None, 0),
                 "name": (t("name", lang), None, 0),
                 "residents": (t("residents", lang), None, 0),
+                "residents_status": (t("residents_status_col", lang), None, 0),
                 "heat_demand_mwh_per_a": (t("heat_demand", lang), "MWh/a", 0),
                 "co2_t_per_a": (t("co2", lang), "t/a", 0),
                 "heat_density_mwh_per_ha_a": (t("heat_density", lang), "MWh/(ha·a)", 0),

@@ -291,7 +291,8 @@ def fact_panel(ctx: Context) -> None:
     widgets.metric_row(
         [
             (t("buildings", lang), row["buildings"], "", 0),
-            (t("heat_demand", lang), row["heat_demand_mwh_per_a"], "MWh/a", 0),
+            (t("fs_kf_heat_demand", lang), row["heat_demand_mwh_per_a"], "MWh/a", 0),
+            (t("fs_kf_consumption", lang), row["consumption_mwh_per_a"], "MWh/a", 0),
             (t("final_energy", lang), row["final_energy_mwh_per_a"], "MWh/a", 0),
             (t("co2", lang), row["co2_t_per_a"], "t/a", 0),
             (t("potential_advanced", lang), row["potential_advanced_mwh_per_a"], "MWh/a", 0),

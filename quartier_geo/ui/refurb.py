@@ -64,10 +64,13 @@ def header(ctx: Context) -> None:
 #: outside are clamped to them.
 _RATE_RANGE_PCT = (0.0, 6.0)
 _SWITCH_RANGE_PCT = (0.0, 10.0)
+#: Default rate [%/a] of the page and its URL: the model's default (benchmarks.csv
+#: rate_national, 0.67–0.70 %/a in 2023–2025).
+DEFAULT_RATE_PCT = round(100.0 * ScenarioParams().rate_per_a, 2)
 
 
 def _init_state() -> None:
-    state.init_from_query("rate", 1.0, parse=float, bounds=_RATE_RANGE_PCT)
+    state.init_from_query("rate", DEFAULT_RATE_PCT, parse=float, bounds=_RATE_RANGE_PCT)
     state.init_from_query("depth", "usual", options=list(DEPTHS))
     state.init_from_query("prio", "worst_first", options=[p.value for p in Priority])
     state.init_from_query("hp", 0.0, parse=float, bounds=_SWITCH_RANGE_PCT)
@@ -85,6 +88,7 @@ def _presets(ctx: Context) -> None:
             st.session_state["rate"] = value
             st.session_state["_w_rate"] = value
             st.query_params["rate"] = str(value)
+    st.caption(ctx.t("preset_rates_note"))
 
 
 def controls(ctx: Context) -> None:

@@ -18,9 +18,10 @@ PHASES = PATH_OF["page_phases"]
     [
         ({"rate": "600"}, "_w_rate", 6.0),  # the slider's upper end (%/a)
         ({"rate": "-5"}, "_w_rate", 0.0),
-        ({"rate": "inf"}, "_w_rate", 1.0),  # not a number: the default 1 %/a
+        # not a number: the default 0.7 %/a (benchmarks.csv rate_national, 0.67–0.70 %/a)
+        ({"rate": "inf"}, "_w_rate", 0.7),
         ({"rate": "1e308"}, "_w_rate", 6.0),
-        ({"rate": "nan"}, "_w_rate", 1.0),
+        ({"rate": "nan"}, "_w_rate", 0.7),
         ({"hp": "-1"}, "_w_hp", 0.0),
         ({"dh": "1e300"}, "_w_dh", 10.0),
         ({"rate": "2.5"}, "_w_rate", 2.5),  # control: a valid value is taken as it is
