@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
+
 from tests.browser.harness import ROOT
 
 #: axe-core from npm (package.json pins it; .ci/run installs it with ``npm ci``).
@@ -31,10 +33,8 @@ AXE_IGNORE: dict[str, tuple[str, ...]] = {
     "color-contrast": ('label[data-testid="stWidgetLabel"][disabled]',),
 }
 
-_AXE_RUN_JS = """async (exclude) => {
-    const ctx = exclude.length ? {include: [document], exclude: exclude.map(s => [s])}
-                               : document;
-    const r = await axe.run(ctx, {resultTypes: ['violations'], iframes: false});
+_AXE_RUN_JS = """async () => {
+    const r = await axe.run(document, {resultTypes: ['violations'], iframes: false});
     return r.violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact,
@@ -55,6 +55,8 @@ def axe_violations(
     exceptions only). Returns one dict per (frame, rule, node): frame, id, impact, help,
     target, html, summary.
     """
+    if not AXE_JS.exists():  # a failure, not a skip: the check would silently go missing
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (package.json; .ci/run does)")
     source = AXE_JS.read_text(encoding="utf-8")
     ignore = ignore or {}
     out: list[dict[str, Any]] = []
@@ -64,10 +66,12 @@ def axe_violations(
                 continue
             if not frame.evaluate("() => !!window.axe"):
                 frame.add_script_tag(content=source)
-            found = frame.evaluate(_AXE_RUN_JS, [])
-        except Exception as e:  # a cross-origin or detached frame: say so, do not hide it
+            found = frame.evaluate(_AXE_RUN_JS)
+        except Exception as e:  # a cross-origin frame: say so, do not hide it
             if frame is page.main_frame:
                 raise
+            if frame.is_detached():  # replaced by a rerun meanwhile: nothing left to check
+                continue
             out.append(
                 {
                     "frame": frame.url[:80],
@@ -195,3 +199,23 @@ def axe_problems(page: Any, where: str) -> list[str]:
         for v in axe_violations(page, ignore=AXE_IGNORE)
         if v["impact"] in AXE_FAILING or v["id"] == "axe-not-run"
     ]
+
+
+_FRAME_NAMES_JS = """() => [...document.querySelectorAll('iframe')]
+    .filter(f => f.getBoundingClientRect().width > 0)
+    .map(f => f.title || '')"""
+
+
+def unnamed_frames(page: Any) -> list[str]:
+    """Visible frames whose name says nothing to a screen reader: none, or Streamlit's
+    defaults ("st.iframe", "<package>.<component>" of a component such as streamlit-folium)."""
+    return [
+        repr(n)
+        for n in page.evaluate(_FRAME_NAMES_JS)
+        if not n.strip() or n == "st.iframe" or n.startswith("streamlit_")
+    ]
+
+
+def page_lang(page: Any) -> str:
+    """The ``lang`` of the top document (what a screen reader pronounces the page in)."""
+    return str(page.evaluate("() => document.documentElement.lang"))

@@ -13,7 +13,8 @@ Per page and mode at 1920×1080:
 - Keyboard: pressing Tab from the top reaches every visible, enabled control of the sidebar
   and the main area, and focus comes back round (no frame keeps it).
 
-At both widths: no Streamlit error box, and a screenshot
+At both widths: no Streamlit error box, every visible frame has a name (map frames:
+"Interactive map"), the page says lang="en", and a screenshot
 ``test-output/screenshots/<page>-<mode>-en-<W>x<H>.png``.
 """
 
@@ -23,7 +24,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.a11y import AXE_JS, axe_problems, keyboard_unreached
+from tests.browser.a11y import (
+    axe_problems,
+    keyboard_unreached,
+    page_lang,
+    unnamed_frames,
+)
 from tests.browser.harness import (
     PHONE,
     PROJECTOR,
@@ -54,12 +60,6 @@ def go_to(page: Any, url: str) -> None:
     wait_idle(page)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _axe_installed() -> None:
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} missing: run `npm ci` (.ci/run does)")
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_english_pages(browser: Any, servers: dict[str, Server], mode: str) -> None:
     server = servers[mode]
@@ -74,9 +74,9 @@ def test_english_pages(browser: Any, servers: dict[str, Server], mode: str) -> N
                 where = f"{url} {size}"
                 wait_for_maps(page, timeout_s=15)
                 problems += [f"{where} streamlit error: {e}" for e in streamlit_errors(page)]
-                lang = page.evaluate("() => document.documentElement.lang")
-                if lang != "en":
+                if (lang := page_lang(page)) != "en":
                     problems.append(f"{where}: <html lang={lang!r}>, expected 'en'")
+                problems += [f"{where}: frame without a name: {n}" for n in unnamed_frames(page)]
                 screenshot(page, f"{url}-{mode}-en-{size}")  # before Tab moves focus
                 if width == PROJECTOR[0]:
                     problems += axe_problems(page, where)

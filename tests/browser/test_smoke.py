@@ -20,7 +20,7 @@ import pytest
 
 from quartier_geo.base.i18n import t
 from quartier_geo.ui import frame
-from tests.browser.a11y import axe_problems
+from tests.browser.a11y import axe_problems, page_lang, unnamed_frames
 from tests.browser.harness import (
     PHONE,
     PROJECTOR,
@@ -142,6 +142,9 @@ def test_page(browser: Any, servers: dict[str, Server], url: str, key: str, mode
             problems += check_page(page, key=key, mode=mode, size=size)
             if width == PROJECTOR[0]:
                 problems += axe_problems(page, size)
+                problems += [f"{size}: frame without a name: {n}" for n in unnamed_frames(page)]
+                if (lang := page_lang(page)) != "de":
+                    problems.append(f"{size}: <html lang={lang!r}>, expected 'de'")
             problems += [f"{size} broken link: {h}" for h in sorted(set(check_links(page)))]
             if mode != "workshop" and width == PROJECTOR[0]:
                 nav = sidebar_nav(page)  # the workshop starts with the sidebar collapsed
