@@ -188,6 +188,7 @@ def keyboard_unreached(page: Any, *, max_presses: int = 400) -> tuple[list[str],
                 break
             first = first or active
             seen.add(active)
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
     return [d for k, d in controls.items() if k not in seen], presses
 
 
