@@ -37,6 +37,7 @@ __all__ = [
     "representativeness",
     "representativeness_index",
     "similar_quarters",
+    "unit_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -391,8 +392,12 @@ def representativeness_index(table: pd.DataFrame) -> float:
 _UNIT_KEYS = {"EW/ha": "unit_residents_per_ha", "t/(EW·a)": "unit_t_per_resident_a"}
 
 
-def _unit(unit: str, lang: Lang) -> str:
-    """A criterion's unit in ``lang`` (EW = Einwohner; English res. = residents)."""
+def unit_text(unit: str, lang: Lang) -> str:
+    """A criterion's unit in ``lang`` (EW = Einwohner; English res. = residents).
+
+    >>> unit_text("t/(EW·a)", "en"), unit_text("EW/ha", "de"), unit_text("MWh/a", "en")
+    ('t/(res.·a)', 'EW/ha', 'MWh/a')
+    """
     key = _UNIT_KEYS.get(unit)
     return t(key, lang) if key else unit
 
@@ -402,7 +407,7 @@ def _fmt(value: float, unit: str, lang: Lang) -> str:
         return "–"
     if unit == "share":
         return f"{fmt_number(value * 100, lang=lang)} %"
-    return f"{fmt_value(value, lang=lang)} {_unit(unit, lang)}"
+    return f"{fmt_value(value, lang=lang)} {unit_text(unit, lang)}"
 
 
 def similar_quarters(criteria: pd.DataFrame, quarter_id: object, *, n: int = 3) -> pd.DataFrame:

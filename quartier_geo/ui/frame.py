@@ -6,6 +6,7 @@ Called by ``app.py`` before ``pg.run()``; pages read the shared choices through
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,56 @@ h1 { font-size: 3rem !important; }
 h2, h3 { font-size: 2rem !important; }
 </style>
 """
+
+#: Accessibility, all modes (tests/browser/test_a11y.py, WCAG 2.1 AA). Streamlit draws
+#: captions at opacity 0.6 (grey text at 3.8:1, links in captions at 3.0:1 against the
+#: background) and Plotly's tick labels and axis titles in #808495 (3.7:1); AA needs 4.5:1.
+#: Both become an opaque grey of 5.3:1 on the sidebar's grey, 6:1 on white.
+_A11Y_CSS = """
+<style>
+[data-testid="stCaptionContainer"] { opacity: 1 !important; color: #66625c !important; }
+.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text,
+.js-plotly-plot .g-ytitle text, .js-plotly-plot .cbaxis text,
+.js-plotly-plot .cbtitle text { fill: #66625c !important; }
+</style>
+"""
+
+#: The document's language (Streamlit's page says ``lang="en"``, so a screen reader would
+#: read the German interface with English pronunciation) and a name for the frames of
+#: clickable maps (streamlit-folium's frame is called "streamlit_folium.st_folium"). The
+#: frames come and go with reruns: an observer names each new one.
+_A11Y_JS = """
+<script>
+(() => {
+  document.documentElement.lang = %(lang)s;
+  window.__qgMapTitle = %(title)s;
+  if (window.__qgFrameNamer) { window.__qgFrameNamer(); return; }
+  const name = () => {
+    for (const f of document.querySelectorAll('iframe[src*="streamlit_folium"]')) {
+      if (f.title !== window.__qgMapTitle) { f.title = window.__qgMapTitle; }
+    }
+  };
+  window.__qgFrameNamer = name;
+  new MutationObserver(name).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['title'],
+  });
+  name();
+})();
+</script>
+"""
+
+
+def _a11y_head(lang: Lang) -> str:
+    """The accessibility CSS and script of every page (see :data:`_A11Y_JS`)."""
+    code = lang if lang in LANGS else "de"
+
+    def js(text: str) -> str:  # a JS string literal that cannot end the script element
+        return json.dumps(text).replace("<", "\\u003c")
+
+    return _A11Y_CSS + _A11Y_JS % {
+        "lang": js(code),
+        "title": js(t("map_frame_title", code)),
+    }
 
 
 @dataclass(frozen=True)
@@ -199,6 +250,7 @@ def sidebar(mode: Mode) -> Context:
     lang: Lang = state.get(state.LANG, "de")
     names = data.quarters.set_index("quarter_id")
     with st.sidebar:
+        st.html(_a11y_head(lang), unsafe_allow_javascript=True)
         st.markdown(f"### {t('app_title', lang)}")
         st.selectbox(
             t("quarter", lang),

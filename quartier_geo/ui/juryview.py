@@ -69,7 +69,7 @@ def criteria(ctx: Context) -> None:
         "type_label": (t("quarter_type", lang), None, 0),
     }
     for name, spec in _specs().items():
-        unit = "%" if name in shares else spec.unit
+        unit = "%" if name in shares else selection.unit_text(spec.unit, lang)
         columns[name] = (
             getattr(spec, widgets.lang_column("label", lang)),
             unit,

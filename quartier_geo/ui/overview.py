@@ -76,7 +76,7 @@ def colourings(lang: Lang) -> dict[str, tuple[str, str | None]]:
         "quarter_type": (t("quarter_type", lang), None),
         "heat_demand_mwh_per_a": (t("heat_demand", lang), "MWh/a"),
         "co2_t_per_a": (t("co2", lang), "t/a"),
-        "co2_t_per_resident_a": (t("co2_per_resident", lang), "t/(EW·a)"),
+        "co2_t_per_resident_a": (t("co2_per_resident", lang), t("unit_t_per_resident_a", lang)),
         "heat_density_mwh_per_ha_a": (t("heat_density", lang), "MWh/(ha·a)"),
         "potential_share": (t("potential_share", lang), "%"),
     }

@@ -11,6 +11,7 @@ that would still load anything from another host.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import logging
 import re
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = [
     "Assets",
     "external_urls",
     "inline_assets",
+    "label_page",
     "localise",
     "map_html",
 ]
@@ -122,6 +124,21 @@ def map_html(m: folium.Map, *, inline: bool = False, base_url: str = DEFAULT_BAS
             + "). Kartenelemente ohne lokale Kopie in static/vendor entfernen."
         )
     return html
+
+
+def label_page(html: str, *, title: str, lang: str) -> str:
+    """``html`` (a folium page) with a ``<title>`` and the ``lang`` of its ``<html>`` tag.
+
+    Folium writes neither; a screen reader then announces a nameless document in an
+    unknown language inside the map's frame (axe: document-title, html-has-lang).
+
+    >>> label_page("<!DOCTYPE html>\\n<html>\\n<head>\\n</head>", title="Karte <A>", lang="de")
+    '<!DOCTYPE html>\\n<html lang="de">\\n<head><title>Karte &lt;A&gt;</title>\\n</head>'
+    """
+    code = html_lib.escape(lang, quote=True)
+    html = re.sub(r"<html(?=[\s>])", f'<html lang="{code}"', html, count=1)
+    head = f"<head><title>{html_lib.escape(title)}</title>"
+    return re.sub(r"<head>", lambda _m: head, html, count=1)
 
 
 def _vendor_file(url: str, base: str, vendor_dir: Path) -> Path | None:

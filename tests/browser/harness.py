@@ -3,7 +3,7 @@
 Network: every request to a host other than the local server is aborted and recorded, so a
 test can assert that none was needed (docs/SECURITY.md S-12: maps must draw on a closed
 network). Console errors are recorded per page, except one known benign pair (below).
-Screenshots go to ``test-output/screenshots/<page>-<mode>-<W>x<H>.png``.
+Screenshots go to ``test-output/screenshots/<page>-<mode>-<lang>-<W>x<H>.png``.
 
 Known benign console errors: when a page is opened at a sub-path (``/quartierskarte``),
 Streamlit's frontend first probes ``<sub-path>/_stcore/health`` and

@@ -3,10 +3,12 @@
 Per page: no Streamlit exception box or st.error, no console error (except the two benign
 sub-path probes documented in harness.py), no request to another host (all are blocked, so
 a map that needed a CDN would not draw), every map on the page holds features and painted
-canvas pixels, nothing wider than the window. Screenshots at 1920×1080 and 390×844
-(workshop: projector size only) go to test-output/screenshots/<page>-<mode>-<W>x<H>.png.
-Public and workshop modes: no upload, no text field, no form, no edit/save button (S-3);
-public mode also shows no building card.
+canvas pixels, nothing wider than the window; at 1920×1080 no axe-core violation of impact
+"serious" or "critical" (test_a11y.py: the rule, its exceptions, English and the keyboard).
+Screenshots at 1920×1080 and 390×844 go to
+test-output/screenshots/<page>-<mode>-de-<W>x<H>.png (workshop at phone width: screenshot
+only, the workshop is shown on a projector). Public and workshop modes: no upload, no text
+field, no form, no edit/save button (S-3); public mode also shows no building card.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 
 from quartier_geo.base.i18n import t
 from quartier_geo.ui import frame
+from tests.browser.a11y import axe_problems, page_lang, unnamed_frames
 from tests.browser.harness import (
     PHONE,
     PROJECTOR,
@@ -127,20 +130,28 @@ def test_page(browser: Any, servers: dict[str, Server], url: str, key: str, mode
     server = servers[mode]
     log_start = server.log_size()
     problems: list[str] = []
-    # workshop mode is for the projector only
-    sizes = [PROJECTOR] if mode == "workshop" else [PROJECTOR, PHONE]
-    for width, height in sizes:
+    for width, height in (PROJECTOR, PHONE):
         size = f"{width}x{height}"
         with open_page(browser, server, path_of(url), viewport=(width, height)) as (page, watch):
             wait_idle(page)
+            if mode == "workshop" and width == PHONE[0]:
+                # the workshop is for the projector: at phone width a picture only
+                wait_for_maps(page, timeout_s=15)
+                screenshot(page, f"{url}-{mode}-de-{size}")
+                continue
             problems += check_page(page, key=key, mode=mode, size=size)
+            if width == PROJECTOR[0]:
+                problems += axe_problems(page, size)
+                problems += [f"{size}: frame without a name: {n}" for n in unnamed_frames(page)]
+                if (lang := page_lang(page)) != "de":
+                    problems.append(f"{size}: <html lang={lang!r}>, expected 'de'")
             problems += [f"{size} broken link: {h}" for h in sorted(set(check_links(page)))]
             if mode != "workshop" and width == PROJECTOR[0]:
                 nav = sidebar_nav(page)  # the workshop starts with the sidebar collapsed
                 want = [t(k, "de") for _u, k in PAGES]
                 if nav != want:
                     problems.append(f"sidebar navigation {nav} != {want}")
-            screenshot(page, f"{url}-{mode}-{size}")
+            screenshot(page, f"{url}-{mode}-de-{size}")
             problems += [f"{size} console: {e}" for e in watch.console_errors]
             problems += [f"{size} blocked external request: {u}" for u in watch.blocked]
             problems += [f"{size} HTTP {r}" for r in watch.bad_responses]
