@@ -286,7 +286,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", default=None, help="tcp://host:8786 (default: local cluster)")
     b.add_argument("--workers", type=int, default=None, help="local worker processes")
     b.add_argument("--memory-limit", default="auto", help="per local worker, e.g. 2GiB")
-    b.add_argument("--layer", default=None, help="layer of files with several")
+    b.add_argument(
+        "--layer", default=None, help="layer (or part of its name) of files with several"
+    )
     b.add_argument("--crs", default=None, help="CRS of files without one, e.g. EPSG:25832")
     b.add_argument("--timeout", type=int, default=20, help="gate: CPU seconds per file")
     b.add_argument("--max-file-mb", type=int, default=50, help="gate: largest file in MB")
@@ -308,6 +310,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from quartier_geo.batch.runner import BatchOptions, run_batch
     from quartier_geo.imports.pipeline import ImportOptions
     from quartier_geo.imports.types import DEFAULT_LIMITS
+
+    if not args.verbose:  # Dask logs every worker start at INFO; progress has its own lines
+        import distributed  # its import sets the level of its logger: set ours after it
+
+        logging.getLogger(distributed.__name__).setLevel(logging.WARNING)
 
     limits = dataclasses.replace(
         DEFAULT_LIMITS,

@@ -205,3 +205,23 @@ def test_cli_runs_on_the_scheduler_it_is_given(
     assert payload["totals"]["buildings"] == 200
     assert payload["totals"]["heat_demand_mwh_per_a"] == pytest.approx(demand_kwh / 1000, rel=1e-6)
     assert (out / "buildings" / "municipality=Gelsenkirchen" / "part.0.parquet").is_file()
+
+
+def test_a_part_of_the_layer_name_picks_the_layer_in_every_file() -> None:
+    """LANUV's older zips hold hausumringe-<AGS> and waermeliniendichte-<AGS>: one --layer
+    for all municipalities. Without it the file is reported with the layers to choose."""
+    from quartier_geo.batch.assess import assess_file
+    from quartier_geo.imports.pipeline import ImportOptions
+
+    path = str(Path(__file__).parent / "data" / "lanuv_rwb.zip")
+    frame, report = assess_file(path, municipality="Gelsenkirchen", options=ImportOptions())
+    assert not report.ok and "--layer" in report.reason and "hausumringe-05513000" in report.reason
+    assert frame.empty
+    options = ImportOptions(layer="HAUSUMRINGE")
+    frame, report = assess_file(path, municipality="Gelsenkirchen", options=options)
+    assert report.ok, report.reason
+    assert sorted(frame["building_id"]) == ["R1", "R2", "R3"]  # tests/data/make_fixtures.py
+    assert report.figures["buildings"] == 3
+    # WB_HU 27,000 + 90,000 + 144,000 kWh/a and EBZ_Final 150 + 600 + 1,200 m² of the fixture
+    assert report.figures["heat_demand_mwh_per_a"] == pytest.approx(261.0)
+    assert report.figures["conditioned_floor_area_m2"] == pytest.approx(1950.0)

@@ -34,7 +34,8 @@ def gated_buildings(
     the canonical contract: nothing is guessed or repaired silently, so the worker returns
     its features as they are (``strict``) and every problem row is named; files in a real
     NRW schema are mapped, repaired and filled as on the Data page, each step in the notes.
-    The file is never opened with GDAL in this process. ``pool`` is a running worker pool
+    The file is never opened with GDAL in this process. ``options.layer`` may be a part of
+    a layer name when it fits exactly one layer. ``pool`` is a running worker pool
     (default: a one-shot worker per call). Raises :class:`DataValidationError` (or
     :class:`QuartierGeoError` for a missing file) with what to do.
     """
@@ -42,6 +43,14 @@ def gated_buildings(
     if not path.exists():
         raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
     result = import_file(path, ref=ref, options=options, pool=pool)
+    if result.kind == "choice" and result.parameter == "layer" and options.layer:
+        # a part of a layer name that fits exactly one layer ("hausumringe" in every
+        # LANUV zip, whose layer names carry the municipality key) stands for that layer
+        hint = options.layer.casefold()
+        fits = [o.value for o in result.options if hint in o.value.casefold()]
+        if len(fits) == 1:
+            options = dataclasses.replace(options, layer=fits[0])
+            result = import_file(path, ref=ref, options=options, pool=pool)
     if result.kind == "accepted" and result.mapping.schema == "canonical":
         strict = dataclasses.replace(options, strict=True)
         result = import_file(path, ref=ref, options=strict, pool=pool)
