@@ -106,7 +106,7 @@ def run(files: list[Path], workers: int, out: Path, options: ImportOptions) -> R
 
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):

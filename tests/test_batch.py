@@ -191,7 +191,7 @@ def test_cli_runs_on_the_scheduler_it_is_given(
     out = tmp_path / "out"
     files = [inputs / "Gelsenkirchen.gpkg", inputs / "Kaputt.gpkg"]
     with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0"
     ) as cluster:
         address = cluster.scheduler_address
         args = ["batch", *map(str, files), "--out", str(out), "--scheduler", address]
@@ -225,3 +225,18 @@ def test_a_part_of_the_layer_name_picks_the_layer_in_every_file() -> None:
     # WB_HU 27,000 + 90,000 + 144,000 kWh/a and EBZ_Final 150 + 600 + 1,200 m² of the fixture
     assert report.figures["heat_demand_mwh_per_a"] == pytest.approx(261.0)
     assert report.figures["conditioned_floor_area_m2"] == pytest.approx(1950.0)
+
+
+def test_cli_starts_a_local_process_cluster_by_default(
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = cli.main(["batch", str(inputs / "Mülheim an der Ruhr.gpkg"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "1 Datei(en) auf tcp://127.0.0.1:" in captured.err  # a scheduler of its own
+    assert "[1/1] Mülheim an der Ruhr.gpkg → Mülheim_an_der_Ruhr: 120 Gebäude" in captured.err
+    assert "INFO" not in captured.err  # Dask's own logs stay quiet without -v
+    table = pd.read_csv(out / "summary.csv")
+    assert table["buildings"].tolist() == [120]
+    assert (out / "buildings" / "municipality=Mülheim_an_der_Ruhr" / "part.0.parquet").is_file()

@@ -122,7 +122,7 @@ def _client(options: BatchOptions) -> Iterator[Any]:
         threads_per_worker=1,
         processes=options.processes,
         memory_limit=options.memory_limit,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: two batches on one machine never collide
         silence_logs=logging.ERROR,
     )
     with cluster, Client(cluster) as client:
