@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,demo}``.
+"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,demo,…}``.
 
 The contract that tests and other tools rely on: with ``--format json`` only JSON goes to
 stdout; problems go to stderr. Exit codes: 0 ok, 2 bad input (with every problem listed).
@@ -127,41 +127,10 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def gated_buildings(path: Path, *, ref: Any, options: Any) -> tuple[Any, list[str], str]:
-    """Buildings of a file, parsed only by the sandboxed worker of the upload gate.
+    """Buildings of a file through the upload gate (:mod:`quartier_geo.imports.gated`)."""
+    from quartier_geo.imports.gated import gated_buildings as gate
 
-    Returns (validated buildings, notes, schema). A file in the canonical schema is held to
-    the canonical contract: nothing is guessed or repaired silently, so the worker returns
-    its features as they are (``strict``) and every problem row is named; files in a real
-    NRW schema are mapped, repaired and filled as on the Data page, each step in the notes.
-    The file is never opened with GDAL in this process.
-    """
-    import dataclasses
-
-    from quartier_geo.data import layers
-    from quartier_geo.imports.pipeline import import_file
-
-    what = f"Die Datei {path.name}"
-    if not path.exists():
-        raise QuartierGeoError(f"Datei {path} nicht gefunden. Pfad prüfen.")
-    result = import_file(path, ref=ref, options=options)
-    if result.kind == "accepted" and result.mapping.schema == "canonical":
-        result = import_file(path, ref=ref, options=dataclasses.replace(options, strict=True))
-    if result.kind == "rejected":
-        raise DataValidationError([result.message_de], what=what)
-    if result.kind == "choice":
-        choices = ", ".join(str(o.value) for o in result.options)
-        flag = {"layer": "--layer", "crs": "--crs", "swap_axes": "--swap-axes"}[result.parameter]
-        raise DataValidationError(
-            [f"{result.message_de} Bitte mit {flag} angeben (Möglichkeiten: {choices})."],
-            what=what,
-        )
-    if result.mapping.schema == "canonical":
-        validated = layers.validate_buildings(result.features, ref, what=what)
-        return validated.buildings, list(validated.notes), "canonical"
-    if result.buildings is None or result.buildings.empty:
-        raise DataValidationError(list(result.problems) or ["Keine Gebäude."], what=what)
-    notes = [i.message_de for i in (*result.warnings, *result.fills)]
-    return result.buildings, notes, result.mapping.schema
+    return gate(path, ref=ref, options=options)
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
@@ -318,12 +287,64 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=2016)
     d.set_defaults(func=_cmd_demo)
 
+    b = sub.add_parser("batch", help="assess many municipality files on Dask (GeoParquet out)")
+    b.add_argument("inputs", nargs="+", help="building files or folders (every LANUV zip …)")
+    b.add_argument("--out", required=True, help="output folder (buildings/, summary.csv/json)")
+    b.add_argument("--scheduler", default=None, help="tcp://host:8786 (default: local cluster)")
+    b.add_argument("--workers", type=int, default=None, help="local worker processes")
+    b.add_argument("--memory-limit", default="auto", help="per local worker, e.g. 2GiB")
+    b.add_argument(
+        "--layer", default=None, help="layer (or part of its name) of files with several"
+    )
+    b.add_argument("--crs", default=None, help="CRS of files without one, e.g. EPSG:25832")
+    b.add_argument("--timeout", type=int, default=20, help="gate: CPU seconds per file")
+    b.add_argument("--max-file-mb", type=int, default=50, help="gate: largest file in MB")
+    b.add_argument("--format", choices=["table", "json"], default="table")
+    b.set_defaults(func=_cmd_batch)
+
     db = sub.add_parser("database", help="PostgreSQL/PostGIS (QUARTIER_DATABASE_URL)")
     db.add_argument("action", choices=["init", "status"], help="init: create/migrate, load")
     db.add_argument("--url", default=None, help="postgresql://… (default: the variable)")
     db.add_argument("--format", choices=["table", "json"], default="table")
     db.set_defaults(func=_cmd_database)
     return p
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    """Assess many files on Dask (:mod:`quartier_geo.batch`); exit 2 when a file failed."""
+    import dataclasses
+
+    from quartier_geo.batch.runner import BatchOptions, run_batch
+    from quartier_geo.imports.pipeline import ImportOptions
+    from quartier_geo.imports.types import DEFAULT_LIMITS
+
+    if not args.verbose:  # Dask logs every worker start at INFO; progress has its own lines
+        import distributed  # its import sets the level of its logger: set ours after it
+
+        logging.getLogger(distributed.__name__).setLevel(logging.WARNING)
+
+    limits = dataclasses.replace(
+        DEFAULT_LIMITS,
+        cpu_seconds=args.timeout,
+        wall_seconds=float(args.timeout),
+        max_upload_bytes=args.max_file_mb * 2**20,
+    )
+    options = BatchOptions(
+        scheduler=args.scheduler,
+        workers=args.workers,
+        memory_limit=args.memory_limit,
+        imports=ImportOptions(limits=limits, layer=args.layer, crs=args.crs),
+        progress=lambda line: sys.stderr.write(line + "\n"),
+    )
+    result = run_batch([Path(p) for p in args.inputs], Path(args.out), options)
+    _emit(json.loads((result.out / "summary.json").read_text("utf-8")), args.format, result.table)
+    for report in result.failed:
+        sys.stderr.write(f"Fehlgeschlagen: {report.file}: {report.reason}\n")
+    sys.stderr.write(
+        f"{len(result.reports) - len(result.failed)} von {len(result.reports)} Datei(en) in "
+        f"{result.seconds:.1f} s; Ergebnis: {result.out}\n"
+    )
+    return 2 if result.failed else 0
 
 
 def _cmd_database(args: argparse.Namespace) -> int:
