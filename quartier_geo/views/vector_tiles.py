@@ -123,7 +123,8 @@ def tile_key(buildings: gpd.GeoDataFrame, colour: ColourBy, *, lang: Lang) -> st
     for c in dict.fromkeys(cols):
         if c in buildings.columns:
             h.update(pd.util.hash_pandas_object(buildings[c], index=False).to_numpy().tobytes())
-    h.update(shapely.to_wkb(buildings.geometry.to_numpy(), output_dimension=2).tobytes())
+    for wkb in shapely.to_wkb(buildings.geometry.to_numpy(), output_dimension=2).tolist():
+        h.update(wkb or b"")
     h.update(str(buildings.crs).encode())
     c = colour.colouring
     h.update(repr((colour.column, c.categorical, c.method, c.k, c.breaks, c.thresholds)).encode())
@@ -225,7 +226,7 @@ def tile_data(buildings: gpd.GeoDataFrame, colour: ColourBy, *, lang: Lang = "de
     return TileData(tuple(layers), entries, list(classes.colors), bounds)  # type: ignore[arg-type]
 
 
-def write_tiles(data: TileData, *, key: str, root: Path = TILE_ROOT,
+def write_tiles(data: TileData, *, key: str, root: Path | None = None,
                 url_prefix: str = TILE_URL_PREFIX, keep: int = KEEP_SETS) -> TileSet:
     """Write the tiles of ``data`` to ``root/key`` (unless there already) and return the set.
 
@@ -234,6 +235,7 @@ def write_tiles(data: TileData, *, key: str, root: Path = TILE_ROOT,
     """
     if not key.isalnum():
         raise ValueError("Der Schlüssel eines Kachelsatzes besteht aus Buchstaben und Ziffern.")
+    root = TILE_ROOT if root is None else root
     folder = root / key
     start = time.perf_counter()
     written: list[str] = []
@@ -283,12 +285,13 @@ def _prune(root: Path, *, keep: int, current: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def remove_building_tiles(root: Path = TILE_ROOT) -> int:
+def remove_building_tiles(root: Path | None = None) -> int:
     """Remove every tile set under ``root``; return how many there were.
 
     Called by public and workshop servers: tiles hold single buildings, and ``static/`` is
     served to every visitor, so such a server must not keep a planner's tile sets.
     """
+    root = TILE_ROOT if root is None else root
     if not root.is_dir():
         return 0
     removed = 0
