@@ -23,6 +23,7 @@ from folium.template import Template
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import js_safe
 from quartier_geo.base.i18n import t
+from quartier_geo.views.basemap import add_basemap
 from quartier_geo.views.map_assets import localise
 from quartier_geo.views.map_layers import (
     FastGeoJson,
@@ -180,6 +181,7 @@ def all_buildings_map(
     m.options["max_zoom"] = MAX_ZOOM
     m.options["min_zoom"] = tiles.min_zoom
     localise(m, base_url=display.base_url, assets=display.assets)
+    add_basemap(m)
     MapChrome(font_px=display.font_px).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     if outlines is not None and not outlines.empty:
