@@ -23,8 +23,12 @@ BASEMAP_DE = (
     "default/GLOBAL_WEBMERCATOR/{TileMatrix}/{TileRow}/{TileCol}.png"
 )
 NRW_DOP = "https://www.wms.nrw.de/geobasis/wms_nw_dop"
-ENV = ("QUARTIER_BASEMAP", "QUARTIER_BASEMAP_TYPE", "QUARTIER_BASEMAP_ATTRIBUTION",
-       "QUARTIER_BASEMAP_LAYERS")
+ENV = (
+    "QUARTIER_BASEMAP",
+    "QUARTIER_BASEMAP_TYPE",
+    "QUARTIER_BASEMAP_ATTRIBUTION",
+    "QUARTIER_BASEMAP_LAYERS",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -70,10 +74,15 @@ def test_xyz_layer_with_its_attribution_in_every_map(
 
 
 def test_wmts_template_becomes_a_leaflet_template() -> None:
-    b = basemap_from_settings(read_settings({
-        "QUARTIER_BASEMAP": BASEMAP_DE, "QUARTIER_BASEMAP_TYPE": "wmts",
-        "QUARTIER_BASEMAP_ATTRIBUTION": "© basemap.de / BKG",
-    }))
+    b = basemap_from_settings(
+        read_settings(
+            {
+                "QUARTIER_BASEMAP": BASEMAP_DE,
+                "QUARTIER_BASEMAP_TYPE": "wmts",
+                "QUARTIER_BASEMAP_ATTRIBUTION": "© basemap.de / BKG",
+            }
+        )
+    )
     assert b is not None and b.kind == "wmts"
     assert b.url.endswith("/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png")
 
@@ -105,17 +114,29 @@ def test_attribution_text_is_escaped(three_buildings, monkeypatch) -> None:
     ("env", "reason"),
     [
         ({"QUARTIER_BASEMAP": "javascript:alert(1)//{z}/{x}/{y}"}, "keine http(s)-Adresse"),
-        ({"QUARTIER_BASEMAP": 'https://a.example/{z}/{x}/{y}.png"onload="x'},
-         "keine http(s)-Adresse"),
-        ({"QUARTIER_BASEMAP": "https://a.example/{z}/{x}/{y}.png' + alert(1) + '"},
-         "keine http(s)-Adresse"),
-        ({"QUARTIER_BASEMAP": "https://a.example/<script>/{z}/{x}/{y}.png"},
-         "keine http(s)-Adresse"),
+        (
+            {"QUARTIER_BASEMAP": 'https://a.example/{z}/{x}/{y}.png"onload="x'},
+            "keine http(s)-Adresse",
+        ),
+        (
+            {"QUARTIER_BASEMAP": "https://a.example/{z}/{x}/{y}.png' + alert(1) + '"},
+            "keine http(s)-Adresse",
+        ),
+        (
+            {"QUARTIER_BASEMAP": "https://a.example/<script>/{z}/{x}/{y}.png"},
+            "keine http(s)-Adresse",
+        ),
         ({"QUARTIER_BASEMAP": "https://a.example/{z}/{x}/{y}/{evil}.png"}, "Platzhalter"),
         ({"QUARTIER_BASEMAP": "https://a.example/tiles.png"}, "braucht {z}"),
         ({"QUARTIER_BASEMAP": OSM, "QUARTIER_BASEMAP_TYPE": "tms"}, "erlaubt sind"),
-        ({"QUARTIER_BASEMAP": NRW_DOP, "QUARTIER_BASEMAP_TYPE": "wms",
-          "QUARTIER_BASEMAP_LAYERS": "a'b"}, "QUARTIER_BASEMAP_LAYERS"),
+        (
+            {
+                "QUARTIER_BASEMAP": NRW_DOP,
+                "QUARTIER_BASEMAP_TYPE": "wms",
+                "QUARTIER_BASEMAP_LAYERS": "a'b",
+            },
+            "QUARTIER_BASEMAP_LAYERS",
+        ),
         ({"QUARTIER_BASEMAP": OSM, "QUARTIER_BASEMAP_ATTRIBUTION": ""}, "ohne Quellenangabe"),
     ],
 )
@@ -130,9 +151,7 @@ def test_hostile_or_incomplete_values_are_refused_with_a_log_message(
     assert reason in message
 
 
-def test_a_refused_value_leaves_the_map_without_background(
-    three_buildings, monkeypatch
-) -> None:
+def test_a_refused_value_leaves_the_map_without_background(three_buildings, monkeypatch) -> None:
     monkeypatch.setenv("QUARTIER_BASEMAP", "javascript:alert(1)//{z}/{x}/{y}")
     monkeypatch.setenv("QUARTIER_BASEMAP_ATTRIBUTION", "x")
     colour = ColourBy("useful_heat_kwh_per_a", "W", colouring=Colouring(k=2))

@@ -8,6 +8,7 @@ tile has 4096 units per side (MVT 2.1, "extent").
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -35,7 +36,7 @@ def _square(x0: float, y0: float, x1: float, y1: float) -> Polygon:
 
 def _area(ring: list[tuple[int, int]]) -> float:
     """Surveyor's formula in tile coordinates (y down), as the MVT specification uses it."""
-    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False)) / 2
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
 
 
 def _layer() -> mvt.LayerFeatures:
@@ -71,8 +72,11 @@ def test_a_tile_holds_the_buildings_that_intersect_it() -> None:
 
 
 def test_geometry_in_tile_units_and_exterior_ring_clockwise() -> None:
-    (a,) = [f for f in mvt.decode_tile(mvt.encode_tile(Z, X, Y, _layer()))["buildings"]
-            if f["properties"]["i"] == "A"]
+    (a,) = [
+        f
+        for f in mvt.decode_tile(mvt.encode_tile(Z, X, Y, _layer()))["buildings"]
+        if f["properties"]["i"] == "A"
+    ]
     assert a["type"] == 3  # POLYGON
     (ring,) = a["rings"]
     # 0.25 and 0.5 of 4096 units
@@ -97,8 +101,10 @@ def test_a_hole_is_an_interior_ring_with_negative_area() -> None:
 
 
 def test_property_values_keep_their_type_and_missing_ones_are_left_out() -> None:
-    feats = {f["properties"]["i"]: f["properties"]
-             for f in mvt.decode_tile(mvt.encode_tile(Z, X, Y, _layer()))["buildings"]}
+    feats = {
+        f["properties"]["i"]: f["properties"]
+        for f in mvt.decode_tile(mvt.encode_tile(Z, X, Y, _layer()))["buildings"]
+    }
     assert feats["A"] == {"i": "A", "c": 2, "v": "12,5 kWh"}
     assert feats["B"] == {"i": "B", "c": -1}
     far = mvt.decode_tile(mvt.encode_tile(Z, X + 3, Y + 3, _layer()))["buildings"][0]
@@ -147,7 +153,9 @@ def test_cells_count_buildings_and_take_the_most_frequent_class() -> None:
 
 def test_cells_of_a_ratio_are_floor_area_weighted_and_share_the_breaks() -> None:
     colour = ColourBy(
-        "useful_heat_kwh_per_m2a", "Spez.", unit="kWh/(m²·a)",
+        "useful_heat_kwh_per_m2a",
+        "Spez.",
+        unit="kWh/(m²·a)",
         colouring=Colouring(breaks=[0.0, 150.0, 500.0]),
     )
     data = vector_tiles.tile_data(_buildings(), colour)
@@ -166,15 +174,17 @@ def test_write_tiles_once_per_key_and_every_listed_tile_exists(tmp_path: Path) -
     key = vector_tiles.tile_key(b, colour, lang="de")
     data = vector_tiles.tile_data(b, colour)
     ts = vector_tiles.write_tiles(data, key=key, root=tmp_path)
-    files = {p.relative_to(ts.folder).with_suffix("").as_posix()
-             for p in ts.folder.rglob("*.pbf")}
+    files = {p.relative_to(ts.folder).with_suffix("").as_posix() for p in ts.folder.rglob("*.pbf")}
     assert files == set(ts.tiles)
     zooms = {int(k.split("/")[0]) for k in ts.tiles}
     assert zooms == set(range(9, 18))
     assert ts.url == f"/app/static/tiles/{key}/{{z}}/{{x}}/{{y}}.pbf"
     z17 = [k for k in ts.tiles if k.startswith("17/")]
-    ids = {f["properties"]["i"] for k in z17
-           for f in mvt.decode_tile((ts.folder / f"{k}.pbf").read_bytes())["buildings"]}
+    ids = {
+        f["properties"]["i"]
+        for k in z17
+        for f in mvt.decode_tile((ts.folder / f"{k}.pbf").read_bytes())["buildings"]
+    }
     assert ids == set(b["building_id"])
     stamp = (ts.folder / "complete").stat().st_mtime_ns
     again = vector_tiles.write_tiles(data, key=key, root=tmp_path)

@@ -71,8 +71,11 @@ class Basemap:
 
 
 def _refuse(reason: str) -> None:
-    log.warning("Hintergrundkarte (%s) abgelehnt: %s Die Karten zeigen keinen Hintergrund.",
-                BASEMAP_ENV, reason)
+    log.warning(
+        "Hintergrundkarte (%s) abgelehnt: %s Die Karten zeigen keinen Hintergrund.",
+        BASEMAP_ENV,
+        reason,
+    )
 
 
 def basemap_from_settings(settings: Settings) -> Basemap | None:
@@ -99,8 +102,9 @@ def basemap_from_settings(settings: Settings) -> Basemap | None:
         for wmts, leaflet in _WMTS.items():
             url = url.replace("{" + wmts + "}", "{" + leaflet + "}")
         if not {"z", "x", "y"} <= set(_PLACEHOLDER.findall(url)):
-            _refuse("eine Kachel-Adresse braucht {z}, {x} und {y} (WMTS: TileMatrix, TileRow, "
-                    "TileCol).")
+            _refuse(
+                "eine Kachel-Adresse braucht {z}, {x} und {y} (WMTS: TileMatrix, TileRow, TileCol)."
+            )
             return None
     layers = settings.basemap_layers or ""
     if kind == "wms" and not _LAYERS.match(layers):
@@ -108,8 +112,10 @@ def basemap_from_settings(settings: Settings) -> Basemap | None:
         return None
     attribution = settings.basemap_attribution or ""
     if not attribution or len(attribution) > _ATTRIBUTION_MAX:
-        _refuse(f"{BASEMAP_ATTRIBUTION_ENV} fehlt oder ist länger als {_ATTRIBUTION_MAX} "
-                "Zeichen; ohne Quellenangabe wird kein Hintergrund gezeigt.")
+        _refuse(
+            f"{BASEMAP_ATTRIBUTION_ENV} fehlt oder ist länger als {_ATTRIBUTION_MAX} "
+            "Zeichen; ohne Quellenangabe wird kein Hintergrund gezeigt."
+        )
         return None
     if any(ord(c) < 32 for c in attribution):
         _refuse(f"{BASEMAP_ATTRIBUTION_ENV} enthält Steuerzeichen.")

@@ -317,7 +317,9 @@ def encode_tile(z: int, x: int, y: int, lf: LayerFeatures) -> bytes:
     return b""
 
 
-def features_by_tile(geometries: Sequence[BaseGeometry], z: int) -> dict[tuple[int, int], list[int]]:
+def features_by_tile(
+    geometries: Sequence[BaseGeometry], z: int
+) -> dict[tuple[int, int], list[int]]:
     """Tile (x, y) -> indices of the geometries whose bounding box touches it at zoom ``z``."""
     if len(geometries) == 0:
         return {}

@@ -134,18 +134,35 @@ def tile_key(buildings: gpd.GeoDataFrame, colour: ColourBy, *, lang: Lang) -> st
     return h.hexdigest()[:24]
 
 
-def _formatted(values: pd.Series, names: Sequence[str], index: np.ndarray, *, lang: Lang,
-               categorical: bool, unit: str | None) -> list[str | None]:
+def _formatted(
+    values: pd.Series,
+    names: Sequence[str],
+    index: np.ndarray,
+    *,
+    lang: Lang,
+    categorical: bool,
+    unit: str | None,
+) -> list[str | None]:
     if categorical:
         return [js_safe(names[i]) if i >= 0 else None for i in index.tolist()]
     texts = fmt_values(values.to_numpy(dtype=float, na_value=np.nan), lang=lang)
     suffix = f" {unit}" if unit else ""
-    return [js_safe(s + suffix) if np.isfinite(v) else None
-            for s, v in zip(texts, values.to_numpy(dtype=float, na_value=np.nan), strict=True)]
+    return [
+        js_safe(s + suffix) if np.isfinite(v) else None
+        for s, v in zip(texts, values.to_numpy(dtype=float, na_value=np.nan), strict=True)
+    ]
 
 
-def _cells(b: gpd.GeoDataFrame, classes: np.ndarray, colour: ColourBy, colouring: Colouring,
-           names: Sequence[str], *, size: float, lang: Lang) -> LayerFeatures:
+def _cells(
+    b: gpd.GeoDataFrame,
+    classes: np.ndarray,
+    colour: ColourBy,
+    colouring: Colouring,
+    names: Sequence[str],
+    *,
+    size: float,
+    lang: Lang,
+) -> LayerFeatures:
     """Square cells of ``size`` m (EPSG:25832) holding building centroids: count, value, class."""
     pts = shapely.centroid(b.geometry.to_numpy())
     ix = np.floor(shapely.get_x(pts) / size).astype(np.int64)
@@ -175,15 +192,29 @@ def _cells(b: gpd.GeoDataFrame, classes: np.ndarray, colour: ColourBy, colouring
     x0 = cells["ix"].to_numpy(float) * size
     y0 = cells["iy"].to_numpy(float) * size
     boxes = gpd.GeoSeries(shapely.box(x0, y0, x0 + size, y0 + size), crs=_METRIC)
-    texts = _formatted(values, names, cells["c"].to_numpy(), lang=lang,
-                       categorical=colouring.categorical, unit=colour.unit)
-    props = [{"c": int(c), "n": int(n), "v": v}
-             for c, n, v in zip(cells["c"].tolist(), cells["n"].tolist(), texts, strict=True)]
+    texts = _formatted(
+        values,
+        names,
+        cells["c"].to_numpy(),
+        lang=lang,
+        categorical=colouring.categorical,
+        unit=colour.unit,
+    )
+    props = [
+        {"c": int(c), "n": int(n), "v": v}
+        for c, n, v in zip(cells["c"].tolist(), cells["n"].tolist(), texts, strict=True)
+    ]
     return LayerFeatures(CELL_LAYER, boxes.to_crs(_MERCATOR).to_numpy(), props)
 
 
-def tile_data(buildings: gpd.GeoDataFrame, colour: ColourBy, *, lang: Lang = "de",
-              id_column: str = "building_id", title_column: str | None = "address") -> TileData:
+def tile_data(
+    buildings: gpd.GeoDataFrame,
+    colour: ColourBy,
+    *,
+    lang: Lang = "de",
+    id_column: str = "building_id",
+    title_column: str | None = "address",
+) -> TileData:
     """Classes, legend and tile layers of ``buildings`` coloured by ``colour``.
 
     The classes are those of the quarter map for the same buildings and colouring; numeric
@@ -199,15 +230,22 @@ def tile_data(buildings: gpd.GeoDataFrame, colour: ColourBy, *, lang: Lang = "de
     metric = b if b.crs.equals(_METRIC) else b.to_crs(_METRIC)
     colouring = colour.colouring
     if not colouring.categorical and colouring.breaks is None and colouring.thresholds is None:
-        edges = class_breaks(pd.to_numeric(b[colour.column], errors="coerce"),
-                             method=colouring.method, k=colouring.k)
+        edges = class_breaks(
+            pd.to_numeric(b[colour.column], errors="coerce"), method=colouring.method, k=colouring.k
+        )
         colouring = dataclasses.replace(colouring, breaks=edges)
     classes = colour_classes(b[colour.column], colouring, lang=lang)
     entries = list(zip(classes.colors, classes.names, strict=True))
     if (classes.index < 0).any():
         entries.append((MISSING_COLOR, t("map_no_value", lang)))
-    texts = _formatted(b[colour.column], classes.names, classes.index, lang=lang,
-                       categorical=colouring.categorical, unit=colour.unit)
+    texts = _formatted(
+        b[colour.column],
+        classes.names,
+        classes.index,
+        lang=lang,
+        categorical=colouring.categorical,
+        unit=colour.unit,
+    )
     ids = b[id_column].astype(str).tolist()
     titles = b[title_column].tolist() if title_column and title_column in b.columns else None
     props = [
@@ -219,15 +257,28 @@ def tile_data(buildings: gpd.GeoDataFrame, colour: ColourBy, *, lang: Lang = "de
         if level.cell_m is None:
             lf = LayerFeatures(BUILDING_LAYER, b.to_crs(_MERCATOR).geometry.to_numpy(), props)
         else:
-            lf = _cells(metric, classes.index, colour, colouring, classes.names,
-                        size=level.cell_m, lang=lang)
+            lf = _cells(
+                metric,
+                classes.index,
+                colour,
+                colouring,
+                classes.names,
+                size=level.cell_m,
+                lang=lang,
+            )
         layers.append((level, lf))
     bounds = tuple(float(v) for v in b.to_crs("EPSG:4326").total_bounds)
     return TileData(tuple(layers), entries, list(classes.colors), bounds)  # type: ignore[arg-type]
 
 
-def write_tiles(data: TileData, *, key: str, root: Path | None = None,
-                url_prefix: str = TILE_URL_PREFIX, keep: int = KEEP_SETS) -> TileSet:
+def write_tiles(
+    data: TileData,
+    *,
+    key: str,
+    root: Path | None = None,
+    url_prefix: str = TILE_URL_PREFIX,
+    keep: int = KEEP_SETS,
+) -> TileSet:
     """Write the tiles of ``data`` to ``root/key`` (unless there already) and return the set.
 
     Written into a temporary folder and renamed when complete, so that a browser never
@@ -258,8 +309,9 @@ def write_tiles(data: TileData, *, key: str, root: Path | None = None,
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        log.info("Kachelsatz %s: %d Kacheln in %.1f s", key, len(written),
-                 time.perf_counter() - start)
+        log.info(
+            "Kachelsatz %s: %d Kacheln in %.1f s", key, len(written), time.perf_counter() - start
+        )
         _prune(root, keep=keep, current=key)
     else:
         written = json.loads((folder / "complete").read_text(encoding="utf-8"))
@@ -281,7 +333,7 @@ def _prune(root: Path, *, keep: int, current: str) -> None:
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for old in [p for p in sets if p.name != current][max(keep - 1, 0):]:
+    for old in [p for p in sets if p.name != current][max(keep - 1, 0) :]:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -300,6 +352,9 @@ def remove_building_tiles(root: Path | None = None) -> int:
             shutil.rmtree(p, ignore_errors=True)
             removed += 1
     if removed:
-        log.warning("%d Kachelsätze mit Einzelgebäuden aus %s entfernt (kein Planungsserver).",
-                    removed, root)
+        log.warning(
+            "%d Kachelsätze mit Einzelgebäuden aus %s entfernt (kein Planungsserver).",
+            removed,
+            root,
+        )
     return removed
