@@ -83,7 +83,7 @@ def basemap_from_settings(settings: Settings) -> Basemap | None:
     url = settings.basemap_url
     if not url:
         return None
-    kind = (settings.basemap_type or "xyz").lower()
+    kind: Kind = (settings.basemap_type or "xyz").lower()  # type: ignore[assignment]
     if kind not in KINDS:
         _refuse(f"{BASEMAP_TYPE_ENV}={kind!r}: erlaubt sind xyz, wmts, wms.")
         return None
@@ -120,12 +120,17 @@ def basemap_from_settings(settings: Settings) -> Basemap | None:
     if any(ord(c) < 32 for c in attribution):
         _refuse(f"{BASEMAP_ATTRIBUTION_ENV} enthält Steuerzeichen.")
         return None
-    return Basemap(kind=kind, url=url, attribution=attribution, layers=layers)  # type: ignore[arg-type]
+    return Basemap(kind=kind, url=url, attribution=attribution, layers=layers)
 
 
 def configured_basemap() -> Basemap | None:
     """The background map this server's environment names (read at call time)."""
     return basemap_from_settings(read_settings())
+
+
+def _max_zoom(m: folium.Map) -> int:
+    value = m.options.get("max_zoom", MAX_NATIVE_ZOOM)
+    return int(value) if isinstance(value, int | float) else MAX_NATIVE_ZOOM
 
 
 def add_basemap(m: folium.Map, basemap: Basemap | None = None) -> folium.Map:
@@ -144,7 +149,7 @@ def add_basemap(m: folium.Map, basemap: Basemap | None = None) -> folium.Map:
             name=attribution,
             overlay=False,
             control=False,
-            max_zoom=m.options.get("max_zoom", MAX_NATIVE_ZOOM),
+            max_zoom=_max_zoom(m),
         ).add_to(m)
     else:
         folium.TileLayer(
@@ -154,6 +159,6 @@ def add_basemap(m: folium.Map, basemap: Basemap | None = None) -> folium.Map:
             overlay=False,
             control=False,
             max_native_zoom=MAX_NATIVE_ZOOM,
-            max_zoom=m.options.get("max_zoom", MAX_NATIVE_ZOOM),
+            max_zoom=_max_zoom(m),
         ).add_to(m)
     return m

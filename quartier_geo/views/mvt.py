@@ -19,6 +19,7 @@ import math
 import struct
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -175,7 +176,9 @@ def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Varint bytes of non-negative ``values`` (vectorised) and each value's byte offset
     (one more offset at the end)."""
     v = np.asarray(values, dtype=np.int64)
-    n = 1 + sum((v >= (1 << (7 * k))).astype(np.int64) for k in range(1, 5))
+    n = np.ones(len(v), dtype=np.int64)  # bytes per value: 7 bits each, up to 2**35
+    for k in range(1, 5):
+        n += v >= (1 << (7 * k))
     offsets = np.zeros(len(v) + 1, dtype=np.int64)
     np.cumsum(n, out=offsets[1:])
     out = np.zeros(int(offsets[-1]), dtype=np.uint8)
@@ -357,7 +360,7 @@ def _read_varint(buf: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def _fields(buf: bytes) -> Iterator[tuple[int, int, object]]:
+def _fields(buf: bytes) -> Iterator[tuple[int, int, Any]]:
     pos = 0
     while pos < len(buf):
         key, pos = _read_varint(buf, pos)
@@ -394,15 +397,15 @@ def _unzig(n: int) -> int:
 def _decode_value(buf: bytes) -> Value:
     for no, _wire, v in _fields(buf):
         if no == 1:
-            return bytes(v).decode("utf-8")  # type: ignore[arg-type]
+            return bytes(v).decode("utf-8")
         if no == 2:
-            return float(struct.unpack("<f", v)[0])  # type: ignore[arg-type]
+            return float(struct.unpack("<f", v)[0])
         if no == 3:
-            return float(struct.unpack("<d", v)[0])  # type: ignore[arg-type]
+            return float(struct.unpack("<d", v)[0])
         if no in (4, 5):
-            return int(v)  # type: ignore[call-overload]
+            return int(v)
         if no == 6:
-            return _unzig(int(v))  # type: ignore[call-overload]
+            return _unzig(int(v))
         if no == 7:
             return bool(v)
     raise ValueError("Leerer Wert.")
@@ -437,15 +440,15 @@ def decode_tile(data: bytes) -> dict[str, list[dict[str, object]]]:
         if no != 3:
             continue
         name, keys, values, raw = "", [], [], []
-        for lno, _lw, v in _fields(layer):  # type: ignore[arg-type]
+        for lno, _lw, v in _fields(layer):
             if lno == 1:
-                name = bytes(v).decode("utf-8")  # type: ignore[arg-type]
+                name = bytes(v).decode("utf-8")
             elif lno == 2:
                 raw.append(v)
             elif lno == 3:
-                keys.append(bytes(v).decode("utf-8"))  # type: ignore[arg-type]
+                keys.append(bytes(v).decode("utf-8"))
             elif lno == 4:
-                values.append(_decode_value(v))  # type: ignore[arg-type]
+                values.append(_decode_value(v))
         feats = []
         for f in raw:
             feat: dict[str, object] = {"id": None, "properties": {}, "rings": [], "type": None}
@@ -453,14 +456,14 @@ def decode_tile(data: bytes) -> dict[str, list[dict[str, object]]]:
                 if fno == 1:
                     feat["id"] = v
                 elif fno == 2:
-                    tags = _unpack(v)  # type: ignore[arg-type]
+                    tags = _unpack(v)
                     feat["properties"] = {
                         keys[tags[j]]: values[tags[j + 1]] for j in range(0, len(tags), 2)
                     }
                 elif fno == 3:
                     feat["type"] = v
                 elif fno == 4:
-                    feat["rings"] = _decode_rings(_unpack(v))  # type: ignore[arg-type]
+                    feat["rings"] = _decode_rings(_unpack(v))
             feats.append(feat)
         out[name] = feats
     return out
