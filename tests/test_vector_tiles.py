@@ -190,7 +190,16 @@ def test_write_tiles_once_per_key_and_every_listed_tile_exists(tmp_path: Path) -
     again = vector_tiles.write_tiles(data, key=key, root=tmp_path)
     assert again.tiles == ts.tiles
     assert (ts.folder / "complete").stat().st_mtime_ns == stamp
-    assert json.loads((ts.folder / "complete").read_text()) == list(ts.tiles)
+    assert json.loads((ts.folder / "complete").read_text())["tiles"] == list(ts.tiles)
+    known = vector_tiles.load_tiles(key, root=tmp_path)  # what a restarted server finds
+    assert known is not None
+    assert (known.tiles, known.entries, known.colors) == (ts.tiles, ts.entries, ts.colors)
+    assert known.bounds == pytest.approx(ts.bounds)
+    assert vector_tiles.load_tiles("other", root=tmp_path) is None
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "complete").write_text("[]")  # a set of an older format
+    assert vector_tiles.load_tiles("old", root=tmp_path) is None
+    assert not (tmp_path / "old").exists()
 
 
 def test_the_key_changes_with_data_colouring_and_language() -> None:

@@ -51,6 +51,9 @@ def tile_set(colour: str, lang: Lang, data_token: int, _ctx: Context) -> vector_
         unit=unit,
     )
     key = vector_tiles.tile_key(buildings, colour_by, lang=lang)
+    known = vector_tiles.load_tiles(key)  # written before (this or another process)
+    if known is not None:
+        return known
     data = vector_tiles.tile_data(buildings, colour_by, lang=lang)
     return vector_tiles.write_tiles(data, key=key)
 
@@ -93,12 +96,13 @@ def map_and_card(ctx: Context, colour: str) -> None:
     )
     col_map, col_card = st.columns([3, 1])
     with col_map:
+        # no selected id in the page: an unchanged page keeps the view after a click (the
+        # click outlines the building in the browser)
         m = tile_map.all_buildings_map(
             tiles,
             legend,
             outlines=ctx.data.quarters.to_crs("EPSG:4326"),
             display=Display(lang=lang, assets="st_folium"),
-            selected=st.session_state.get("building"),
         )
         clicked = mapview.clickable_map(m, key=MAP_KEY, height=620)
         st.caption(t("all_buildings_hint", lang))

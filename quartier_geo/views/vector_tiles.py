@@ -54,6 +54,7 @@ __all__ = [
     "Level",
     "TileData",
     "TileSet",
+    "load_tiles",
     "remove_building_tiles",
     "tile_data",
     "tile_key",
@@ -70,7 +71,7 @@ CELL_LAYER = "cells"
 #: Tile sets kept on disk (the newest by modification time); older ones are removed.
 KEEP_SETS = 12
 #: Changes whenever the tile content changes for the same input (part of the key).
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 _MERCATOR = "EPSG:3857"
 _METRIC = "EPSG:25832"
 #: Ratio columns whose cell value is sum(numerator) / sum(denominator).
@@ -290,7 +291,7 @@ def write_tiles(
     folder = root / key
     start = time.perf_counter()
     written: list[str] = []
-    if not (folder / "complete").is_file():
+    if load_tiles(key, root=root, url_prefix=url_prefix) is None:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".part-", dir=root))
         try:
@@ -301,7 +302,13 @@ def write_tiles(
                         path.parent.mkdir(parents=True, exist_ok=True)
                         path.write_bytes(blob)
                         written.append(f"{z}/{x}/{y}")
-            (tmp / "complete").write_text(json.dumps(written), encoding="utf-8")
+            meta = {
+                "tiles": written,
+                "colors": data.colors,
+                "entries": data.entries,
+                "bounds": data.bounds,
+            }
+            (tmp / "complete").write_text(json.dumps(meta), encoding="utf-8")
             if folder.exists():  # written meanwhile by another session
                 shutil.rmtree(tmp)
             else:
@@ -313,17 +320,39 @@ def write_tiles(
             "Kachelsatz %s: %d Kacheln in %.1f s", key, len(written), time.perf_counter() - start
         )
         _prune(root, keep=keep, current=key)
-    else:
-        written = json.loads((folder / "complete").read_text(encoding="utf-8"))
+    loaded = load_tiles(key, root=root, url_prefix=url_prefix)
+    if loaded is None:
+        raise OSError(f"Kachelsatz {folder} wurde gleich nach dem Schreiben entfernt.")
+    return dataclasses.replace(loaded, seconds=time.perf_counter() - start)
+
+
+def load_tiles(
+    key: str, *, root: Path | None = None, url_prefix: str = TILE_URL_PREFIX
+) -> TileSet | None:
+    """The complete tile set ``key`` on disk (written earlier, by any process), or None.
+
+    A server that restarts finds its sets here without classing or encoding anything.
+    """
+    if not key.isalnum():
+        return None
+    folder = (TILE_ROOT if root is None else root) / key
+    try:
+        meta = json.loads((folder / "complete").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or not {"tiles", "colors", "entries", "bounds"} <= set(meta):
+        log.warning("Kachelsatz %s ist unvollständig oder veraltet: wird neu geschrieben.", key)
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
     return TileSet(
         key=key,
         folder=folder,
         url=f"{url_prefix.rstrip('/')}/{key}/{{z}}/{{x}}/{{y}}.pbf",
-        colors=data.colors,
-        entries=data.entries,
-        bounds=data.bounds,
-        tiles=tuple(written),
-        seconds=time.perf_counter() - start,
+        colors=list(meta["colors"]),
+        entries=[(str(c), str(n)) for c, n in meta["entries"]],
+        bounds=tuple(float(v) for v in meta["bounds"]),  # type: ignore[arg-type]
+        tiles=tuple(meta["tiles"]),
+        seconds=0.0,
     )
 
 

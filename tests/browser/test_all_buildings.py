@@ -63,7 +63,10 @@ def _tile_frame(page: Any) -> Any:
             except Exception:  # a frame that navigated away meanwhile
                 continue
         page.wait_for_timeout(500)
-    raise AssertionError("no vector-tile map in the page")
+    screenshot(page, "all_buildings_missing")
+    raise AssertionError(
+        f"no vector-tile map in the page: {streamlit_errors(page)} {main_text(page)[-600:]}"
+    )
 
 
 def test_planner_map_draws_tiles_and_a_click_opens_the_card(
@@ -100,6 +103,11 @@ def test_planner_map_draws_tiles_and_a_click_opens_the_card(
         )
         wait_idle(page)
         assert card in main_text(page)
+        fr = _tile_frame(page)
+        assert (
+            fr.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()") == 17
+        ), "the map left the street view after the click"
+        screenshot(page, "all_buildings_card")
         assert not streamlit_errors(page)
         assert not [e for e in watch.console_errors if e.startswith("pageerror")]
         assert watch.blocked == [], watch.blocked
