@@ -257,3 +257,40 @@ def test_the_map_page_names_tiles_of_its_own_origin_only(tmp_path: Path) -> None
 def test_a_tile_url_of_another_origin_is_refused(url: str) -> None:
     with pytest.raises(QuartierGeoError, match="abgelehnt"):
         tile_map.check_tile_url(url)
+
+
+def _legends(html: str) -> list[str]:
+    """The inner HTML of every legend of a map page (Legend writes it as a JSON string)."""
+    return [json.loads(raw) for raw in re.findall(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");', html)]
+
+
+@pytest.mark.parametrize(
+    "colour",
+    [
+        ColourBy("useful_heat_kwh_per_a", "Wärmebedarf", colouring=Colouring(k=3), unit="kWh/a"),
+        ColourBy(
+            "useful_heat_kwh_per_a",
+            "Wärmebedarf",
+            colouring=Colouring(method="equal_interval", k=4),
+            unit="kWh/a",
+        ),
+        ColourBy("building_type", "Typ", colouring=Colouring(categorical=True)),
+    ],
+)
+def test_same_classes_colours_and_legend_as_the_quarter_map(colour: ColourBy) -> None:
+    from quartier_geo.views import maps
+    from quartier_geo.views.map_legend import legend_html
+
+    b = _buildings()
+    b.loc[5, "useful_heat_kwh_per_a"] = float("nan")  # a building without value
+    title = f"{colour.legend_title} ({colour.unit})" if colour.unit else colour.legend_title
+    quarter = maps.map_html(maps.quarter_map(b, colour))
+    data = vector_tiles.tile_data(b, colour)
+    assert legend_html(LegendContent(title, data.entries)) in _legends(quarter)
+    # the palette and the class of each building are those the quarter map draws
+    (layer,) = re.findall(r'"colors": (\[[^\]]*\])', quarter)[-1:]
+    assert data.colors == json.loads(layer)
+    drawn = [int(c) for c in re.findall(r'"c":\s*(-?\d+)', quarter)]
+    tiles = next(lf for level, lf in data.layers if level.cell_m is None)
+    assert [p["c"] for p in tiles.properties] == drawn
+    assert len(drawn) == len(b)
