@@ -26,6 +26,14 @@ variable                    meaning
 ``QUARTIER_PUBLISHED``      the published snapshot that public and workshop servers read
                             (default: ``published.json`` beside the workspace), see
                             :mod:`quartier_geo.data.publication`
+``QUARTIER_BASEMAP``        an optional background map: a URL template of XYZ or WMTS tiles
+                            (``https://…/{z}/{x}/{y}.png``) or a WMS address; unset (the
+                            default): no background, every map draws offline
+``QUARTIER_BASEMAP_TYPE``   ``xyz`` (default), ``wmts`` (REST template with ``{TileMatrix}``,
+                            ``{TileRow}``, ``{TileCol}`` of a Web Mercator tile matrix set)
+                            or ``wms``
+``QUARTIER_BASEMAP_ATTRIBUTION``  the source's attribution shown on every map (required)
+``QUARTIER_BASEMAP_LAYERS`` the WMS layers (``wms`` only), comma-separated
 ``QUARTIER_MIN_BUILDINGS``  the fewest buildings an aggregate (block, hectare cell, street
                             segment) needs to be shown on a public or workshop server
                             (default 5, after WPG §10(2): at least five neighbouring house
@@ -45,6 +53,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "BASEMAP_ATTRIBUTION_ENV",
+    "BASEMAP_ENV",
+    "BASEMAP_LAYERS_ENV",
+    "BASEMAP_TYPE_ENV",
     "CHROMIUM_ENV",
     "DATABASE_ENV",
     "GDAL_SKIP_REQUIRED",
@@ -72,6 +84,10 @@ CHROMIUM_ENV = "QUARTIER_CHROMIUM"
 ROLES_ENV = "QUARTIER_ROLES_FILE"
 PUBLISHED_ENV = "QUARTIER_PUBLISHED"
 MIN_BUILDINGS_ENV = "QUARTIER_MIN_BUILDINGS"
+BASEMAP_ENV = "QUARTIER_BASEMAP"
+BASEMAP_TYPE_ENV = "QUARTIER_BASEMAP_TYPE"
+BASEMAP_ATTRIBUTION_ENV = "QUARTIER_BASEMAP_ATTRIBUTION"
+BASEMAP_LAYERS_ENV = "QUARTIER_BASEMAP_LAYERS"
 #: WPG §10(2): data are published only aggregated over at least five neighbouring house
 #: numbers; one building counts as one house number here (a building with several numbers
 #: makes the rule stricter, never weaker).
@@ -102,6 +118,10 @@ class Settings:
     published: Path | None = None
     min_buildings_raw: str | None = None
     database_url: str | None = None
+    basemap_url: str | None = None
+    basemap_type: str | None = None
+    basemap_attribution: str | None = None
+    basemap_layers: str | None = None
 
 
 def _path(value: str | None) -> Path | None:
@@ -121,6 +141,10 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         published=_path(env.get(PUBLISHED_ENV)),
         min_buildings_raw=env.get(MIN_BUILDINGS_ENV),
         database_url=env.get(DATABASE_ENV, "").strip() or None,
+        basemap_url=env.get(BASEMAP_ENV, "").strip() or None,
+        basemap_type=env.get(BASEMAP_TYPE_ENV, "").strip() or None,
+        basemap_attribution=env.get(BASEMAP_ATTRIBUTION_ENV, "").strip() or None,
+        basemap_layers=env.get(BASEMAP_LAYERS_ENV, "").strip() or None,
     )
 
 

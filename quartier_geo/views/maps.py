@@ -28,6 +28,7 @@ from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import t
 from quartier_geo.base.numfmt import Lang, fmt_values
 from quartier_geo.domain.blocks import block_ratio
+from quartier_geo.views.basemap import add_basemap
 from quartier_geo.views.classify import ColourBy, Colouring, colour_classes
 from quartier_geo.views.map_assets import inline_assets, localise, map_html
 from quartier_geo.views.map_extra import (
@@ -123,6 +124,7 @@ def _base_map(bounds: np.ndarray, display: Display) -> folium.Map:
     m.options["max_zoom"] = MAX_ZOOM
     m.options["min_zoom"] = 7
     localise(m, base_url=display.base_url, assets=display.assets)
+    add_basemap(m)  # only where the server names one (QUARTIER_BASEMAP)
     MapChrome(font_px=display.font_px).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m

@@ -84,3 +84,21 @@ def test_the_app_works_through_the_proxy(proxy: Proxy, browser: Any) -> None:
         wait_idle(page)
         assert "Jury" in main_text(page)
         assert not watch.blocked
+
+
+def test_building_tiles_are_never_served_through_the_public_proxy(proxy: Proxy) -> None:
+    """Even a tile set left in static/tiles (a planner in the same folder) stays unreachable;
+    the other static files still pass (the vendored Leaflet)."""
+    from tests.browser.harness import ROOT
+
+    folder = ROOT / "static" / "tiles" / "nginxtestset" / "17" / "1"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "2.pbf").write_bytes(b"\x1a\x00")
+    try:
+        status, _ = _request(f"{proxy.url}/app/static/tiles/nginxtestset/17/1/2.pbf")
+        assert status == 404
+        assert _request(f"{proxy.url}/app/static/vendor/leaflet/leaflet.js")[0] == 200
+    finally:
+        import shutil
+
+        shutil.rmtree(folder.parents[1], ignore_errors=True)
