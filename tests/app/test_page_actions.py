@@ -96,7 +96,7 @@ def test_jury_all_weights_zero_warns_and_stops(new_app: NewApp) -> None:
     at = goto(new_app(PLANNER), "page_jury")
     assert any(c.key == "ranking" for c in at.get("plotly_chart"))
     for c in selection.CRITERIA:
-        at.slider(key=f"w_{c.name}").set_value(0.0)
+        at.select_slider(key=f"_w_w_{c.name}").set_value(0.0)
     at.run()
     assert not problems(at), problems(at)
     assert [w.value for w in at.warning] == [t("weights_zero", "de")]
