@@ -16,6 +16,7 @@ __all__ = [
     "Lang",
     "auto_decimals",
     "fmt_day",
+    "fmt_exact",
     "fmt_number",
     "fmt_value",
     "fmt_values",
@@ -149,6 +150,31 @@ def fmt_values(values: object, *, lang: Lang = "de") -> list[str]:
     if lang == "de" and out:
         return "\x00".join(out).translate(_DE).split("\x00")
     return out
+
+
+def fmt_exact(x: float | int | None, *, lang: Lang = "de", max_decimals: int = 4) -> str:
+    """A value of a reference table as it was read: the decimals it has (at most
+    ``max_decimals``), with the language's separators; years and ids pass as integers.
+
+    Examples
+    --------
+    >>> fmt_exact(282.7), fmt_exact(0.906), fmt_exact(14500.0), fmt_exact(0.82, lang="en")
+    ('282,7', '0,906', '14.500', '0.82')
+    """
+    if x is None:
+        return "–"
+    value = float(x)
+    if not math.isfinite(value):
+        return fmt_number(value, lang=lang)
+    decimals = next(
+        (
+            d
+            for d in range(max_decimals + 1)
+            if abs(round(value, d) - value) <= 1e-9 * max(1, abs(value))
+        ),
+        max_decimals,
+    )
+    return fmt_number(value, lang=lang, decimals=decimals)
 
 
 def plotly_separators(lang: Lang) -> str:

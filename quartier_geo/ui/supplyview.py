@@ -144,18 +144,20 @@ def threshold_controls(ctx: Context) -> pd.DataFrame:
             values = inner_bounds(defaults, kind=kind)
             cols = st.columns(len(values))
             bounds[kind] = [
-                col.number_input(
-                    f"{t(kind, lang)} {i + 1} ({unit})",
-                    min_value=1.0,
-                    value=v,
-                    step=5.0,
-                    key=f"thr_{kind}_{i}",
-                    disabled=ctx.workshop,
+                float(
+                    col.number_input(  # whole numbers: "%d" needs no decimal mark
+                        f"{t(kind, lang)} {i + 1} ({unit})",
+                        min_value=1,
+                        value=round(v),
+                        step=5,
+                        key=f"thr_{kind}_{i}",
+                        disabled=ctx.workshop,
+                    )
                 )
                 for i, (col, v) in enumerate(zip(cols, values, strict=True))
             ]
         columns = ["kind", "lower", "upper", "unit", widgets.lang_column("class", lang)]
-        st.dataframe(defaults[[*columns, "source", "status"]], hide_index=True)
+        widgets.reference_table(defaults[[*columns, "source", "status"]], lang=lang)
     thresholds = defaults
     try:
         for kind, values in bounds.items():

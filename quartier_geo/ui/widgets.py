@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import Lang, label, t
-from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.base.numfmt import fmt_exact, fmt_number
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.phases import parse_date
 
@@ -30,6 +30,7 @@ __all__ = [
     "quarter_facts",
     "quarter_label",
     "quarter_labels",
+    "reference_table",
     "source_links",
     "synthetic_banner",
     "table",
@@ -154,6 +155,31 @@ def table(
         st.table(out.set_index(out.columns[0]))
     else:
         st.dataframe(out, hide_index=True, height=style.height, key=style.key)
+
+
+#: Reference columns shown as they are (no thousands separator): years and numbers.
+_PLAIN_COLUMNS = {"year", "id"}
+
+
+def reference_table(df: pd.DataFrame, *, lang: Lang, key: str | None = None) -> None:
+    """A reference table as read, for reading: headers in ``lang`` (``ref_col_<column>``),
+    only the ``lang`` column of ``<name>_de``/``<name>_en`` pairs, numbers with the
+    language's separators and all their decimals (``282,7``), empty cells as "–"."""
+    other = "_en" if lang == "de" else "_de"
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        if col.endswith(other):
+            continue
+        name = col.removesuffix(f"_{lang}")
+        values = df[col]
+        if name in _PLAIN_COLUMNS:
+            shown = [_plain(v) for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            shown = [fmt_exact(v, lang=lang) for v in values]
+        else:
+            shown = [_plain(v) if pd.notna(v) else "–" for v in values]
+        out[t(f"ref_col_{name}", lang)] = shown
+    st.dataframe(out, hide_index=True, key=key)
 
 
 def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:

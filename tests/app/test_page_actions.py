@@ -35,7 +35,7 @@ def texts(at: AppTest) -> str:
 
 def test_refurbishment_verdicts_follow_the_rate(new_app: NewApp) -> None:
     at = goto(new_app(PLANNER), "page_refurbishment")
-    at.slider(key="_w_rate").set_value(0.0).run()
+    at.select_slider(key="_w_rate").set_value(0.0).run()
     assert not problems(at), problems(at)
     missed = t("bottrop_missed", "de").split("{")[0]
     neutral_missed = t("neutral_missed", "de").split("{")[0]
