@@ -159,6 +159,8 @@ def table(
 
 #: Reference columns shown as they are (no thousands separator): years and numbers.
 _PLAIN_COLUMNS = {"year", "id"}
+#: Reference columns holding codes of a closed vocabulary, shown with its labels.
+_VOCABULARY_COLUMNS = {"carrier": "heating_carrier", "state": "refurbishment_state"}
 
 
 def reference_table(df: pd.DataFrame, *, lang: Lang, key: str | None = None) -> None:
@@ -174,6 +176,8 @@ def reference_table(df: pd.DataFrame, *, lang: Lang, key: str | None = None) -> 
         values = df[col]
         if name in _PLAIN_COLUMNS:
             shown = [_plain(v) for v in values]
+        elif name in _VOCABULARY_COLUMNS:
+            shown = [label(_VOCABULARY_COLUMNS[name], v, lang) for v in values]
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             shown = [fmt_exact(v, lang=lang) for v in values]
         else:

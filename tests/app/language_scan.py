@@ -13,9 +13,9 @@ labels, HTML snippets) as (where, text). :func:`language_problems` checks them:
   ``nan``, ``NaT`` or ISO timestamp, no number column left for the browser to format (it
   would use the English decimal point), plotly charts with the language's separators.
 - A short list of common words of the other language. Quarter and place names are proper
-  names and left out; table cells that hold data texts (names, notes, citations of the
-  reference tables, quoted as read) are checked for raw values and, if they are a number,
-  its format only.
+  names and left out; table columns that quote data texts as read (citations and working
+  notes of the reference tables, named by the caller) are checked for raw values and, if a
+  cell is a number, its format only.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def _frame_texts(kind: str, proto: Any) -> list[tuple[str, str]]:
             and not values.dropna().apply(float.is_integer).all()
         ):
             out.append((f"{kind}:float-column", f"{col}: {values.dropna().iloc[0]!r}"))
-        out += [(f"{kind}:cell", str(v)) for v in values if isinstance(v, str)]
+        out += [(f"{kind}:cell[{col}]", str(v)) for v in values if isinstance(v, str)]
     return out
 
 
@@ -150,9 +150,17 @@ _DE_WORDS = _words(GERMAN_WORDS)
 
 
 def language_problems(
-    texts: list[tuple[str, str]], lang: str, *, proper_names: tuple[str, ...] = ()
+    texts: list[tuple[str, str]],
+    lang: str,
+    *,
+    proper_names: tuple[str, ...] = (),
+    quoted_columns: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """What is wrong with the shown texts for a page in ``lang`` (empty: nothing)."""
+    """What is wrong with the shown texts for a page in ``lang`` (empty: nothing).
+
+    ``quoted_columns``: table headers whose cells quote data texts as read (citations,
+    working notes of the reference tables): checked for raw values and, where a cell is a
+    number, its format only."""
     problems: list[str] = []
     keys = set(_TEXTS)
     for kind, raw in texts:
@@ -173,9 +181,8 @@ def language_problems(
         where = f"{kind}: {raw[:120]!r}"
         pattern = EN_DECIMAL if lang == "de" else DE_DECIMAL
         problems += [f"{where} raw value {m!r}" for m in RAW_VALUES.findall(text)]
-        if kind.endswith(":cell"):
-            # data texts (names, notes, citations) are quoted as they are; a cell that is a
-            # number must be in the language's format
+        header = kind.partition(":cell[")[2][:-1]
+        if header and header in quoted_columns:
             if pattern.fullmatch(text.strip()):
                 problems.append(f"{where} number")
             continue
