@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import Lang, t
+from quartier_geo.base.numfmt import fmt_timestamp
 from quartier_geo.domain.audit import changes, with_before
 from quartier_geo.exports.audit_csv import audit_csv
 from quartier_geo.ui import widgets
@@ -39,7 +40,7 @@ def show(*, lang: Lang) -> None:
     )
     frame = pd.DataFrame(
         {
-            "at": [e.at for e in entries],
+            "at": [fmt_timestamp(e.at, lang=lang) for e in entries],
             "author": [e.author for e in entries],
             "what": [f"{e.kind} {e.key}" for e in entries],
             "action": [t(f"audit_action_{e.action}", lang) for e in entries],

@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from quartier_geo.base import numfmt
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.numfmt import fmt_exact, fmt_number
 from quartier_geo.data.reference import Reference
@@ -238,18 +239,21 @@ def source_links(text: str) -> str:
 
 
 def fmt_day(day: dt.date, lang: Lang) -> str:
-    """A calendar day for display ("01.10.2017" / "01 Oct 2017")."""
-    return day.strftime(t("date_day_format", lang))
+    """A calendar day for display (:func:`quartier_geo.base.numfmt.fmt_day`)."""
+    return numfmt.fmt_day(day, lang=lang)
 
 
 def fmt_date(text: object, lang: Lang) -> str:
-    """A reference date ("2016-11-14", "2016-10", "2017-07 (approx.)") for display."""
+    """A reference date ("2016-11-14", "2016-10", "2017-07 (approx.)") for display
+    (German "14.11.2016", "10/2016"; English ISO "2016-11-14", "2016-10")."""
     try:
         parsed = parse_date(str(text))
     except Exception:
         return str(text)
-    key = "date_month_format" if parsed.precision == "month" else "date_day_format"
-    shown = parsed.first.strftime(t(key, lang))
+    if parsed.precision == "month":
+        shown = numfmt.fmt_month(parsed.first, lang=lang)
+    else:
+        shown = numfmt.fmt_day(parsed.first, lang=lang)
     if parsed.status == "inferred":
         shown += f" ({t('date_inferred', lang)})"
     return shown

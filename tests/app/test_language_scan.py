@@ -5,12 +5,15 @@ word of the other language. The rules are in ``tests/app/language_scan.py``."""
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from quartier_geo.base.i18n import t
+from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode
 from quartier_geo.data import layers
+from quartier_geo.imports.types import Accepted
 from tests.app.conftest import NewApp
 from tests.app.language_scan import language_problems, shown_texts
+from tests.app.test_import_twice import accepted  # noqa: F401  (module fixture)
 from tests.app.test_pages import PAGES, PATH_OF, goto, problems
 
 
@@ -96,3 +99,59 @@ def test_projekttisch_says_in_german_when_a_meeting_has_no_source(new_app: NewAp
     assert cells.count(t("meeting_no_source", "de")) == 2, cells
     assert not [c for c in cells if "no source found" in c]
     assert any(c.startswith("https://www.icrollout.de/presse/erster-projekttisch") for c in cells)
+
+
+def _checked_import() -> None:
+    """The Daten page's panel for a checked file, in the session's language."""
+    import streamlit as st
+
+    from quartier_geo.base.modes import Mode
+    from quartier_geo.imports.fill import DEFAULTS
+    from quartier_geo.ui import dataimport
+
+    result, lang = st.session_state["checked"], st.session_state["lang_for_test"]
+    dataimport._accepted(result, "a.gpkg", DEFAULTS, mode=Mode.PLANNER, lang=lang)
+
+
+#: The mapping editor's data columns: the file's own column names and the target names,
+#: which the browser shows through column_config titles and a format_func.
+MAPPING_COLUMNS = frozenset({"source", "target"})
+#: The first building of tests/data/lanuv_wbm.gpkg: EFH, no storeys, 25,000 kWh/a and
+#: 125 kWh/(m²·a) as given in the file.
+FIRST = {
+    "de": {
+        "storeys": "–",
+        "building_type": "Einfamilienhaus",
+        "heat_demand_reported_kwh_per_a": "25.000",
+        "heat_demand_reported_kwh_per_m2a": "125",
+    },
+    "en": {
+        "storeys": "–",
+        "building_type": "Single-family house",
+        "heat_demand_reported_kwh_per_a": "25,000",
+        "heat_demand_reported_kwh_per_m2a": "125",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_import_preview_speaks_one_language(
+    new_app: NewApp,
+    accepted: Accepted,  # noqa: F811
+    lang: Lang,
+) -> None:
+    """The preview of a checked file: headers in the language, codes labelled, "–" for
+    empty cells, numbers in the language's format; no raw name, None or timestamp."""
+    new_app(Mode.PLANNER.value)
+    at = AppTest.from_function(_checked_import, default_timeout=60)
+    at.session_state["checked"] = accepted
+    at.session_state["lang_for_test"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    found = language_problems(shown_texts(at), lang, quoted_columns=MAPPING_COLUMNS)
+    assert found == [], "\n".join(found)
+    storeys = t("import_col_storeys", lang)
+    preview = next(d.value for d in at.dataframe if storeys in d.value.columns)
+    first = preview.iloc[0]
+    for column, shown in FIRST[lang].items():
+        assert first[t(f"import_col_{column}", lang)] == shown, column
