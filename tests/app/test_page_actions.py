@@ -105,7 +105,7 @@ def test_jury_all_weights_zero_warns_and_stops(new_app: NewApp) -> None:
 
 def test_supply_thresholds_out_of_order_are_refused(new_app: NewApp) -> None:
     at = goto(new_app(PLANNER), "page_supply")
-    at.number_input(key="thr_heat_density_0").set_value(5000.0).run()
+    at.number_input(key="_w_thr_heat_density_0").set_value(5000).run()
     assert not at.exception, problems(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0]

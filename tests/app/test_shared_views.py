@@ -72,3 +72,40 @@ def test_weights_are_shown_with_a_german_decimal_comma(new_app: NewApp) -> None:
     slider = at.select_slider(key=f"_w_w_{FOSSIL}")
     assert slider.format_func(2.5) == "2,5"  # type: ignore[attr-defined]
     assert slider.help == t(f"jury_why_{FOSSIL}", "de")
+
+
+#: The last inner class bound of the linear heat density in geodata/reference/thresholds.csv
+#: (classes at 500 and 1,500 kWh/(m·a)): raising it keeps the bounds in order.
+LAST_LINEAR = "thr_linear_heat_density_1"
+
+
+def test_supply_thresholds_live_in_the_url(new_app: NewApp) -> None:
+    at = goto(new_app(PLANNER), "page_supply")
+    assert at.number_input(key=f"_w_{LAST_LINEAR}").value == 1500
+    at.number_input(key=f"_w_{LAST_LINEAR}").set_value(2000).run()
+    assert not problems(at), problems(at)
+    assert at.query_params[LAST_LINEAR] == "2000"
+    goto(at, "page_jury")
+    goto(at, "page_supply")
+    assert at.number_input(key=f"_w_{LAST_LINEAR}").value == 2000
+    copied = goto(new_app(PLANNER, **{LAST_LINEAR: "2000"}), "page_supply")
+    assert copied.number_input(key=f"_w_{LAST_LINEAR}").value == 2000
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1e12", 1_000_000), ("nan", 1500), ("zwei", 1500), ("1999.6", 2000)],
+)
+def test_hostile_thresholds_in_a_link_are_clamped(new_app: NewApp, raw: str, expected: int) -> None:
+    at = goto(new_app(PLANNER, **{LAST_LINEAR: raw}), "page_supply")
+    assert not problems(at), problems(at)
+    assert at.number_input(key=f"_w_{LAST_LINEAR}").value == expected
+
+
+def test_a_threshold_below_one_is_raised_to_one(new_app: NewApp) -> None:
+    """``-5`` becomes 1, the lowest bound an input allows; the bounds are then out of
+    order, which the page refuses with its error and the default thresholds."""
+    at = goto(new_app(PLANNER, **{LAST_LINEAR: "-5"}), "page_supply")
+    assert not at.exception
+    assert at.number_input(key=f"_w_{LAST_LINEAR}").value == 1
+    assert len(at.error) == 1
