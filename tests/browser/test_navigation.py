@@ -20,7 +20,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from quartier_geo.base.i18n import t
 from quartier_geo.ui import frame
-from tests.browser.harness import PROJECTOR, Server, open_page, start_server, wait_idle
+from tests.browser.harness import (
+    PROJECTOR,
+    Server,
+    open_page,
+    screenshot,
+    start_server,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -129,3 +136,24 @@ def test_default_page_alias_forwards_to_root_with_its_query(
     assert path == "/"
     assert "q=9" in query and "lang=en" in query, query
     assert t("tour_position", "en").format(n=9, total=20) in text
+
+
+def test_jury_link_with_weights_opens_with_them(browser: Any, servers: dict[str, Server]) -> None:
+    """A copied Jury link: the weights of the URL are on the sliders, in German format
+    ("2,5"), and stay in the address (public server: what a citizen gets sent)."""
+    server = servers["public"]
+    with open_page(browser, server, "jury?w_share_fossil=2.5&w_share_listed=0") as (page, _w):
+        wait_idle(page)
+        sliders = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stSlider"]')].map(s => [
+                s.querySelector('[data-testid="stWidgetLabel"]')?.innerText.trim(),
+                s.querySelector('[data-testid="stSliderThumbValue"]')?.innerText.trim(),
+            ])"""
+        )
+        query = page.evaluate("() => location.search")
+        screenshot(page, "jury-weights-link-public-1920x1080", full=False)
+    by_label = dict(sliders)
+    assert by_label.get("Anteil fossile Wärme") == "2,5", sliders
+    assert by_label.get("Anteil Baudenkmäler") == "0,0", sliders
+    assert by_label.get("Anteil unsaniert") == "1,0", sliders
+    assert "w_share_fossil=2.5" in query, query
