@@ -89,6 +89,12 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "EFRE": ("EFRE (Konzeptphase)", "ERDF (concept phase)"),
         "progres.nrw": ("progres.nrw", "progres.nrw"),
     },
+    # how a figure of the reference tables is backed (column "status" of geodata/reference)
+    "source_status": {
+        "read": ("belegt", "sourced"),
+        "inferred": ("erschlossen", "inferred"),
+        "assumption": ("Annahme", "assumption"),
+    },
     "phase": {
         "preparation": ("Vorbereitung", "Preparation"),
         "concept": ("Konzeptphase", "Concept phase"),

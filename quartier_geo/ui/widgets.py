@@ -161,7 +161,11 @@ def table(
 #: Reference columns shown as they are (no thousands separator): years and numbers.
 _PLAIN_COLUMNS = {"year", "id"}
 #: Reference columns holding codes of a closed vocabulary, shown with its labels.
-_VOCABULARY_COLUMNS = {"carrier": "heating_carrier", "state": "refurbishment_state"}
+_VOCABULARY_COLUMNS = {
+    "carrier": "heating_carrier",
+    "state": "refurbishment_state",
+    "status": "source_status",
+}
 
 
 def reference_table(df: pd.DataFrame, *, lang: Lang, key: str | None = None) -> None:
