@@ -109,3 +109,18 @@ def test_a_threshold_below_one_is_raised_to_one(new_app: NewApp) -> None:
     assert not at.exception
     assert at.number_input(key=f"_w_{LAST_LINEAR}").value == 1
     assert len(at.error) == 1
+
+
+def test_a_link_opens_the_building_card_of_its_building(new_app: NewApp) -> None:
+    """``?building=<id>`` on the Quartierskarte shows that building's card (planner mode;
+    public and workshop servers never show a card, tests/app/test_pages.py)."""
+    from quartier_geo.ui.data import quarter_buildings
+
+    first = quarter_buildings(1).iloc[0]
+    at = goto(new_app(PLANNER, q="1", building=str(first["building_id"])), "page_quarter_map")
+    assert not problems(at), problems(at)
+    card = "\n".join(m.value for m in at.markdown)
+    assert f"{t('address', 'de')}:" in card and str(first["address"]) in card, card[-600:]
+    made_up = goto(new_app(PLANNER, q="1", building="x" * 500), "page_quarter_map")
+    assert not problems(made_up), problems(made_up)
+    assert t("building_card_hint", "de") in [c.value for c in made_up.caption]
