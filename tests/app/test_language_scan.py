@@ -36,8 +36,14 @@ QUOTED = (
 )  # fmt: skip
 
 
+#: Columns of the Daten page that show stored records as they are: the change log's entry
+#: (kind and key) and its before → after of the stored fields, an import's schema id.
+RECORDS = ("audit_what", "audit_changes", "import_schema")
+
+
 def quoted(lang: str) -> frozenset[str]:
-    return frozenset(t(f"ref_col_{c}", lang) for c in QUOTED)  # type: ignore[arg-type]
+    refs = {t(f"ref_col_{c}", lang) for c in QUOTED}  # type: ignore[arg-type]
+    return frozenset(refs | {t(k, lang) for k in RECORDS})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("mode", [m.value for m in Mode])
