@@ -15,7 +15,7 @@ _CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
 
 def _used_keys() -> set[str]:
     keys: set[str] = set()
-    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("quartier_geo/**/*.py")]:
+    for path in [*ROOT.glob("app_pages/*.py"), *ROOT.glob("quartier_geo/**/*.py")]:
         keys |= set(_CALL.findall(path.read_text(encoding="utf-8")))
     return keys
 

@@ -68,3 +68,15 @@ def test_plotly_separators_match_fmt_number() -> None:
 def test_fmt_day_german_and_iso() -> None:
     assert fmt_day(dt.date(2017, 10, 1)) == "01.10.2017"
     assert fmt_day(dt.date(2017, 10, 1), lang="en") == "2017-10-01"
+
+
+def test_timestamps_in_the_ruhrs_local_time() -> None:
+    """Stored in UTC (data/store.py), shown in Central European time: UTC+1 in winter,
+    UTC+2 in summer; naive values count as UTC; English is ISO 8601 to the minute."""
+    from quartier_geo.base.numfmt import LOCAL_ZONE, fmt_timestamp
+
+    if LOCAL_ZONE is dt.UTC:
+        pytest.fail("no time-zone database: install tzdata")
+    assert fmt_timestamp("2026-11-30T12:05:09+00:00") == "30.11.2026, 13:05"
+    assert fmt_timestamp("2026-07-01T23:30:00") == "02.07.2026, 01:30"
+    assert fmt_timestamp("2026-11-30T12:05:09+00:00", lang="en") == "2026-11-30 13:05"

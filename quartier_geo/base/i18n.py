@@ -89,6 +89,20 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "EFRE": ("EFRE (Konzeptphase)", "ERDF (concept phase)"),
         "progres.nrw": ("progres.nrw", "progres.nrw"),
     },
+    # kinds of workspace records (data/store.py), as the change log names them
+    "record_kind": {
+        "module_status": ("Status Konzeptbaustein", "Module status"),
+        "phase_dates": ("Phasentermine", "Phase dates"),
+        "scenario": ("Szenario", "Scenario"),
+        "import": ("Import", "Import"),
+        "published": ("Veröffentlichung", "Publication"),
+    },
+    # how a figure of the reference tables is backed (column "status" of geodata/reference)
+    "source_status": {
+        "read": ("belegt", "sourced"),
+        "inferred": ("erschlossen", "inferred"),
+        "assumption": ("Annahme", "assumption"),
+    },
     "phase": {
         "preparation": ("Vorbereitung", "Preparation"),
         "concept": ("Konzeptphase", "Concept phase"),

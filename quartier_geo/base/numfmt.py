@@ -1,7 +1,9 @@
 """German and English number formatting for maps, legends, charts and fact sheets.
 
 German (the default): ``1.234,5``; English: ``1,234.5``. A missing value shows as ``–``.
-Dates: German ``13.02.2018``; English ISO 8601 ``2018-02-13``.
+Dates: German ``13.02.2018``; English ISO 8601 ``2018-02-13``. Moments (stored as ISO 8601
+in UTC) in the Ruhr's local time: German ``30.11.2026, 13:05``; English ``2026-11-30 13:05``.
+This module is the one formatting path of the screen, the fact sheet and the exports.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
@@ -16,7 +19,10 @@ __all__ = [
     "Lang",
     "auto_decimals",
     "fmt_day",
+    "fmt_exact",
+    "fmt_month",
     "fmt_number",
+    "fmt_timestamp",
     "fmt_value",
     "fmt_values",
     "plotly_separators",
@@ -29,6 +35,19 @@ _DE = str.maketrans({",": ".", ".": ","})
 _PLOTLY_SEPARATORS: dict[str, str] = {"de": ",.", "en": ".,"}
 #: A calendar day as printed on fact sheets and exports.
 _DAY_FORMAT: dict[str, str] = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
+_MONTH_FORMAT: dict[str, str] = {"de": "%m/%Y", "en": "%Y-%m"}
+_TIME_FORMAT: dict[str, str] = {"de": "%d.%m.%Y, %H:%M", "en": "%Y-%m-%d %H:%M"}
+
+
+def _local_zone() -> dt.tzinfo:
+    try:
+        return ZoneInfo("Europe/Berlin")
+    except ZoneInfoNotFoundError:  # no time-zone database (some Windows installs)
+        return dt.UTC
+
+
+#: The time zone moments are shown in: the Ruhr's (UTC where the system has no tz data).
+LOCAL_ZONE: dt.tzinfo = _local_zone()
 
 
 def fmt_number(x: float | int | None, *, lang: Lang = "de", decimals: int = 0) -> str:
@@ -151,6 +170,31 @@ def fmt_values(values: object, *, lang: Lang = "de") -> list[str]:
     return out
 
 
+def fmt_exact(x: float | int | None, *, lang: Lang = "de", max_decimals: int = 4) -> str:
+    """A value of a reference table as it was read: the decimals it has (at most
+    ``max_decimals``), with the language's separators; years and ids pass as integers.
+
+    Examples
+    --------
+    >>> fmt_exact(282.7), fmt_exact(0.906), fmt_exact(14500.0), fmt_exact(0.82, lang="en")
+    ('282,7', '0,906', '14.500', '0.82')
+    """
+    if x is None:
+        return "–"
+    value = float(x)
+    if not math.isfinite(value):
+        return fmt_number(value, lang=lang)
+    decimals = next(
+        (
+            d
+            for d in range(max_decimals + 1)
+            if abs(round(value, d) - value) <= 1e-9 * max(1, abs(value))
+        ),
+        max_decimals,
+    )
+    return fmt_number(value, lang=lang, decimals=decimals)
+
+
 def plotly_separators(lang: Lang) -> str:
     """plotly's ``layout.separators`` for ``lang``: decimal mark, then thousands separator.
 
@@ -175,3 +219,38 @@ def fmt_day(day: dt.date, *, lang: Lang = "de") -> str:
     '2018-02-13'
     """
     return day.strftime(_DAY_FORMAT[lang])
+
+
+def fmt_month(day: dt.date, *, lang: Lang = "de") -> str:
+    """A month: German ``02/2018``, English ISO 8601 ``2018-02``.
+
+    >>> fmt_month(dt.date(2018, 2, 13)), fmt_month(dt.date(2018, 2, 13), lang="en")
+    ('02/2018', '2018-02')
+    """
+    return day.strftime(_MONTH_FORMAT[lang])
+
+
+def fmt_timestamp(value: object, *, lang: Lang = "de", zone: dt.tzinfo | None = None) -> str:
+    """A moment stored as ISO 8601 (naive values count as UTC) in local time ``zone``
+    (default :data:`LOCAL_ZONE`), to the minute; None gives ``–``, text that is no
+    timestamp is returned as it is.
+
+    >>> fmt_timestamp("2026-11-30T12:05:09+00:00", zone=dt.UTC)
+    '30.11.2026, 12:05'
+    >>> fmt_timestamp("2026-07-01T10:00:00+00:00", lang="en", zone=ZoneInfo("Europe/Berlin"))
+    '2026-07-01 12:00'
+    >>> fmt_timestamp(None), fmt_timestamp("gestern")
+    ('–', 'gestern')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone or LOCAL_ZONE).strftime(_TIME_FORMAT[lang])

@@ -9,9 +9,10 @@ from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.data.reference import Reference, assumption
+from quartier_geo.ui import state
 from quartier_geo.ui.widgets import lang_column, md_escape
 
-__all__ = ["heading", "show"]
+__all__ = ["BUILDING", "heading", "selected", "show"]
 
 
 def heading(lang: Lang) -> str:
@@ -19,10 +20,30 @@ def heading(lang: Lang) -> str:
     return f"**{t('building_card', lang)}**"
 
 
+#: URL parameter and session key of the building shown in the card (a link opens it).
+BUILDING = "building"
+#: Longest building id taken from a link (ids of ALKIS, OSM and the demo are shorter).
+_MAX_ID = 64
+
+
+def _building_id(raw: str) -> str | None:
+    return raw[:_MAX_ID] or None
+
+
+def selected() -> str | None:
+    """The id of the building in the card: from the URL on a first visit, then the clicks."""
+    value: str | None = state.init_from_query(BUILDING, None, parse=_building_id)
+    return value
+
+
 def show(buildings: gpd.GeoDataFrame, clicked: object, *, ref: Reference, lang: Lang) -> None:
-    if clicked is not None:
-        st.session_state["building"] = str(clicked)
-    bid = st.session_state.get("building")
+    """The card of the clicked building, kept in the session and the URL (``?building=``);
+    an id that is not in ``buildings`` (another quarter, a made-up link) shows the hint."""
+    selected()
+    if clicked is not None and str(clicked) != st.session_state.get(BUILDING):
+        st.session_state[BUILDING] = str(clicked)
+        st.query_params[BUILDING] = str(clicked)
+    bid = st.session_state.get(BUILDING)
     match = buildings[buildings["building_id"] == bid] if bid is not None else buildings.iloc[0:0]
     st.markdown(heading(lang))
     if match.empty:

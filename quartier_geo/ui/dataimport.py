@@ -17,6 +17,7 @@ import streamlit as st
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.modes import Editor, Mode
+from quartier_geo.base.numfmt import fmt_timestamp, fmt_values
 from quartier_geo.base.settings import published_path
 from quartier_geo.data import published_areas
 from quartier_geo.domain import energy
@@ -28,12 +29,52 @@ from quartier_geo.ui import editing, mapview, publishing, widgets
 from quartier_geo.ui.data import bundle, published, workspace
 from quartier_geo.views import maps
 
-__all__ = ["show_import", "show_imports"]
+__all__ = ["preview_table", "show_import", "show_imports"]
 
 _RESULT = "_import_result"
 _ANSWERS = "_import_answers"
 _TYPES = ["geojson", "json", "gpkg", "zip", "csv", "gml", "xml"]
 _IGNORE = "—"
+#: Columns of the canonical schema whose codes are labelled (base/i18n vocabularies).
+_VOCABULARIES = {
+    "building_type": "building_type",
+    "heating_carrier": "heating_carrier",
+    "refurbishment_state": "refurbishment_state",
+    "owner_type": "owner_type",
+}
+
+
+def _column_title(column: str, lang: Lang) -> str:
+    return t(f"import_col_{column}", lang) if column in TARGETS else column
+
+
+def _cell(value: object, column: str, lang: Lang, systems: pd.DataFrame) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if column in _VOCABULARIES:
+        return label(_VOCABULARIES[column], value, lang)
+    if column == "heating_system" and value in systems.index:
+        return str(systems.loc[value, widgets.lang_column("label", lang)])
+    if column == "source_date":
+        return widgets.fmt_date(value, lang)
+    if isinstance(value, (int, float)):
+        return fmt_values([value], lang=lang)[0]
+    return str(value)
+
+
+def preview_table(buildings: pd.DataFrame, *, lang: Lang) -> pd.DataFrame:
+    """The checked buildings for reading: headers in ``lang``, codes labelled, numbers in
+    the language's format, empty cells as "–" (all cells text)."""
+    systems = bundle().ref.systems
+    return pd.DataFrame(
+        {
+            _column_title(col, lang): [_cell(v, col, lang, systems) for v in buildings[col]]
+            for col in buildings.columns
+        },
+        index=buildings.index,
+    )
 
 
 def _message(obj: Any, lang: Lang) -> str:
@@ -134,7 +175,14 @@ def _accepted(
             column_config={
                 "source": st.column_config.TextColumn(t("import_source_col", lang)),
                 "target": st.column_config.SelectboxColumn(
-                    t("import_target_col", lang), options=targets, required=True
+                    t("import_target_col", lang),
+                    options=targets,
+                    required=True,
+                    format_func=lambda v: (
+                        t("import_col_ignore", lang)
+                        if v == _IGNORE
+                        else _column_title(str(v), lang)
+                    ),
                 ),
             },
         )
@@ -165,7 +213,11 @@ def _accepted(
         display=maps.Display(lang=lang),
     )
     mapview.static_map(m, height=420)
-    st.dataframe(result.buildings.drop(columns="geometry").head(200), key="import_preview")
+    st.dataframe(
+        preview_table(result.buildings.drop(columns="geometry").head(200), lang=lang),
+        hide_index=True,
+        key="import_preview",
+    )
     with st.form("import_confirm"):
         name = st.text_input(
             t("import_name", lang),
@@ -197,6 +249,7 @@ def show_imports(*, mode: Mode, lang: Lang, editable: bool) -> None:
         st.caption(t("imports_none", lang))
         return
     rows = pd.DataFrame([dataclasses.asdict(i) for i in imports])
+    rows["created_at"] = [fmt_timestamp(v, lang=lang) for v in rows["created_at"]]
     widgets.table(
         rows,
         columns={

@@ -22,6 +22,7 @@ import streamlit as st
 from quartier_geo.base.errors import ConflictError, QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Editor, Mode, can_edit
+from quartier_geo.base.numfmt import fmt_timestamp
 from quartier_geo.data.store import Record
 from quartier_geo.ui import auth
 from quartier_geo.ui.data import workspace
@@ -152,7 +153,9 @@ def conflict_panel(kind: str, key: str, *, lang: Lang, widget_keys: tuple[str, .
     theirs: Mapping[str, Any] = stored.payload if stored is not None else {}
     fields = sorted(set(mine) | set(theirs))
     who = (
-        t("conflict_stored_by", lang).format(author=stored.author, at=stored.updated_at)
+        t("conflict_stored_by", lang).format(
+            author=stored.author, at=fmt_timestamp(stored.updated_at, lang=lang)
+        )
         if stored is not None
         else t("conflict_deleted", lang)
     )

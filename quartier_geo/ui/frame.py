@@ -40,18 +40,21 @@ __all__ = [
     "sidebar",
 ]
 
-#: (file, title key, URL path). The file name equals the URL path (see :func:`context`);
-#: no page icons: Streamlit would fetch them as favicons from a font CDN.
+#: (file, title key, URL path). The files live in ``app_pages/``, not ``pages/``: Streamlit
+#: auto-discovers a ``pages/`` folder and shows its own navigation on a cold server.
+#: The first page is the default, served at ``/``; :func:`navigation` keeps its URL path
+#: as a hidden alias that forwards to ``/``.
+#: No page icons: Streamlit would fetch them as favicons from a font CDN.
 _PAGES = (
-    ("pages/uebersicht.py", "page_overview", "uebersicht"),
-    ("pages/quartierskarte.py", "page_quarter_map", "quartierskarte"),
-    ("pages/sanierung.py", "page_refurbishment", "sanierung"),
-    ("pages/versorgung.py", "page_supply", "versorgung"),
-    ("pages/projektphasen.py", "page_phases", "projektphasen"),
-    ("pages/jury.py", "page_jury", "jury"),
-    ("pages/projekttisch.py", "page_projekttisch", "projekttisch"),
-    ("pages/daten.py", "page_data", "daten"),
-    ("pages/methodik.py", "page_methods", "methodik"),
+    ("app_pages/uebersicht.py", "page_overview", "uebersicht"),
+    ("app_pages/quartierskarte.py", "page_quarter_map", "quartierskarte"),
+    ("app_pages/sanierung.py", "page_refurbishment", "sanierung"),
+    ("app_pages/versorgung.py", "page_supply", "versorgung"),
+    ("app_pages/projektphasen.py", "page_phases", "projektphasen"),
+    ("app_pages/jury.py", "page_jury", "jury"),
+    ("app_pages/projekttisch.py", "page_projekttisch", "projekttisch"),
+    ("app_pages/daten.py", "page_data", "daten"),
+    ("app_pages/methodik.py", "page_methods", "methodik"),
 )
 
 _WORKSHOP_CSS = """
@@ -218,11 +221,27 @@ def current_lang() -> Lang:
 
 
 def navigation(lang: Lang) -> Any:
-    pages = [
-        st.Page(path, title=t(key, lang), url_path=url, default=(i == 0))
-        for i, (path, key, url) in enumerate(_PAGES)
-    ]
-    return st.navigation(pages, position="sidebar")
+    """The app's navigation; returns the page to run.
+
+    Every page has one URL; the default page's is ``/`` (Streamlit serves the default page
+    there only). Its own path (``/uebersicht``: typed, or kept from an older version) opens
+    a hidden alias page that forwards to ``/`` with the same query, instead of Streamlit's
+    "page not found" dialog.
+    """
+    (home_file, home_key, home_url), *rest = _PAGES
+    title = t(home_key, lang)
+    # url paths must be unique, also the default page's: it gets a private one, never shown
+    home = st.Page(home_file, title=title, url_path="start", default=True)
+    pages = [st.Page(path, title=t(key, lang), url_path=url) for path, key, url in rest]
+    alias = st.Page(_forward_home, title=title, url_path=home_url, visibility="hidden")
+    page = st.navigation([home, *pages, alias], position="sidebar")
+    if page.url_path == alias.url_path:
+        st.switch_page(home, query_params=st.query_params.to_dict())
+    return page
+
+
+def _forward_home() -> None:  # pragma: no cover - navigation() switches before it runs
+    """The body of the alias page (never runs: :func:`navigation` forwards first)."""
 
 
 def reads_drafts(mode: Mode, access: Access | None) -> bool:
@@ -339,16 +358,8 @@ def programme_quarter(ctx: Context) -> bool:
 
 
 def context() -> Context:
-    """The context set by the sidebar in this run (pages call this).
-
-    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until
-    ``st.navigation`` has been called once in the process; a first visitor who opens a
-    deep link then runs the page file without ``app.py``. Calling ``st.navigation`` here
-    switches the server to this app's navigation for good, and the rerun goes through
-    ``app.py`` to the same page.
-    """
+    """The context that :func:`sidebar` set in this run (app.py runs it before every page)."""
     ctx = st.session_state.get("_context")
     if ctx is None:
-        navigation(current_lang())
-        st.rerun()
+        raise RuntimeError("frame.context() needs frame.sidebar(): run the app through app.py")
     return ctx

@@ -1,19 +1,22 @@
 """Jury page: criteria of all quarters, weights and ranking with its sensitivity, small
 multiples of the outlines, and how well the selection represents the Ruhr's settlement types.
 
-The weights are widget values (keys ``w_<criterion>``); the ranking and its sensitivity
-come from :mod:`quartier_geo.domain.selection`, the tiles from
+The weights are persistent values in the session and the URL (``w_<criterion>``); the
+ranking and its sensitivity come from :mod:`quartier_geo.domain.selection`, the tiles from
 :mod:`quartier_geo.views.tiles`.
 """
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import label, t
+from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.domain import selection
-from quartier_geo.ui import widgets
+from quartier_geo.ui import state, widgets
 from quartier_geo.ui.data import jury_criteria
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts
@@ -21,11 +24,14 @@ from quartier_geo.views.palette import QUARTER_TYPE_COLORS
 from quartier_geo.views.tiles import DEFAULT_FILL, Tile, legend_html, tiles_html
 
 __all__ = [
+    "WEIGHT_OPTIONS",
     "criteria",
     "header",
+    "parse_weight",
     "ranking",
     "representativeness",
     "small_multiples",
+    "weight_key",
     "weights",
 ]
 
@@ -80,23 +86,66 @@ def criteria(ctx: Context) -> None:
     st.caption(t("criteria_note", lang))
 
 
+def weight_key(name: str) -> str:
+    """The persistent value and URL parameter of a criterion's weight: ``w_<criterion>``."""
+    return f"w_{name}"
+
+
+#: The weights a slider offers (0 to 3 in steps of 0.5).
+WEIGHT_OPTIONS: tuple[float, ...] = tuple(
+    _WEIGHT_MIN + i * _WEIGHT_STEP
+    for i in range(round((_WEIGHT_MAX - _WEIGHT_MIN) / _WEIGHT_STEP) + 1)
+)
+
+
+def parse_weight(raw: str) -> float:
+    """A weight from the URL, clamped to 0..3 and snapped to the slider's step.
+
+    >>> parse_weight("1.2"), parse_weight("1e308"), parse_weight("-7")
+    (1.0, 3.0, 0.0)
+    """
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(f"weight {raw!r} is not a finite number")
+    value = min(max(value, _WEIGHT_MIN), _WEIGHT_MAX)
+    return round(value / _WEIGHT_STEP) * _WEIGHT_STEP
+
+
+def _reset_weights() -> None:
+    for name in _specs():
+        key = weight_key(name)
+        st.session_state[key] = st.session_state[f"_w_{key}"] = _WEIGHT_DEFAULT
+        st.query_params[key] = str(_WEIGHT_DEFAULT)
+
+
 def weights(ctx: Context) -> dict[str, float] | None:
-    """One slider per criterion; None (after a warning) if all weights are 0."""
+    """One slider per criterion; None (after a warning) if all weights are 0.
+
+    Each weight lives in the session and in the URL (``?w_share_fossil=2.0``): it survives
+    leaving the page, and a copied link opens the same weighting. Values from a link are
+    snapped to the step and clamped to 0..3; text or NaN give the default.
+    """
+    lang = ctx.lang
     st.subheader(ctx.t("weights"))
     cols = st.columns(4)
     chosen: dict[str, float] = {}
     for i, (name, spec) in enumerate(_specs().items()):
+        key = weight_key(name)
+        state.init_from_query(
+            key, _WEIGHT_DEFAULT, parse=parse_weight, bounds=(_WEIGHT_MIN, _WEIGHT_MAX)
+        )
         with cols[i % 4]:
-            chosen[name] = st.slider(
-                getattr(spec, widgets.lang_column("label", ctx.lang)),
-                _WEIGHT_MIN,
-                _WEIGHT_MAX,
-                _WEIGHT_DEFAULT,
-                _WEIGHT_STEP,
-                format="%.1f",
-                key=f"w_{name}",
-                help=spec.why,
+            st.select_slider(
+                getattr(spec, widgets.lang_column("label", lang)),
+                options=WEIGHT_OPTIONS,
+                format_func=lambda v: fmt_number(v, lang=lang, decimals=1),
+                help=t(f"jury_why_{name}", lang),
+                **state.widget_kwargs(key),
             )
+        chosen[name] = float(state.get(key, _WEIGHT_DEFAULT))
+    state.write_query(*(weight_key(n) for n in chosen))
+    st.button(ctx.t("jury_weights_reset"), on_click=_reset_weights, key="jury_weights_reset")
+    st.caption(ctx.t("jury_weights_link"))
     if sum(chosen.values()) <= 0:
         st.warning(ctx.t("weights_zero"))
         return None

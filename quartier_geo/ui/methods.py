@@ -6,6 +6,7 @@ import streamlit as st
 
 from quartier_geo.base.i18n import long_text
 from quartier_geo.ui.frame import Context
+from quartier_geo.ui.widgets import reference_table
 
 __all__ = ["TABS", "show"]
 
@@ -22,25 +23,27 @@ TABS = (
 
 
 def show(ctx: Context) -> None:
-    """The methods text and the reference tables as read (no computation)."""
+    """The methods text and the reference tables as read (no computation), headers and
+    numbers in the page's language."""
     ref = ctx.data.ref
     st.title(ctx.t("page_methods"))
     st.markdown(long_text("methods", ctx.lang))
     tabs = dict(zip(TABS, st.tabs([ctx.t(k) for k in TABS]), strict=True))
+    lang = ctx.lang
     with tabs["methods_tab_tabula"]:
         st.caption(ctx.t("methods_tabula_source"))
-        st.dataframe(ref.typology, hide_index=True)
+        reference_table(ref.typology, lang=lang)
     with tabs["methods_tab_factors"]:
-        st.dataframe(ref.carriers.reset_index(), hide_index=True)
-        st.dataframe(ref.factors, hide_index=True)
+        reference_table(ref.carriers.reset_index(), lang=lang)
+        reference_table(ref.factors, lang=lang)
     with tabs["methods_tab_systems"]:
-        st.dataframe(ref.systems.reset_index(), hide_index=True)
+        reference_table(ref.systems.reset_index(), lang=lang)
     with tabs["methods_tab_paths"]:
-        st.dataframe(ref.paths, hide_index=True)
+        reference_table(ref.paths, lang=lang)
     with tabs["methods_tab_thresholds"]:
-        st.dataframe(ref.thresholds, hide_index=True)
-        st.dataframe(ref.benchmarks.reset_index(), hide_index=True)
+        reference_table(ref.thresholds, lang=lang)
+        reference_table(ref.benchmarks.reset_index(), lang=lang)
     with tabs["methods_tab_assumptions"]:
-        st.dataframe(ref.assumptions.reset_index(), hide_index=True)
+        reference_table(ref.assumptions.reset_index(), lang=lang)
     with tabs["methods_tab_quarters"]:
-        st.dataframe(ref.quarters, hide_index=True)
+        reference_table(ref.quarters, lang=lang)

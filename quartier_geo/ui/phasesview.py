@@ -15,6 +15,7 @@ import streamlit as st
 
 from quartier_geo.base.i18n import label, t
 from quartier_geo.base.modes import Editor
+from quartier_geo.base.numfmt import fmt_timestamp
 from quartier_geo.data.store import quarter_key, records_of_quarter, split_quarter_key
 from quartier_geo.domain import phases
 from quartier_geo.ui import editing, mapview, publishing, state, widgets
@@ -248,7 +249,7 @@ def module_edits(ctx: Context) -> None:
                 "status": labels.get(r.payload["status"]),
                 "note": r.payload.get("note", ""),
                 "author": r.author,
-                "at": r.updated_at,
+                "at": fmt_timestamp(r.updated_at, lang=lang),
                 "version": r.version,
             }
         )

@@ -204,7 +204,7 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
             },
         ),
         info=maps.FeatureInfo(
-            tooltip=tooltip, title_column="address", selected_id=st.session_state.get("building")
+            tooltip=tooltip, title_column="address", selected_id=buildingcard.selected()
         ),
         display=maps.Display(lang=lang, assets="st_folium", font_px=font),
     )

@@ -8,6 +8,8 @@ check_targets`, the paths from the cached :mod:`quartier_geo.ui.scenarios`.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,7 +17,7 @@ import streamlit as st
 
 from quartier_geo.base.columns import RefurbState
 from quartier_geo.base.errors import QuartierGeoError
-from quartier_geo.base.i18n import label, t
+from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.data.store import quarter_key, split_quarter_key
 from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
@@ -67,14 +69,41 @@ _SWITCH_RANGE_PCT = (0.0, 10.0)
 #: Default rate [%/a] of the page and its URL: the model's default (benchmarks.csv
 #: rate_national, 0.67–0.70 %/a in 2023–2025).
 DEFAULT_RATE_PCT = round(100.0 * ScenarioParams().rate_per_a, 2)
+#: Slider steps [%/a]: the sliders offer these values only (select sliders, whose labels
+#: are formatted by numfmt: "1,0 %/a"; st.slider's printf format knows no decimal comma).
+_RATE_STEP, _SWITCH_STEP = 0.1, 0.5
+
+
+def _steps(bounds: tuple[float, float], step: float) -> list[float]:
+    return [
+        round(bounds[0] + i * step, 1) for i in range(round((bounds[1] - bounds[0]) / step) + 1)
+    ]
+
+
+def _snap(bounds: tuple[float, float], step: float) -> Callable[[str], float]:
+    """Parse a URL value: clamped to ``bounds`` and snapped to ``step`` (NaN, inf raise)."""
+
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError(raw)
+        value = min(max(value, bounds[0]), bounds[1])
+        return round(round(value / step) * step, 1)
+
+    return parse
 
 
 def _init_state() -> None:
-    state.init_from_query("rate", DEFAULT_RATE_PCT, parse=float, bounds=_RATE_RANGE_PCT)
+    rate, switch = _snap(_RATE_RANGE_PCT, _RATE_STEP), _snap(_SWITCH_RANGE_PCT, _SWITCH_STEP)
+    state.init_from_query("rate", DEFAULT_RATE_PCT, parse=rate, bounds=_RATE_RANGE_PCT)
     state.init_from_query("depth", "usual", options=list(DEPTHS))
     state.init_from_query("prio", "worst_first", options=[p.value for p in Priority])
-    state.init_from_query("hp", 0.0, parse=float, bounds=_SWITCH_RANGE_PCT)
-    state.init_from_query("dh", 0.0, parse=float, bounds=_SWITCH_RANGE_PCT)
+    state.init_from_query("hp", 0.0, parse=switch, bounds=_SWITCH_RANGE_PCT)
+    state.init_from_query("dh", 0.0, parse=switch, bounds=_SWITCH_RANGE_PCT)
+
+
+def _per_year(lang: Lang) -> Callable[[float], str]:
+    return lambda v: f"{fmt_number(v, lang=lang, decimals=1)} %/a"
 
 
 def _presets(ctx: Context) -> None:
@@ -82,7 +111,7 @@ def _presets(ctx: Context) -> None:
     bench = ctx.data.ref.benchmarks["value"]
     cols = st.columns(len(_PRESETS))
     for col, (text_key, bench_key) in zip(cols, _PRESETS, strict=True):
-        value = float(bench[bench_key])
+        value = round(float(bench[bench_key]), 1)
         text = f"{ctx.t(text_key)}: {fmt_number(value, lang=ctx.lang, decimals=1)} %/a"
         if col.button(text, key=f"preset_{value}"):
             st.session_state["rate"] = value
@@ -98,11 +127,10 @@ def controls(ctx: Context) -> None:
     _presets(ctx)
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.slider(
+        st.select_slider(
             t("rate", lang),
-            *_RATE_RANGE_PCT,
-            step=0.1,
-            format="%.1f %%/a",
+            options=_steps(_RATE_RANGE_PCT, _RATE_STEP),
+            format_func=_per_year(lang),
             **state.widget_kwargs("rate"),
         )
     with c2:
@@ -125,11 +153,10 @@ def controls(ctx: Context) -> None:
         s1, s2 = st.columns(2)
         for col, key, name in ((s1, "hp_switch", "hp"), (s2, "dh_switch", "dh")):
             with col:
-                st.slider(
+                st.select_slider(
                     t(key, lang),
-                    *_SWITCH_RANGE_PCT,
-                    step=0.5,
-                    format="%.1f %%/a",
+                    options=_steps(_SWITCH_RANGE_PCT, _SWITCH_STEP),
+                    format_func=_per_year(lang),
                     **state.widget_kwargs(name),
                 )
         st.caption(t("paths_note", lang))
@@ -139,7 +166,7 @@ def scenario(ctx: Context) -> Scenario | None:
     """The scenario of the current choices, or None after showing why it is invalid."""
     try:
         params = ScenarioParams(
-            rate_per_a=float(state.get("rate", 1.0)) / 100.0,
+            rate_per_a=float(state.get("rate", DEFAULT_RATE_PCT)) / 100.0,
             depth=RefurbState(state.get("depth", "usual")),
             priority=Priority(state.get("prio", "worst_first")),
             heat_pump_switch_rate_per_a=float(state.get("hp", 0.0)) / 100.0,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from quartier_geo.base.i18n import t
+from quartier_geo.base.i18n import Lang, t
 from quartier_geo.domain import phases, selection
 from quartier_geo.ui import widgets
 from quartier_geo.ui.data import jury_criteria
 from quartier_geo.ui.frame import Context
 
-__all__ = ["header", "lessons", "meetings", "municipalities", "similar"]
+__all__ = ["header", "lessons", "meetings", "municipalities", "similar", "source_urls"]
 
 #: Number of similar quarters shown.
 SIMILAR_N = 3
@@ -30,6 +30,24 @@ def municipalities(ids: object, quarters: pd.DataFrame) -> str:
     return ", ".join(out) if out else "–"
 
 
+def source_urls(source: object, lang: Lang) -> str:
+    """The web addresses of a meeting's source ("a ; b"): the working notes beside them are
+    English only and their gist is the date-quality column; without an address, a text
+    that says the meeting is illustrative.
+
+    >>> source_urls("https://a.de/x (month inferred) ; https://b.de", "de")
+    'https://a.de/x ; https://b.de'
+    >>> source_urls("no source found for the second meeting", "de")
+    'keine Quelle gefunden: Datum, Ort und Themen sind illustrativ'
+    """
+    urls = [
+        part.split()[0]
+        for part in str(source or "").split(";")
+        if part.strip().startswith(("http://", "https://"))
+    ]
+    return " ; ".join(urls) if urls else t("meeting_no_source", lang)
+
+
 def header(ctx: Context) -> None:
     st.title(ctx.t("page_projekttisch"))
     st.caption(ctx.t("projekttisch_intro"))
@@ -43,6 +61,7 @@ def meetings(ctx: Context) -> None:
         quarter_names=[municipalities(v, ctx.data.quarters) for v in table["quarters"]],
         date_label=[widgets.fmt_date(str(v)[:10], lang) for v in table["date"]],
         status_label=table["date_status"].map(labels).fillna(table["date_status"]),
+        source_label=[source_urls(v, lang) for v in table["source"]],
     )
     widgets.table(
         shown,
@@ -53,7 +72,7 @@ def meetings(ctx: Context) -> None:
             widgets.lang_column("topics", lang): (t("topics", lang), None, 0),
             "quarter_names": (t("quarters", lang), None, 0),
             "status_label": (t("date_quality", lang), None, 0),
-            "source": (t("source", lang), None, 0),
+            "source_label": (t("source", lang), None, 0),
         },
         lang=lang,
         style=widgets.TableStyle(static=True),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,7 +24,7 @@ from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.domain import supply
 from quartier_geo.domain.privacy import Withheld
-from quartier_geo.ui import mapview, widgets
+from quartier_geo.ui import mapview, state, widgets
 from quartier_geo.ui.data import (
     current,
     min_buildings,
@@ -145,18 +146,13 @@ def threshold_controls(ctx: Context) -> pd.DataFrame:
             values = inner_bounds(defaults, kind=kind)
             cols = st.columns(len(values))
             bounds[kind] = [
-                col.number_input(
-                    f"{t(kind, lang)} {i + 1} ({unit})",
-                    min_value=1.0,
-                    value=v,
-                    step=5.0,
-                    key=f"thr_{kind}_{i}",
-                    disabled=ctx.workshop,
+                _threshold_input(
+                    col, f"{t(kind, lang)} {i + 1} ({unit})", f"thr_{kind}_{i}", v, ctx
                 )
                 for i, (col, v) in enumerate(zip(cols, values, strict=True))
             ]
         columns = ["kind", "lower", "upper", "unit", widgets.lang_column("class", lang)]
-        st.dataframe(defaults[[*columns, "source", "status"]], hide_index=True)
+        widgets.reference_table(defaults[[*columns, "source", "status"]], lang=lang)
     thresholds = defaults
     try:
         for kind, values in bounds.items():
@@ -165,6 +161,30 @@ def threshold_controls(ctx: Context) -> pd.DataFrame:
         st.error(str(exc))
         return defaults
     return thresholds
+
+
+#: Range of a class bound from a link (MWh/(ha·a) or kWh/(m·a)); text, NaN or inf give the
+#: default, values outside are clamped.
+_THRESHOLD_BOUNDS = (1, 1_000_000)
+
+
+def _whole(raw: str) -> int:
+    return round(float(raw))
+
+
+def _threshold_input(col: Any, text: str, name: str, default: float, ctx: Context) -> float:
+    """One class bound: a whole number, kept in the session and the URL (``thr_<kind>_<i>``)
+    so that a link shares the classes; the workshop sees it but cannot change it."""
+    state.init_from_query(name, round(default), parse=_whole, bounds=_THRESHOLD_BOUNDS)
+    col.number_input(  # whole numbers: "%d" needs no decimal mark
+        text,
+        min_value=_THRESHOLD_BOUNDS[0],
+        max_value=_THRESHOLD_BOUNDS[1],
+        step=5,
+        disabled=ctx.workshop,
+        **state.widget_kwargs(name),
+    )
+    return float(state.get(name, round(default)))
 
 
 def _density_map(

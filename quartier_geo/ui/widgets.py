@@ -11,8 +11,9 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from quartier_geo.base import numfmt
 from quartier_geo.base.i18n import Lang, label, t
-from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.base.numfmt import fmt_exact, fmt_number
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.phases import parse_date
 
@@ -30,6 +31,7 @@ __all__ = [
     "quarter_facts",
     "quarter_label",
     "quarter_labels",
+    "reference_table",
     "source_links",
     "synthetic_banner",
     "table",
@@ -156,6 +158,39 @@ def table(
         st.dataframe(out, hide_index=True, height=style.height, key=style.key)
 
 
+#: Reference columns shown as they are (no thousands separator): years and numbers.
+_PLAIN_COLUMNS = {"year", "id"}
+#: Reference columns holding codes of a closed vocabulary, shown with its labels.
+_VOCABULARY_COLUMNS = {
+    "carrier": "heating_carrier",
+    "state": "refurbishment_state",
+    "status": "source_status",
+}
+
+
+def reference_table(df: pd.DataFrame, *, lang: Lang, key: str | None = None) -> None:
+    """A reference table as read, for reading: headers in ``lang`` (``ref_col_<column>``),
+    only the ``lang`` column of ``<name>_de``/``<name>_en`` pairs, numbers with the
+    language's separators and all their decimals (``282,7``), empty cells as "–"."""
+    other = "_en" if lang == "de" else "_de"
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        if col.endswith(other):
+            continue
+        name = col.removesuffix(f"_{lang}")
+        values = df[col]
+        if name in _PLAIN_COLUMNS:
+            shown = [_plain(v) for v in values]
+        elif name in _VOCABULARY_COLUMNS:
+            shown = [label(_VOCABULARY_COLUMNS[name], v, lang) for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            shown = [fmt_exact(v, lang=lang) for v in values]
+        else:
+            shown = [_plain(v) if pd.notna(v) else "–" for v in values]
+        out[t(f"ref_col_{name}", lang)] = shown
+    st.dataframe(out, hide_index=True, key=key)
+
+
 def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
     """The reported facts of one quarter with their status and sources (the "Steckbrief")."""
     qid = int(quarter.name) if quarter.name is not None else int(quarter["quarter_id"])
@@ -208,18 +243,21 @@ def source_links(text: str) -> str:
 
 
 def fmt_day(day: dt.date, lang: Lang) -> str:
-    """A calendar day for display ("01.10.2017" / "01 Oct 2017")."""
-    return day.strftime(t("date_day_format", lang))
+    """A calendar day for display (:func:`quartier_geo.base.numfmt.fmt_day`)."""
+    return numfmt.fmt_day(day, lang=lang)
 
 
 def fmt_date(text: object, lang: Lang) -> str:
-    """A reference date ("2016-11-14", "2016-10", "2017-07 (approx.)") for display."""
+    """A reference date ("2016-11-14", "2016-10", "2017-07 (approx.)") for display
+    (German "14.11.2016", "10/2016"; English ISO "2016-11-14", "2016-10")."""
     try:
         parsed = parse_date(str(text))
     except Exception:
         return str(text)
-    key = "date_month_format" if parsed.precision == "month" else "date_day_format"
-    shown = parsed.first.strftime(t(key, lang))
+    if parsed.precision == "month":
+        shown = numfmt.fmt_month(parsed.first, lang=lang)
+    else:
+        shown = numfmt.fmt_day(parsed.first, lang=lang)
     if parsed.status == "inferred":
         shown += f" ({t('date_inferred', lang)})"
     return shown

@@ -30,35 +30,11 @@ def workspace_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("apptest") / "workspace.sqlite"
 
 
-def _navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run app.py the way a running server does once ``st.navigation`` has been called.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before *every* run, and because a
-    ``pages/`` folder sits next to app.py, Streamlit then wraps each run in its old
-    "pages directory" navigation (``script_runner._mpa_v1``). That navigation knows
-    ``pages/<stem>.py`` under the url path ``<stem>``; our ``st.Page`` url paths equal the
-    file stems, so after ``switch_page`` the page script runs *alone*, without app.py: no
-    sidebar, and ``frame.context()`` returns the previous run's context. A server sets the
-    flag to False on the first ``st.navigation`` call and keeps it (``frame.context()``
-    forces that call for a first visitor who opens a deep link).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture
 def new_app(monkeypatch: pytest.MonkeyPatch, workspace_file: Path) -> Iterator[NewApp]:
     """``new_app(mode, **query)``: an AppTest of app.py in ``mode``, already run once."""
     monkeypatch.setenv("QUARTIER_WORKSPACE", str(workspace_file))
     monkeypatch.delenv("QUARTIER_GEOPACKAGE", raising=False)
-    _navigation_only(monkeypatch)
 
     def make(mode: str, **query: str) -> AppTest:
         monkeypatch.setenv(MODE_ENV, mode)

@@ -70,7 +70,7 @@ def test_a_scenario_name_taken_by_someone_else_is_not_overwritten(
     ui_data.clear_workspace()
     anna, ben = goto(new_app(Mode.PLANNER.value), REFURB), goto(new_app(Mode.PLANNER.value), REFURB)
     for at, rate in ((ben, 3.0), (anna, 1.0)):
-        at.slider(key="_w_rate").set_value(rate).run()
+        at.select_slider(key="_w_rate").set_value(rate).run()
         at.text_input(key="scenario_name").set_value("Konflikt-Variante")
     ben = submit_form(ben, "save_scenario")
     assert not problems(ben), problems(ben)

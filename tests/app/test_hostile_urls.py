@@ -32,9 +32,9 @@ def test_refurbishment_link_values_are_clamped(
 ) -> None:
     at = goto(new_app(Mode.PLANNER.value, **query), REFURB)
     assert not problems(at), problems(at)
-    assert at.slider(key=slider).value == pytest.approx(expected)
+    assert at.select_slider(key=slider).value == pytest.approx(expected)
     # the session goes on: the same page reruns and another page opens
-    at.slider(key="_w_rate").set_value(3.0).run()
+    at.select_slider(key="_w_rate").set_value(3.0).run()
     assert not problems(at), problems(at)
     assert not problems(goto(at, PHASES))
 

@@ -35,7 +35,7 @@ def texts(at: AppTest) -> str:
 
 def test_refurbishment_verdicts_follow_the_rate(new_app: NewApp) -> None:
     at = goto(new_app(PLANNER), "page_refurbishment")
-    at.slider(key="_w_rate").set_value(0.0).run()
+    at.select_slider(key="_w_rate").set_value(0.0).run()
     assert not problems(at), problems(at)
     missed = t("bottrop_missed", "de").split("{")[0]
     neutral_missed = t("neutral_missed", "de").split("{")[0]
@@ -96,7 +96,7 @@ def test_jury_all_weights_zero_warns_and_stops(new_app: NewApp) -> None:
     at = goto(new_app(PLANNER), "page_jury")
     assert any(c.key == "ranking" for c in at.get("plotly_chart"))
     for c in selection.CRITERIA:
-        at.slider(key=f"w_{c.name}").set_value(0.0)
+        at.select_slider(key=f"_w_w_{c.name}").set_value(0.0)
     at.run()
     assert not problems(at), problems(at)
     assert [w.value for w in at.warning] == [t("weights_zero", "de")]
@@ -105,7 +105,7 @@ def test_jury_all_weights_zero_warns_and_stops(new_app: NewApp) -> None:
 
 def test_supply_thresholds_out_of_order_are_refused(new_app: NewApp) -> None:
     at = goto(new_app(PLANNER), "page_supply")
-    at.number_input(key="thr_heat_density_0").set_value(5000.0).run()
+    at.number_input(key="_w_thr_heat_density_0").set_value(5000).run()
     assert not at.exception, problems(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0]

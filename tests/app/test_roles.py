@@ -20,7 +20,7 @@ from quartier_geo.base.modes import ENV_VAR as MODE_ENV
 from quartier_geo.base.modes import Mode
 from quartier_geo.base.settings import ROLES_ENV
 from quartier_geo.ui.widgets import md_escape
-from tests.app.conftest import APP, TIMEOUT_S, _navigation_only
+from tests.app.conftest import APP, TIMEOUT_S
 from tests.app.test_pages import EDITING_PAGES, PATH_OF, editing_widgets, goto, problems
 
 PLANNER = {"is_logged_in": True, "email": "anna.planer@stadt.example", "name": "Anna Planer"}
@@ -50,7 +50,6 @@ def auth_app(
     monkeypatch.setenv(ROLES_ENV, str(roles))
     monkeypatch.setenv(MODE_ENV, Mode.PLANNER.value)
     monkeypatch.delenv("QUARTIER_GEOPACKAGE", raising=False)
-    _navigation_only(monkeypatch)
 
     def make(user: dict[str, object], page: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)

@@ -70,11 +70,11 @@ def test_quarter_labels():
     ("text", "lang", "shown"),
     [
         ("2016-11-14", "de", "14.11.2016"),
-        ("2016-11-14", "en", "14 Nov 2016"),
+        ("2016-11-14", "en", "2016-11-14"),  # ISO 8601, as the date widgets
         ("2016-10", "de", "10/2016"),
-        ("2016-10", "en", "Oct 2016"),
+        ("2016-10", "en", "2016-10"),
         ("2017-07 (approx.)", "de", "07/2017 (erschlossen)"),
-        ("2017-07 (approx.)", "en", "Jul 2017 (inferred)"),
+        ("2017-07 (approx.)", "en", "2017-07 (inferred)"),
         ("unbekannt", "de", "unbekannt"),
     ],
 )
@@ -84,7 +84,7 @@ def test_fmt_date(text: str, lang: str, shown: str):
 
 def test_fmt_day():
     assert widgets.fmt_day(dt.date(2017, 10, 1), "de") == "01.10.2017"
-    assert widgets.fmt_day(dt.date(2017, 10, 1), "en") == "01 Oct 2017"
+    assert widgets.fmt_day(dt.date(2017, 10, 1), "en") == "2017-10-01"
 
 
 def test_lang_column():
