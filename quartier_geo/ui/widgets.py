@@ -181,6 +181,10 @@ def reference_table(df: pd.DataFrame, *, lang: Lang, key: str | None = None) -> 
         values = df[col]
         if name in _PLAIN_COLUMNS:
             shown = [_plain(v) for v in values]
+        elif name == "advanced_system" and f"label_{lang}" in df.columns:
+            # a system of the same table: shown by its label ("Gas-Brennwertkessel")
+            names = dict(zip(df["system"], df[f"label_{lang}"], strict=True))
+            shown = [names.get(v, _plain(v)) if pd.notna(v) and v else "–" for v in values]
         elif name in _VOCABULARY_COLUMNS:
             shown = [label(_VOCABULARY_COLUMNS[name], v, lang) for v in values]
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
