@@ -48,6 +48,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 LayerKind = Literal["polygon", "line", "point"]
+#: Maps narrower than this (px) show no permanent place labels (they would pile up).
+NARROW_LABELS_PX = 560
 #: (column, label) or (column, label, unit); without a unit the glossary's unit is used.
 TooltipColumn = tuple[str, str] | tuple[str, str, str]
 
@@ -310,7 +312,11 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
             "<style>.leaflet-tooltip.quarter-label{background:transparent;border:none;"
             "box-shadow:none;padding:0;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,"
             f"0 0 2px #fff;font-size:{font_px - 1}px}}"
-            ".leaflet-tooltip.quarter-label:before{display:none}</style>"
+            ".leaflet-tooltip.quarter-label:before{display:none}"
+            # on a phone the names would pile up: the tooltip and the table name them
+            f"@media (max-width:{NARROW_LABELS_PX}px)"
+            "{.leaflet-tooltip.quarter-label{display:none}}"
+            "</style>"
         )
     )
     # anchored at the east edge, so that the label does not cover the polygon it names
