@@ -199,8 +199,12 @@ class MapChrome(MacroElement):
             if (!ev.target.closest || !ev.target.closest(".qg-legend")) { touched = true; }
         }, {passive: true});
     });
-    map.on("resize qg:legend", function () { if (!touched) { fit(); } });
-    setTimeout(fit, 0);
+    function refit() { if (!touched) { map.invalidateSize({pan: false}); fit(); } }
+    map.on("qg:legend", refit);
+    // the frame gets its final size (and the legends their fonts) after the first paint
+    if (window.ResizeObserver) { new ResizeObserver(refit).observe(box); }
+    window.addEventListener("load", refit);
+    [0, 150, 600].forEach(function (ms) { setTimeout(refit, ms); });
     {%- endif %}
 })();
 {% endmacro %}
