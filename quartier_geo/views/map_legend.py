@@ -130,6 +130,10 @@ class MapChrome(MacroElement):
 .qg-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: {{ this.font_px }}px/1.35 sans-serif;
   max-width: 22em; }
+@media (max-width: {{ this.narrow_px - 1 }}px) {
+  .qg-legend { max-width: 42vw; }
+  .leaflet-control-layers { font-size: 12px; }
+}
 .qg-legend .qg-title { font-weight: bold; margin-bottom: 3px; cursor: pointer; }
 .qg-legend details:not([open]) .qg-title { margin-bottom: 0; }
 .qg-legend .qg-note { color: #444; margin-top: 3px; font-size: 0.9em; }
@@ -199,12 +203,26 @@ class MapChrome(MacroElement):
             if (!ev.target.closest || !ev.target.closest(".qg-legend")) { touched = true; }
         }, {passive: true});
     });
-    function refit() { if (!touched) { map.invalidateSize({pan: false}); fit(); } }
+    var fits = 0;
+    function refit() {
+        if (touched) { return; }
+        map.invalidateSize({pan: false});
+        fit();
+        fits++;
+    }
+    map.qgFitCount = function () { return fits; };
     map.on("qg:legend", refit);
-    // the frame gets its final size (and the legends their fonts) after the first paint
-    if (window.ResizeObserver) { new ResizeObserver(refit).observe(box); }
+    // the frame gets its final size, the legends their place and fonts after the first
+    // paint: refit whenever the map or a corner of controls changes size
+    if (window.ResizeObserver) {
+        var watch = new ResizeObserver(function () { setTimeout(refit, 0); });
+        watch.observe(box);
+        box.querySelectorAll(".leaflet-control-container > div").forEach(function (c) {
+            watch.observe(c);
+        });
+    }
     window.addEventListener("load", refit);
-    [0, 150, 600].forEach(function (ms) { setTimeout(refit, ms); });
+    [0, 150, 600, 1500].forEach(function (ms) { setTimeout(refit, ms); });
     {%- endif %}
 })();
 {% endmacro %}
@@ -225,6 +243,7 @@ class MapChrome(MacroElement):
         self.font_px = int(font_px)
         self.background = check_colors([background])[0]
         self.margin = FIT_MARGIN_PX
+        self.narrow_px = NARROW_MAP_PX
         self.bounds = None
         if bounds is not None:
             minx, miny, maxx, maxy = (float(b) for b in bounds)

@@ -122,6 +122,8 @@ def _base_map(bounds: np.ndarray, display: Display) -> folium.Map:
     )
     m.options["max_zoom"] = MAX_ZOOM
     m.options["min_zoom"] = 7
+    # fractional zoom steps: the fit to the content (MapChrome) fills the frame closely
+    m.options["zoom_snap"] = 0.25
     localise(m, base_url=display.base_url, assets=display.assets)
     MapChrome(font_px=display.font_px, bounds=(minx, miny, maxx, maxy)).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
