@@ -167,7 +167,9 @@ def test_for_projector_sets_every_text_to_the_minimum() -> None:
         title="Rangfolge",
     )
     assert fig.layout.font.size == 14  # the screen default, below a projector's 20 px
+    height = fig.layout.height
     charts.for_projector(fig, min_px=20)
+    assert fig.layout.height == round(height * 20 / 14)  # room for the larger type
     layout = fig.layout
     assert layout.font.size == 20 and layout.legend.font.size == 20
     assert layout.title.font.size == 24

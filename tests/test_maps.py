@@ -475,3 +475,23 @@ def test_legends_fold_and_start_folded_on_narrow_maps(buildings) -> None:
     assert legend.html.startswith("<details open><summary class='qg-title'>")
     script = legend._template.module.script(legend)
     assert "clientWidth < 560" in script and "fold.open = false" in script
+
+
+def test_place_labels_name_each_town_once(quarter) -> None:
+    """Two quarters of one town get one label (they piled up on the overview)."""
+    two = gpd.GeoDataFrame(
+        {
+            "quarter_id": [1, 2, 3],
+            "name": ["Nord", "Süd", "Mitte"],
+            "municipality": ["Gladbeck", "Gladbeck", "Herten"],
+            "phase": ["concept", "concept", "concept"],
+        },
+        geometry=[shapely.box(X0 + i * 900, Y0, X0 + i * 900 + 300, Y0 + 300) for i in range(3)],
+        crs="EPSG:25832",
+    )
+    m = maps.region_map(two, ColourBy("phase", "Phase"), label_column="municipality")
+    labels = [c for c in m._children.values() if isinstance(c, folium.CircleMarker)]
+    texts = sorted(
+        c.text for x in labels for c in x._children.values() if isinstance(c, folium.Tooltip)
+    )
+    assert texts == ["Gladbeck", "Herten"]

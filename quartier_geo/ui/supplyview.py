@@ -191,7 +191,7 @@ def _density_map(
         ),
         display=maps.Display(lang=lang, font_px=widgets.map_font_px()),
     )
-    mapview.static_map(m, height=430)
+    mapview.static_map(m, height=560 if ctx.workshop else 430)
     names = list(spec.class_names or ())
     classes = layer_data.assign(
         _name=[names[i] if 0 <= i < len(names) else None for i in spec.data["_class"]]

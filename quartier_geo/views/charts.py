@@ -72,6 +72,7 @@ AXIS_KEYS: dict[str, str] = {
     "fossil_heat_share": "chart_axis_fossil_share",
 }
 _SHARES = ("refurbished_share", "fossil_heat_share")
+_FONT_PX = 14  # type size of the charts on a screen
 _BAR, _SELECTED = "#56B4E9", "#D55E00"  # Okabe-Ito sky blue; the selected quarter vermillion
 _FIXED: dict[str, Mapping[Any, str]] = {
     "building_type": BUILDING_TYPE_COLORS,
@@ -97,7 +98,7 @@ def _layout(
         template="plotly_white",
         separators=plotly_separators(lang),
         title=plotly_safe(title) if title else None,
-        font={"family": "sans-serif", "size": 14},
+        font={"family": "sans-serif", "size": _FONT_PX},
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"namelength": -1},
@@ -116,7 +117,10 @@ def for_projector(fig: go.Figure, *, min_px: int = 20) -> go.Figure:
     (20, 20)
     """
     size = {"size": min_px}
+    # larger type takes room from the plot: the figure grows with it (plotly's default 450)
+    grow = max(1.0, min_px / _FONT_PX)
     fig.update_layout(
+        height=round((fig.layout.height or 450) * grow),
         font=size,
         title_font={"size": min_px + 4},
         legend_font=size,

@@ -319,7 +319,9 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
             "</style>"
         )
     )
-    # anchored at the east edge, so that the label does not cover the polygon it names
+    # anchored at the east edge, so that the label does not cover the polygon it names;
+    # a text repeated (two quarters of one town) is written once, at its first feature
+    gdf = gdf[~gdf[column].duplicated()]
     points = gdf.geometry.representative_point()
     east = gdf.geometry.bounds["maxx"]
     for words, point, x in zip(gdf[column].tolist(), points, east, strict=True):
