@@ -124,6 +124,7 @@ def for_projector(fig: go.Figure, *, min_px: int = 20) -> go.Figure:
         font=size,
         title_font={"size": min_px + 4},
         legend_font=size,
+        legend_title_font=size,
         hoverlabel_font=size,
     )
     fig.update_xaxes(tickfont=size, title_font=size)

@@ -222,7 +222,7 @@ _FONTS_JS = """() => {
     };
     return {
         ticks: px('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'),
-        legend: px('.js-plotly-plot .legendtext'),
+        legend: px('.js-plotly-plot .legendtext, .js-plotly-plot .legendtitletext'),
         titles: px('.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle'),
         select: px('[data-testid="stSelectbox"] input').concat(
             textPx('[data-testid="stSelectbox"] [data-baseweb="select"]')),
@@ -231,7 +231,9 @@ _FONTS_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["sanierung", "quartierskarte", "versorgung", "jury"])
+@pytest.mark.parametrize(
+    "path", ["sanierung", "quartierskarte", "versorgung", "jury", "projektphasen"]
+)
 def test_workshop_text_is_projector_size(
     browser: Any, servers: dict[str, Server], path: str
 ) -> None:
@@ -240,6 +242,13 @@ def test_workshop_text_is_projector_size(
         page.wait_for_selector(".js-plotly-plot .xtick text", timeout=20000)
         fonts = page.evaluate(_FONTS_JS)
         boxes = map_boxes(page, minimum=0)
+        rows = page.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot .ytick text')]"
+            ".filter(e => e.textContent.trim()).length"
+        )
+        screenshot(page, f"screens-{path}-workshop-1920x1080")
+    if path == "projektphasen":  # the timeline names every quarter, none skipped for room
+        assert rows == 20, rows
     problems = []
     for what, sizes in fonts.items():
         small = sorted(s for s in sizes if s < MIN_PX)
