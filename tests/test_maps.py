@@ -495,3 +495,5 @@ def test_place_labels_name_each_town_once(quarter) -> None:
         c.text for x in labels for c in x._children.values() if isinstance(c, folium.Tooltip)
     )
     assert texts == ["Gladbeck", "Herten"]
+    # the label's anchor is no 10 px click target over the quarter (Leaflet's default radius)
+    assert all(x.options["radius"] == 0 and x.options["interactive"] is False for x in labels)

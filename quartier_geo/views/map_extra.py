@@ -325,11 +325,10 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
     points = gdf.geometry.representative_point()
     east = gdf.geometry.bounds["maxx"]
     for words, point, x in zip(gdf[column].tolist(), points, east, strict=True):
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             location=[point.y, x],
             radius=0,
             weight=0,
-            interactive=False,
             tooltip=folium.Tooltip(
                 js_safe(words),
                 sticky=False,
@@ -338,4 +337,8 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
                 offset=(4, 0),
                 class_name="quarter-label",
             ),
-        ).add_to(m)
+        )
+        # folium drops radius 0 (Leaflet's default 10 px) and ``interactive``: an invisible
+        # 10 px disc at the quarter's edge would catch the clicks meant for the quarter
+        marker.options.update(radius=0, interactive=False)
+        marker.add_to(m)
