@@ -143,9 +143,38 @@ def test_ranking_bar_sorted_and_selected() -> None:
         rows=charts.RankingRows(selected=2),
     )
     bar = fig.data[0]
-    assert list(bar.y) == ["C", "A", ESCAPED]  # best at the top of a horizontal chart
+    # best at the top of a horizontal chart; long names are broken into lines, not cut
+    assert [y.replace("<br>", " ") for y in bar.y] == ["C", "A", ESCAPED]
     assert list(bar.marker.color) == ["#56B4E9", "#56B4E9", "#D55E00"]
     assert fig.layout.xaxis.title.text == "Punkte (0–1)"
+
+
+def test_ranking_bar_breaks_long_names_into_lines() -> None:
+    name = "Mülheim an der Ruhr – Dümpten (Oberdümpten, nördlich der A40)"
+    df = pd.DataFrame({"quarter_id": [1], "name": [name], "score": [0.5]})
+    fig = charts.ranking_bar(df, score=charts.Measure("score"))
+    lines = fig.data[0].y[0].split("<br>")
+    # municipality on its own line, every line at most 24 characters, no word lost
+    assert lines[0] == "Mülheim an der Ruhr"
+    assert all(len(x) <= 24 for x in lines)
+    assert " ".join(lines) == name.replace(" – ", " ")
+
+
+def test_for_projector_sets_every_text_to_the_minimum() -> None:
+    fig = charts.ranking_bar(
+        pd.DataFrame({"quarter_id": [1], "name": ["A"], "score": [0.5]}),
+        score=charts.Measure("score"),
+        title="Rangfolge",
+    )
+    assert fig.layout.font.size == 14  # the screen default, below a projector's 20 px
+    height = fig.layout.height
+    charts.for_projector(fig, min_px=20)
+    assert fig.layout.height == round(height * 20 / 14)  # room for the larger type
+    layout = fig.layout
+    assert layout.font.size == 20 and layout.legend.font.size == 20
+    assert layout.title.font.size == 24
+    assert layout.xaxis.tickfont.size == 20 and layout.yaxis.tickfont.size == 20
+    assert layout.xaxis.title.font.size == 20
 
 
 def test_suitability_heatmap_classes_and_labels() -> None:

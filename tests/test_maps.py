@@ -425,3 +425,75 @@ def test_quarter_without_buildings_draws_outline_and_says_so(buildings, quarter)
     outline = next(x for x in layers(m, FastGeoJson) if x.js_options["kind"] == "outline")
     assert len(decoded(outline)["features"]) == 1
     assert "L.geoJSON" in maps.map_html(m)
+
+
+def _chrome(m: folium.Map) -> Any:
+    from quartier_geo.views.map_legend import MapChrome
+
+    return next(c for c in m._children.values() if isinstance(c, MapChrome))
+
+
+def test_fit_covers_buildings_and_the_whole_quarter_outline(buildings, quarter) -> None:
+    """The quarter outline (150 m × 130 m box) is larger than the three buildings: the fit
+    spans both, so that the boundary is never cut (issue 10)."""
+    m = heat_map(buildings, context=MapContext(quarter=quarter))
+    (south, west), (north, east) = _chrome(m).bounds
+    outline = quarter.to_crs("EPSG:4326").total_bounds  # minx, miny, maxx, maxy
+    assert west <= outline[0] + 1e-9 and south <= outline[1] + 1e-9
+    assert east >= outline[2] - 1e-9 and north >= outline[3] - 1e-9
+    # the page script fits these bounds once legends are placed (tests/browser/test_screens)
+    assert "paddingBottomRight" in _chrome(m)._template.module.script(_chrome(m))
+
+
+def test_one_colour_layers_have_a_legend_entry(buildings, quarter) -> None:
+    networks = gpd.GeoDataFrame(
+        {"name": ["Fernwärme Nord"], "kind": ["district"]},
+        geometry=[shapely.LineString([(X0, Y0), (X0 + 80, Y0 + 10)])],
+        crs="EPSG:25832",
+    )
+    spec = maps.default_layer_spec("heat_networks", networks, lang="de")
+    m = heat_map(buildings, context=MapContext(quarter=quarter, layers={"heat_networks": spec}))
+    legends = [lg.html for lg in layers(m, Legend)]
+    assert any(spec.label in h and "qg-line" in h for h in legends), legends
+
+
+def test_grey_legend_entry_says_what_grey_means(buildings, quarter) -> None:
+    """A building without a value is grey; the legend word is the caller's (Sanierung:
+    "bis 2045 nicht saniert"), else "keine Angabe"."""
+    colour = ColourBy("useful_heat_kwh_per_a", "Wärmebedarf", missing_label="nicht saniert")
+    m = maps.quarter_map(buildings, colour, context=MapContext(quarter=quarter))
+    html = next(lg.html for lg in layers(m, Legend))
+    assert f"background:{MISSING_COLOR}'></i>nicht saniert" in html
+    assert "keine Angabe" not in html
+    plain = maps.quarter_map(buildings, dataclasses.replace(colour, missing_label=None))
+    assert "keine Angabe" in next(lg.html for lg in layers(plain, Legend))
+
+
+def test_legends_fold_and_start_folded_on_narrow_maps(buildings) -> None:
+    m = heat_map(buildings)
+    legend = layers(m, Legend)[0]
+    assert legend.html.startswith("<details open><summary class='qg-title'>")
+    script = legend._template.module.script(legend)
+    assert "clientWidth < 560" in script and "fold.open = false" in script
+
+
+def test_place_labels_name_each_town_once(quarter) -> None:
+    """Two quarters of one town get one label (they piled up on the overview)."""
+    two = gpd.GeoDataFrame(
+        {
+            "quarter_id": [1, 2, 3],
+            "name": ["Nord", "Süd", "Mitte"],
+            "municipality": ["Gladbeck", "Gladbeck", "Herten"],
+            "phase": ["concept", "concept", "concept"],
+        },
+        geometry=[shapely.box(X0 + i * 900, Y0, X0 + i * 900 + 300, Y0 + 300) for i in range(3)],
+        crs="EPSG:25832",
+    )
+    m = maps.region_map(two, ColourBy("phase", "Phase"), label_column="municipality")
+    labels = [c for c in m._children.values() if isinstance(c, folium.CircleMarker)]
+    texts = sorted(
+        c.text for x in labels for c in x._children.values() if isinstance(c, folium.Tooltip)
+    )
+    assert texts == ["Gladbeck", "Herten"]
+    # the label's anchor is no 10 px click target over the quarter (Leaflet's default radius)
+    assert all(x.options["radius"] == 0 and x.options["interactive"] is False for x in labels)

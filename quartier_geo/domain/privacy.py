@@ -39,6 +39,7 @@ __all__ = [
     "cut_layer",
     "pool_small_groups",
     "public_unit_ids",
+    "withhold_small",
 ]
 
 
@@ -77,6 +78,43 @@ def _withheld_mask(counts: np.ndarray, min_buildings: int, *, outside: int = 0) 
             if rest >= min_buildings:
                 break
     return withheld
+
+
+def withhold_small(
+    layer: gpd.GeoDataFrame, *, min_buildings: int, count_column: str = "buildings"
+) -> Withheld:
+    """The units of ``layer`` (blocks, hectare cells, street segments) that may be shown.
+
+    Units with 1 to ``min_buildings`` - 1 buildings are withheld, then the smallest
+    others while the withheld ones hold fewer than ``min_buildings`` buildings together.
+    Units without buildings (a street segment nobody lives on) carry no building's figure
+    and stay.
+
+    >>> import shapely
+    >>> def cells(*n):
+    ...     return gpd.GeoDataFrame({"buildings": n}, geometry=[shapely.Point(0, 0)] * len(n))
+    >>> w = withhold_small(cells(5, 7, 0), min_buildings=5)
+    >>> list(w.shown["buildings"]), w.units, w.buildings
+    ([5, 7, 0], 0, 0)
+
+    A cell of 4 is withheld; 4 alone could be read off the quarter total, so the smallest
+    shown cell (5) is withheld with it:
+
+    >>> w = withhold_small(cells(4, 5, 6, 0), min_buildings=5)
+    >>> list(w.shown["buildings"]), w.units, w.buildings
+    ([6, 0], 2, 9)
+    """
+    _check(min_buildings)
+    if count_column not in layer.columns:
+        raise QuartierGeoError(f"Spalte {count_column!r} (Anzahl Gebäude) fehlt in der Ebene.")
+    counts = pd.to_numeric(layer[count_column], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    withheld = _withheld_mask(counts, min_buildings)
+    return Withheld(
+        shown=layer[~withheld].copy(),
+        units=int(withheld.sum()),
+        buildings=int(counts[withheld].sum()),
+        min_buildings=min_buildings,
+    )
 
 
 def cut_layer(

@@ -38,7 +38,7 @@ from quartier_geo.domain.bundle import (
 from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.domain.summary import quarter_figures
 from quartier_geo.exports import public
-from quartier_geo.imports.saved import list_imports, load_import
+from quartier_geo.imports.saved import ImportInfo, list_imports, load_import
 
 __all__ = [
     "MODULE_KIND",
@@ -48,6 +48,7 @@ __all__ = [
     "chart_buildings",
     "clear_workspace",
     "current",
+    "import_record",
     "iso_day",
     "jury_criteria",
     "min_buildings",
@@ -99,6 +100,14 @@ def current() -> Bundle:
         return _merged("published", shown) if shown else bundle()
     listing = tuple((i.key, str(i.version), "") for i in list_imports(workspace()))
     return _merged("drafts", listing) if listing else bundle()
+
+
+def import_record(quarter_id: int) -> ImportInfo | None:
+    """The workspace's record (file, schema, date) of the imported area ``quarter_id``
+    (ids below 0), or None for a programme quarter or where drafts are not read."""
+    if quarter_id >= 0 or current_mode() is not Mode.PLANNER:
+        return None
+    return next((i for i in list_imports(workspace()) if i.quarter_id == quarter_id), None)
 
 
 def _load_area(source: str, key: str, file: str, sha: str) -> tuple[gpd.GeoDataFrame, ...]:

@@ -30,6 +30,9 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "NARROW_ONLY",
+    "NARROW_PX",
+    "WIDE_ONLY",
     "Context",
     "configure",
     "context",
@@ -57,6 +60,21 @@ _PAGES = (
     ("app_pages/methodik.py", "page_methods", "methodik"),
 )
 
+#: Key prefixes of containers shown only on a wide screen or only on a phone
+#: (``st.container(key=WIDE_ONLY + "matrix")``): a chart too dense for a phone and the
+#: table that replaces it there.
+WIDE_ONLY = "qg_wide_"
+NARROW_ONLY = "qg_narrow_"
+#: Window width (px) below which the phone layout applies.
+NARROW_PX = 640
+
+_SCREEN_CSS = f"""
+<style>
+@media (max-width: {NARROW_PX}px) {{ [class*="st-key-{WIDE_ONLY}"] {{ display: none; }} }}
+@media (min-width: {NARROW_PX + 1}px) {{ [class*="st-key-{NARROW_ONLY}"] {{ display: none; }} }}
+</style>
+"""
+
 _WORKSHOP_CSS = """
 <style>
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
@@ -67,6 +85,12 @@ _WORKSHOP_CSS = """
 [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
 h1 { font-size: 3rem !important; }
 h2, h3 { font-size: 2rem !important; }
+[data-testid="stSelectbox"] input, [data-testid="stMultiSelect"] input,
+[data-testid="stDateInput"] input, [role="listbox"] [role="option"],
+[data-baseweb="select"] div, [data-baseweb="input"] input, [data-baseweb="popover"] li,
+[data-testid="stButtonGroup"] button p, [data-testid="stBaseButton-secondary"] p,
+[data-testid="stExpander"] summary p, [data-testid="stTable"] td, [data-testid="stTable"] th,
+[data-testid="stSliderThumbValue"], [data-testid="stTickBar"] div { font-size: 1.3rem !important; }
 </style>
 """
 
@@ -206,6 +230,7 @@ def configure() -> Mode:
         initial_sidebar_state="collapsed" if mode is Mode.WORKSHOP else "auto",
         menu_items={"About": "Quartiere Ruhr – InnovationCity roll out (2016–2019)"},
     )
+    st.html(_SCREEN_CSS)
     if mode is Mode.WORKSHOP:
         st.html(_WORKSHOP_CSS)
     if mode is not Mode.PLANNER:

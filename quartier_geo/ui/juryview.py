@@ -168,7 +168,7 @@ def ranking(ctx: Context, chosen: dict[str, float]) -> None:
             rows=charts.RankingRows(name_column="label", selected=ctx.quarter_id),
             lang=lang,
         )
-        st.plotly_chart(fig, key="ranking")
+        widgets.chart(fig, key="ranking")
     with right:
         widgets.table(
             result.reset_index().sort_values("rank"),

@@ -146,7 +146,7 @@ def map_and_table(ctx: Context, colour: str) -> None:
                 ],
                 selected_id=ctx.quarter_id,
             ),
-            display=maps.Display(lang=lang, assets="st_folium"),
+            display=maps.Display(lang=lang, assets="st_folium", font_px=widgets.map_font_px()),
             label_column="municipality",
         )
         clicked = mapview.clickable_map(m, key="overview_map", height=560)

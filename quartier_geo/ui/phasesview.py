@@ -90,15 +90,17 @@ def overview(ctx: Context, as_of: dt.date) -> None:
     with col_map:
         keys = status["phase_key"].rename("phase").rename_axis("quarter_id").reset_index()
         by_phase = maps.Colouring(categorical=True, labels=labels, colors=colours)
+        colour = maps.ColourBy("phase", t("phase", lang), colouring=by_phase)
         m = maps.region_map(
             ctx.data.quarters.merge(keys, on="quarter_id"),
-            maps.ColourBy("phase", t("phase", lang), colouring=by_phase),
+            colour,
             info=maps.FeatureInfo(
                 tooltip=[("phase", t("phase", lang), "")], selected_id=ctx.quarter_id
             ),
-            display=maps.Display(lang=lang),
+            display=maps.Display(lang=lang, font_px=widgets.map_font_px()),
         )
         mapview.static_map(m, height=520)
+        mapview.map_table(keys, colour, mapview.MapTable(t("quarters_count", lang)), lang=lang)
     with col_chart:
         fig = charts.timeline(
             ctx.programme["phases"],
@@ -106,7 +108,7 @@ def overview(ctx: Context, as_of: dt.date) -> None:
             today=pd.Timestamp(as_of),
             lang=lang,
         )
-        st.plotly_chart(fig, key="timeline")
+        widgets.chart(fig, key="timeline")
     st.caption(t("phases_dates_note", lang))
 
 

@@ -8,6 +8,7 @@ single building, no card, no layers (:mod:`quartier_geo.domain.privacy`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,12 @@ import streamlit as st
 from quartier_geo.base.columns import AGE_CLASS_YEARS
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.modes import Mode
+from quartier_geo.domain.blocks import block_ratio
 from quartier_geo.ui import buildingcard, mapview, state, widgets
 from quartier_geo.ui.data import (
     Bundle,
     chart_buildings,
+    import_record,
     min_buildings,
     public_cut,
     quarter_buildings,
@@ -37,6 +40,7 @@ __all__ = [
     "CLASS_COUNTS",
     "LAYERS",
     "ViewChoice",
+    "block_rows",
     "choose_view",
     "colour_options",
     "extra_layers",
@@ -143,31 +147,34 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
     title, unit, categorical, vocab = options[view.colour]
     quarter = data.quarter_frame(view.quarter_id)
     buildings = quarter_buildings(view.quarter_id)
-    font = 18 if view.mode is Mode.WORKSHOP else 13
+    font = widgets.map_font_px()
     method: Method = view.method if view.method in BREAK_METHODS else "quantiles"  # type: ignore[assignment]
     note = t("modelled_short", lang)
     if view.mode is not Mode.PLANNER:
         ratio = view.colour == "useful_heat_kwh_per_m2a"
         n = min_buildings()
         kept = public_cut(view.quarter_id).block_buildings
+        colour = maps.ColourBy(
+            "useful_heat_kwh_per_a" if ratio else view.colour,
+            f"{title} – {t('per_block', lang)}",
+            colouring=maps.Colouring(method=method, k=view.k),
+            unit=unit,
+            note=note,
+        )
+        blocks = maps.BlockValues(
+            denominator_column="conditioned_floor_area_m2" if ratio else None,
+            value_label=title,
+            min_buildings=n,
+        )
         m = maps.block_map(
             kept.shown,
-            maps.ColourBy(
-                "useful_heat_kwh_per_a" if ratio else view.colour,
-                f"{title} – {t('per_block', lang)}",
-                colouring=maps.Colouring(method=method, k=view.k),
-                unit=unit,
-                note=note,
-            ),
-            blocks=maps.BlockValues(
-                denominator_column="conditioned_floor_area_m2" if ratio else None,
-                value_label=title,
-                min_buildings=n,
-            ),
+            colour,
+            blocks=blocks,
             context=maps.MapContext(quarter=quarter),
             display=maps.Display(lang=lang, font_px=font),
         )
-        mapview.static_map(m, height=620)
+        mapview.static_map(m, height=_map_height(view))
+        _block_table(kept.shown, colour, blocks, lang=lang)
         st.caption(
             t("privacy_rule", lang).format(n=n)
             + " "
@@ -193,9 +200,10 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
         method=method,
         k=view.k,
     )
+    colour = maps.ColourBy(view.colour, title, colouring=colouring, unit=unit, note=note)
     m = maps.quarter_map(
         display,
-        maps.ColourBy(view.colour, title, colouring=colouring, unit=unit, note=note),
+        colour,
         context=maps.MapContext(
             quarter=quarter,
             layers={
@@ -208,14 +216,72 @@ def show(view: ViewChoice, *, data: Bundle, options: Mapping[str, tuple[Any, ...
         ),
         display=maps.Display(lang=lang, assets="st_folium", font_px=font),
     )
-    clicked = mapview.clickable_map(m, key=f"qmap_{view.quarter_id}", height=620)
+    clicked = mapview.clickable_map(m, key=f"qmap_{view.quarter_id}", height=_map_height(view))
     st.caption(t("click_building_hint", lang))
+    mapview.map_table(
+        display.assign(heat_mwh=display["useful_heat_kwh_per_a"] / 1000.0),
+        colour,
+        mapview.MapTable(t("buildings", lang), figures=_figures(lang)),
+        lang=lang,
+    )
     return clicked
+
+
+def _map_height(view: ViewChoice) -> int:
+    """The map's height (px): in the workshop it fits a 1080 px projector below the header."""
+    return 560 if view.mode is Mode.WORKSHOP else 620
+
+
+def _figures(lang: Lang) -> dict[str, tuple[str, str | None, int | None]]:
+    return {
+        "heat_mwh": (t("heat_demand", lang), "MWh/a", 0),
+        "co2_t_per_a": (t("co2", lang), "t/a", 0),
+    }
+
+
+def block_rows(
+    buildings: gpd.GeoDataFrame, colour: maps.ColourBy, blocks: maps.BlockValues
+) -> gpd.GeoDataFrame:
+    """The blocks of a public block map with the value it colours (``block_value``) and the
+    sums of its table, as :func:`quartier_geo.views.maps.block_map` computes them."""
+    columns = list(
+        dict.fromkeys(
+            [colour.column, "useful_heat_kwh_per_a", "co2_t_per_a"]
+            + ([blocks.denominator_column] if blocks.denominator_column else [])
+        )
+    )
+    grouped = maps.aggregate_to_blocks(
+        buildings,
+        value_columns=columns,
+        block_column=blocks.block_column,
+        min_buildings=blocks.min_buildings,
+    )
+    value = grouped[colour.column]
+    if blocks.denominator_column:
+        value = block_ratio(grouped, colour.column, blocks.denominator_column)
+    return grouped.assign(block_value=value, heat_mwh=grouped["useful_heat_kwh_per_a"] / 1000.0)
+
+
+def _block_table(
+    buildings: gpd.GeoDataFrame, colour: maps.ColourBy, blocks: maps.BlockValues, *, lang: Lang
+) -> None:
+    rows = block_rows(buildings, colour, blocks)
+    mapview.map_table(
+        rows,
+        dataclasses.replace(colour, column="block_value"),
+        mapview.MapTable(
+            t("blocks_count", lang),
+            figures=_figures(lang),
+            count_column="buildings",
+            min_buildings=blocks.min_buildings,
+        ),
+        lang=lang,
+    )
 
 
 def header(ctx: Context) -> None:
     st.title(f"{ctx.t('page_quarter_map')}: {ctx.quarter_name}")
-    widgets.synthetic_banner(ctx.lang)
+    widgets.synthetic_banner(ctx.lang, record=import_record(ctx.quarter_id))
 
 
 def choose_view(ctx: Context) -> ViewChoice:
@@ -327,4 +393,4 @@ def fact_panel(ctx: Context) -> None:
             ),
             lang=lang,
         )
-        st.plotly_chart(fig, key="qm_breakdown")
+        widgets.chart(fig, key="qm_breakdown")

@@ -8,6 +8,7 @@ check_targets`, the paths from the cached :mod:`quartier_geo.ui.scenarios`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from quartier_geo.base.numfmt import fmt_number
 from quartier_geo.data.store import quarter_key, split_quarter_key
 from quartier_geo.domain.refurbishment import Priority, ScenarioParams, target_lines
 from quartier_geo.domain.targets import check_targets
-from quartier_geo.ui import editing, mapview, publishing, scenarios, state, widgets
+from quartier_geo.ui import editing, mapview, publishing, quartermap, scenarios, state, widgets
 from quartier_geo.ui.data import chart_buildings, min_buildings, public_cut, quarter_buildings
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts, maps
@@ -195,6 +196,12 @@ def key_figures(ctx: Context, sc: Scenario) -> None:
         lang=lang,
         help=t("modelled_note", lang),
     )
+    st.caption(
+        t("refurbished_baseline", lang).format(
+            depth=label("refurbishment_state", sc.params.depth.value, lang),
+            now=fmt_number(100 * sc.path.iloc[0]["refurbished_share"], lang=lang, decimals=1),
+        )
+    )
     verdict = "bottrop_reached" if check.benchmark_reached else "bottrop_missed"
     st.markdown(
         t(verdict, lang).format(
@@ -213,7 +220,7 @@ def path_charts(ctx: Context, sc: Scenario) -> None:
         fig = charts.scenario_paths(
             sc.path, targets=sc.targets, title=ctx.t("chart_co2_path"), lang=ctx.lang
         )
-        st.plotly_chart(fig, key="co2_path")
+        widgets.chart(fig, key="co2_path")
     with right:
         fig = charts.scenario_paths(
             sc.path,
@@ -221,7 +228,7 @@ def path_charts(ctx: Context, sc: Scenario) -> None:
             title=ctx.t("chart_heat_path"),
             lang=ctx.lang,
         )
-        st.plotly_chart(fig, key="heat_path")
+        widgets.chart(fig, key="heat_path")
 
 
 def potential(ctx: Context, sc: Scenario) -> None:
@@ -234,14 +241,29 @@ def potential(ctx: Context, sc: Scenario) -> None:
     potential_title = t("potential_" + params.depth.value, lang)
     map_col, chart_col = st.columns([3, 2])
     with map_col:
+        figures = {"potential_mwh": (potential_title, "MWh/a", 0)}
         if not ctx.planner:
             n = min_buildings()
+            shown = public_cut(qid).block_buildings.shown
+            colour = maps.ColourBy(column, potential_title, unit="kWh/a")
+            blocks = maps.BlockValues(min_buildings=n)
             m = maps.block_map(
-                public_cut(qid).block_buildings.shown,
-                maps.ColourBy(column, potential_title, unit="kWh/a"),
-                blocks=maps.BlockValues(min_buildings=n),
+                shown,
+                colour,
+                blocks=blocks,
                 context=maps.MapContext(quarter=quarter),
-                display=maps.Display(lang=lang),
+                display=maps.Display(lang=lang, font_px=widgets.map_font_px()),
+            )
+            rows = quartermap.block_rows(shown, colour, blocks)
+            table = (
+                rows.assign(potential_mwh=rows[column] / 1000.0),
+                dataclasses.replace(colour, column="block_value"),
+                mapview.MapTable(
+                    t("blocks_count", lang),
+                    figures=figures,
+                    count_column="buildings",
+                    min_buildings=n,
+                ),
             )
         else:
             period = scenarios.periods(scenarios.years_for(qid, params), params)
@@ -250,14 +272,21 @@ def potential(ctx: Context, sc: Scenario) -> None:
             by_period = maps.Colouring(
                 categorical=True, colors=dict(zip(order, colours, strict=False))
             )
+            colour = maps.ColourBy(
+                "refurbishment_period",
+                t("refurbishment_year", lang),
+                colouring=by_period,
+                missing_label=t("not_refurbished_2045", lang),
+            )
+            shown = b.assign(refurbishment_period=period)
+            table = (
+                shown.assign(potential_mwh=shown[column] / 1000.0),
+                colour,
+                mapview.MapTable(t("buildings", lang), figures=figures),
+            )
             m = maps.quarter_map(
-                b.assign(refurbishment_period=period),
-                maps.ColourBy(
-                    "refurbishment_period",
-                    t("refurbishment_year", lang),
-                    colouring=by_period,
-                    note=t("not_in_horizon", lang),
-                ),
+                shown,
+                colour,
                 context=maps.MapContext(quarter=quarter),
                 info=maps.FeatureInfo(
                     tooltip=[
@@ -266,9 +295,10 @@ def potential(ctx: Context, sc: Scenario) -> None:
                         (column, potential_title, "kWh/a"),
                     ]
                 ),
-                display=maps.Display(lang=lang),
+                display=maps.Display(lang=lang, font_px=widgets.map_font_px()),
             )
         mapview.static_map(m, height=480)
+        mapview.map_table(*table, lang=lang)
     with chart_col:
         pooled = chart_buildings(b, ["age_class", "building_type"], public=not ctx.planner)
         fig = charts.breakdown_bar(
@@ -289,7 +319,7 @@ def potential(ctx: Context, sc: Scenario) -> None:
             ),
             lang=lang,
         )
-        st.plotly_chart(fig, key="potential_breakdown")
+        widgets.chart(fig, key="potential_breakdown")
 
 
 def _save_form(ctx: Context, sc: Scenario) -> None:
@@ -335,7 +365,7 @@ def saved_scenarios(ctx: Context, sc: Scenario) -> None:
             compare[name] = scenarios.path_for(ctx.quarter_id, params)
         except QuartierGeoError as exc:
             st.error(str(exc))
-    st.plotly_chart(charts.scenario_paths(compare, targets=sc.targets, lang=lang), key="compare")
+    widgets.chart(charts.scenario_paths(compare, targets=sc.targets, lang=lang), key="compare")
     rows = pd.DataFrame(
         [
             {

@@ -34,19 +34,22 @@ from quartier_geo.ui.data import (
     quarter_grid,
     quarter_streets,
 )
-from quartier_geo.ui.frame import Context
+from quartier_geo.ui.frame import NARROW_ONLY, WIDE_ONLY, Context
 from quartier_geo.views import charts, maps
 from quartier_geo.views.map_extra import default_layer_spec
 from quartier_geo.views.palette import CONTEXT_COLOR
 
 __all__ = [
     "DENSITY_KINDS",
+    "MATRIX_CHART_KEY",
+    "MATRIX_TABLE_KEY",
     "SUITABILITY_SYMBOLS",
     "class_shares",
     "density_maps",
     "header",
     "inner_bounds",
     "matrix",
+    "matrix_table",
     "options",
     "options_for",
     "suitability_matrix",
@@ -207,9 +210,31 @@ def _density_map(
             quarter=quarter,
             layers={key: dataclasses.replace(spec, show=True)},
         ),
-        display=maps.Display(lang=lang),
+        display=maps.Display(lang=lang, font_px=widgets.map_font_px()),
     )
-    mapview.static_map(m, height=430)
+    mapview.static_map(m, height=560 if ctx.workshop else 430)
+    names = list(spec.class_names or ())
+    classes = layer_data.assign(
+        _name=[names[i] if 0 <= i < len(names) else None for i in spec.data["_class"]]
+    ).dropna(subset=["_name"])
+    mapview.map_table(
+        classes,
+        maps.ColourBy(
+            "_name",
+            spec.label,
+            colouring=maps.Colouring(
+                categorical=True, colors=dict(zip(names, spec.colors or (), strict=False))
+            ),
+            unit=spec.unit,
+        ),
+        mapview.MapTable(
+            t("cells_count" if key == "grid" else "segments_count", lang),
+            figures={"heat_demand_mwh_per_a": (t("heat_demand", lang), "MWh/a", 0)},
+            count_column="buildings",
+            min_buildings=None if ctx.planner else min_buildings(),
+        ),
+        lang=lang,
+    )
 
 
 def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
@@ -250,6 +275,12 @@ def density_maps(ctx: Context, thresholds: pd.DataFrame) -> None:
         st.caption(note)
 
 
+#: Container keys of the matrix as chart (wide screens) and as table (phones): the page
+#: style of :mod:`quartier_geo.ui.frame` shows one or the other by the window's width.
+MATRIX_CHART_KEY = f"{WIDE_ONLY}matrix"
+MATRIX_TABLE_KEY = f"{NARROW_ONLY}matrix"
+
+
 def options(ctx: Context, thresholds: pd.DataFrame) -> pd.DataFrame | None:
     """The supply options of the selected quarter (table and CO2 chart); None on error."""
     lang = ctx.lang
@@ -262,8 +293,13 @@ def options(ctx: Context, thresholds: pd.DataFrame) -> pd.DataFrame | None:
     label_col = widgets.lang_column("label", lang)
     left, right = st.columns([3, 2])
     with left:
+        # no sourced cost figure yet: the cell says so instead of a bare dash
+        costs = [
+            fmt_number(v, lang=lang) if pd.notna(v) else t("cost_missing", lang)
+            for v in table["cost_eur_per_mwh"]
+        ]
         widgets.table(
-            table.assign(cost=table["cost_eur_per_mwh"]),
+            table.assign(cost=pd.Series(costs, index=table.index, dtype="string")),
             columns={
                 label_col: (t("option", lang), None, 0),
                 widgets.lang_column("suitability", lang): (t("suitability", lang), None, 0),
@@ -279,7 +315,7 @@ def options(ctx: Context, thresholds: pd.DataFrame) -> pd.DataFrame | None:
         st.caption(t("cost_note", lang))
     with right:
         fig = charts.option_co2_bars(table, option_labels=table[label_col].to_dict(), lang=lang)
-        st.plotly_chart(fig, key="option_co2")
+        widgets.chart(fig, key="option_co2")
     return table
 
 
@@ -298,5 +334,29 @@ def suitability_matrix(ctx: Context, thresholds: pd.DataFrame, option_table: pd.
         ),
         lang=lang,
     )
-    st.plotly_chart(fig, key="matrix")
+    # the heatmap on a wide screen; on a phone the same classes as a table that scrolls
+    # sideways in its own box (the page style hides one or the other by width)
+    with st.container(key=MATRIX_CHART_KEY):
+        widgets.chart(fig, key="matrix")
+    with st.container(key=MATRIX_TABLE_KEY):
+        st.dataframe(matrix_table(ctx, thresholds, option_table), key="matrix_table")
     st.caption(t("matrix_note", lang))
+
+
+def matrix_table(
+    ctx: Context, thresholds: pd.DataFrame, option_table: pd.DataFrame
+) -> pd.DataFrame:
+    """The suitability matrix as text: one row per quarter, one column per option, each
+    cell the symbol and the class name ("++ gut geeignet")."""
+    lang = ctx.lang
+    scores = matrix(ctx.data.quarter_ids, thresholds)
+    names = supply.SUITABILITY_LABELS[lang]
+    columns = option_table[widgets.lang_column("label", lang)].to_dict()
+    rows = widgets.quarter_labels(ctx.data.quarters)
+    out = scores.apply(
+        lambda col: [
+            f"{SUITABILITY_SYMBOLS[int(v)]} {names[int(v)]}" if pd.notna(v) else "–" for v in col
+        ]
+    )
+    out.index = pd.Index([rows.get(int(i), str(i)) for i in out.index], name=t("quarter", lang))
+    return out.rename(columns=lambda c: columns.get(c, c))

@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from quartier_geo.base import numfmt
 from quartier_geo.base.i18n import Lang, label, t
+from quartier_geo.base.modes import Mode, current_mode
 from quartier_geo.base.numfmt import fmt_exact, fmt_number
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.phases import parse_date
+from quartier_geo.imports.saved import ImportInfo
+from quartier_geo.views.charts import for_projector
 
 __all__ = [
+    "MAP_FONT_PX",
+    "WORKSHOP_MIN_PX",
     "Quantity",
     "TableStyle",
+    "chart",
     "date_input_format",
     "fmt_date",
     "fmt_day",
     "lang_column",
+    "map_font_px",
     "md_escape",
     "metric",
     "metric_row",
@@ -43,6 +52,33 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 def lang_column(prefix: str, lang: Lang) -> str:
     """Name of the column of a reference table in ``lang``: ``label`` -> ``label_de``."""
     return f"{prefix}_{lang}"
+
+
+#: Least type size (px) of everything a projector room must read (workshop mode): chart
+#: ticks, legends and titles, map legends and tooltips, tables.
+WORKSHOP_MIN_PX = 20
+#: Type size (px) of map legends, tooltips and labels on a screen.
+MAP_FONT_PX = 13
+
+
+def map_font_px() -> int:
+    """Type size of the maps' legends and tooltips: 20 px for the projector (workshop)."""
+    return WORKSHOP_MIN_PX if current_mode() is Mode.WORKSHOP else MAP_FONT_PX
+
+
+def chart(fig: go.Figure, *, key: str) -> None:
+    """Show a plotly chart the width of its column; in workshop mode with every text at
+    least :data:`WORKSHOP_MIN_PX` px (:func:`quartier_geo.views.charts.for_projector`).
+
+    The chart's title is written above it as page text: inside the figure a legend that
+    wraps onto several lines on a phone would grow into it."""
+    title = fig.layout.title.text
+    if title:
+        st.markdown(f"**{md_escape(html.unescape(title))}**")
+        fig.update_layout(title=None, margin={"t": 20})
+    if current_mode() is Mode.WORKSHOP:
+        for_projector(fig, min_px=WORKSHOP_MIN_PX)
+    st.plotly_chart(fig, key=key)
 
 
 #: quarter_type of a planner's own (imported) area, which is no programme quarter.
@@ -103,8 +139,19 @@ def metric_row(
             metric(Quantity(text, value, unit, decimals), lang=lang, help=help)
 
 
-def synthetic_banner(lang: Lang) -> None:
-    st.info(t("synthetic_note", lang), icon=":material/info:")
+def synthetic_banner(lang: Lang, *, record: ImportInfo | None = None) -> None:
+    """Where the data come from: the demo note, or for an imported area its import record
+    (file, detected schema, date)."""
+    if record is None:
+        st.info(t("synthetic_note", lang), icon=":material/info:")
+        return
+    text = t("import_source_note", lang).format(
+        file=md_escape(record.source_filename or record.file),
+        schema=md_escape(record.schema or t("import_schema_unknown", lang)),
+        date=md_escape(fmt_date(str(record.created_at)[:10], lang)),
+        buildings=fmt_number(record.buildings, lang=lang),
+    )
+    st.info(text, icon=":material/upload_file:")
 
 
 def modelled_caption(lang: Lang) -> None:
@@ -152,7 +199,9 @@ def table(
             out[name] = [fmt_number(v, lang=lang, decimals=decimals) for v in values]
         else:
             out[name] = values.astype("string").fillna("–")
-    if style.static:
+    # the projector reads the static table, whose type the workshop style enlarges (the
+    # interactive grid draws on a canvas at a fixed size)
+    if style.static or current_mode() is Mode.WORKSHOP:
         st.table(out.set_index(out.columns[0]))
     else:
         st.dataframe(out, hide_index=True, height=style.height, key=style.key)
@@ -224,7 +273,8 @@ def quarter_facts(quarter: pd.Series, *, ref: Reference, lang: Lang) -> None:
     st.markdown("  \n".join(lines))
     if sources:
         st.caption(f"{t('sources', lang)}: {source_links(sources)}")
-    st.caption(t("synthetic_geometry", lang))
+    own = quarter.get("quarter_type") == OWN_AREA_TYPE
+    st.caption(t("import_outline_note" if own else "synthetic_geometry", lang))
 
 
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s()<>\[\]]*)?$")

@@ -55,6 +55,7 @@ __all__ = [
     "RankingRows",
     "TimelineLabels",
     "breakdown_bar",
+    "for_projector",
     "option_co2_bars",
     "ranking_bar",
     "scenario_paths",
@@ -71,6 +72,7 @@ AXIS_KEYS: dict[str, str] = {
     "fossil_heat_share": "chart_axis_fossil_share",
 }
 _SHARES = ("refurbished_share", "fossil_heat_share")
+_FONT_PX = 14  # type size of the charts on a screen
 _BAR, _SELECTED = "#56B4E9", "#D55E00"  # Okabe-Ito sky blue; the selected quarter vermillion
 _FIXED: dict[str, Mapping[Any, str]] = {
     "building_type": BUILDING_TYPE_COLORS,
@@ -96,7 +98,7 @@ def _layout(
         template="plotly_white",
         separators=plotly_separators(lang),
         title=plotly_safe(title) if title else None,
-        font={"family": "sans-serif", "size": 14},
+        font={"family": "sans-serif", "size": _FONT_PX},
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"namelength": -1},
@@ -104,6 +106,53 @@ def _layout(
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+def for_projector(fig: go.Figure, *, min_px: int = 20) -> go.Figure:
+    """``fig`` with every text a room must read at least ``min_px`` px: title, axis titles
+    and ticks, legend, colour bars, texts on bars and cells, hover labels (workshop mode).
+
+    >>> f = for_projector(go.Figure(go.Bar(x=[1], y=["a"])), min_px=20)
+    >>> f.layout.xaxis.tickfont.size, f.layout.legend.font.size
+    (20, 20)
+    """
+    size = {"size": min_px}
+    # larger type takes room from the plot: the figure grows with it (plotly's default 450)
+    grow = max(1.0, min_px / _FONT_PX)
+    fig.update_layout(
+        height=round((fig.layout.height or 450) * grow),
+        font=size,
+        title_font={"size": min_px + 4},
+        legend_font=size,
+        legend_title_font=size,
+        hoverlabel_font=size,
+    )
+    fig.update_xaxes(tickfont=size, title_font=size)
+    fig.update_yaxes(tickfont=size, title_font=size)
+    fig.update_traces(textfont=size, selector={"type": "bar"})
+    fig.update_traces(textfont=size, colorbar={"tickfont": size}, selector={"type": "heatmap"})
+    fig.update_annotations(font=size)
+    return fig
+
+
+def _wrap(text: str, width: int = 24) -> str:
+    """An escaped name broken into lines of about ``width`` characters (``<br>``), first
+    after "Municipality –", so that long names stay whole on a narrow screen.
+
+    >>> _wrap("Mülheim an der Ruhr – Dümpten (Oberdümpten, nördlich der A40)")
+    'Mülheim an der Ruhr<br>Dümpten (Oberdümpten,<br>nördlich der A40)'
+    """
+    lines: list[str] = []
+    for part in str(text).split(" – "):
+        line = ""
+        for word in part.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "<br>".join(plotly_safe(x) for x in lines)
 
 
 def _axis_title(measure: Measure, lang: Lang) -> str:
@@ -341,7 +390,7 @@ def ranking_bar(
     fig = go.Figure(
         go.Bar(
             x=d[score_column].astype(float) / score.divisor,
-            y=[plotly_safe(n) for n in d[name_column]],
+            y=[_wrap(n) for n in d[name_column]],
             orientation="h",
             marker_color=[
                 _SELECTED if selected is not None and i == selected else _BAR for i in ids
@@ -350,8 +399,9 @@ def ranking_bar(
         )
     )
     fig.update_xaxes(title=plotly_safe(_axis_title(score, lang)), tickformat=",.2f")
-    fig.update_yaxes(type="category", title=None)
-    return _layout(fig, title=title, lang=lang, height=max(300, 26 * len(d) + 100))
+    fig.update_yaxes(type="category", title=None, automargin=True)
+    lines = max((_wrap(n).count("<br>") + 1 for n in d[name_column]), default=1)
+    return _layout(fig, title=title, lang=lang, height=max(300, 18 * lines * len(d) + 120))
 
 
 def suitability_heatmap(

@@ -278,6 +278,9 @@ class ColourBy:
         Unit appended to the legend heading in brackets, e.g. ``"kWh/(m²·a)"``; None for none.
     note
         A line below the legend classes, e.g. the data source; None for none.
+    missing_label
+        Legend word of the grey features without a value or class, where grey means more
+        than "no data" (e.g. "nicht saniert"); None: "keine Angabe".
 
     Examples
     --------
@@ -291,6 +294,7 @@ class ColourBy:
     colouring: Colouring = Colouring()
     unit: str | None = None
     note: str | None = None
+    missing_label: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.column, str) or not self.column:

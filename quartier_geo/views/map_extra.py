@@ -48,6 +48,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 LayerKind = Literal["polygon", "line", "point"]
+#: Maps narrower than this (px) show no permanent place labels (they would pile up).
+NARROW_LABELS_PX = 560
 #: (column, label) or (column, label, unit); without a unit the glossary's unit is used.
 TooltipColumn = tuple[str, str] | tuple[str, str, str]
 
@@ -310,18 +312,23 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
             "<style>.leaflet-tooltip.quarter-label{background:transparent;border:none;"
             "box-shadow:none;padding:0;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,"
             f"0 0 2px #fff;font-size:{font_px - 1}px}}"
-            ".leaflet-tooltip.quarter-label:before{display:none}</style>"
+            ".leaflet-tooltip.quarter-label:before{display:none}"
+            # on a phone the names would pile up: the tooltip and the table name them
+            f"@media (max-width:{NARROW_LABELS_PX}px)"
+            "{.leaflet-tooltip.quarter-label{display:none}}"
+            "</style>"
         )
     )
-    # anchored at the east edge, so that the label does not cover the polygon it names
+    # anchored at the east edge, so that the label does not cover the polygon it names;
+    # a text repeated (two quarters of one town) is written once, at its first feature
+    gdf = gdf[~gdf[column].duplicated()]
     points = gdf.geometry.representative_point()
     east = gdf.geometry.bounds["maxx"]
     for words, point, x in zip(gdf[column].tolist(), points, east, strict=True):
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             location=[point.y, x],
             radius=0,
             weight=0,
-            interactive=False,
             tooltip=folium.Tooltip(
                 js_safe(words),
                 sticky=False,
@@ -330,4 +337,8 @@ def add_labels(m: folium.Map, gdf: gpd.GeoDataFrame, column: str, *, font_px: in
                 offset=(4, 0),
                 class_name="quarter-label",
             ),
-        ).add_to(m)
+        )
+        # folium drops radius 0 (Leaflet's default 10 px) and ``interactive``: an invisible
+        # 10 px disc at the quarter's edge would catch the clicks meant for the quarter
+        marker.options.update(radius=0, interactive=False)
+        marker.add_to(m)

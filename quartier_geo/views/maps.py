@@ -123,9 +123,11 @@ def _base_map(bounds: np.ndarray, display: Display) -> folium.Map:
     )
     m.options["max_zoom"] = MAX_ZOOM
     m.options["min_zoom"] = 7
+    # fractional zoom steps: the fit to the content (MapChrome) fills the frame closely
+    m.options["zoom_snap"] = 0.25
     localise(m, base_url=display.base_url, assets=display.assets)
     add_basemap(m)  # only where the server names one (QUARTIER_BASEMAP)
-    MapChrome(font_px=display.font_px).add_to(m)
+    MapChrome(font_px=display.font_px, bounds=(minx, miny, maxx, maxy)).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -169,6 +171,13 @@ def _colouring(
     if (classes.index < 0).any():
         entries.append((MISSING_COLOR, t("map_no_value", lang)))
     return classes.index, classes.colors, entries
+
+
+def _named_missing(entries: list[tuple[str, str]], colour: ColourBy) -> list[tuple[str, str]]:
+    """The legend entries with the grey entry named as ``colour.missing_label`` says."""
+    if not colour.missing_label:
+        return entries
+    return [(c, colour.missing_label if c == MISSING_COLOR else n) for c, n in entries]
 
 
 def _legend_title(title: str, unit: str | None) -> str:
@@ -218,6 +227,7 @@ def region_map(
     s = q[colour.column]
     colouring = dataclasses.replace(colour.colouring, categorical=_is_categorical(s))
     classes, palette, entries = _colouring(s, colouring, lang=lang)
+    entries = _named_missing(entries, colour)
     cols = [("municipality", t("municipality", lang), ""), *info.tooltip]
     tip_labels, tip_values = _tooltip(q, cols, lang=lang, value_labels=_value_labels(colour))
     m = _base_map(q.total_bounds, display)
@@ -273,11 +283,12 @@ def quarter_map(
     b = _display(buildings, what="Die Gebäude")
     quarter = context.quarter
     outline = _display(quarter, what="Das Quartier") if quarter is not None else None
-    # fit the map to the buildings (the synthetic quarter outline is often much larger and
-    # would shrink the footprints to dots); without buildings, to the quarter
-    bounds = b.total_bounds if not b.empty else None
-    if bounds is None and outline is not None and not outline.empty:
-        bounds = outline.total_bounds
+    # fit the map to the buildings and the quarter outline: the whole quarter is in view
+    parts = [g.total_bounds for g in (b, outline) if g is not None and not g.empty]
+    bounds = None
+    if parts:
+        stacked = np.vstack(parts)
+        bounds = np.concatenate([stacked[:, :2].min(axis=0), stacked[:, 2:].max(axis=0)])
     if bounds is None or not np.all(np.isfinite(bounds)):
         raise QuartierGeoError("Keine Gebäude und kein Quartier mit Geometrie: Daten prüfen.")
     m = _base_map(bounds, display)
@@ -300,6 +311,7 @@ def quarter_map(
     if s is None:
         raise QuartierGeoError(f"Spalte {colour.column!r} fehlt in den Gebäudedaten.")
     classes, palette, entries = _colouring(s, colour.colouring, lang=lang)
+    entries = _named_missing(entries, colour)
     tip_labels, tip_values = _tooltip(
         b, info.tooltip, lang=lang, value_labels=_value_labels(colour)
     )
@@ -348,9 +360,9 @@ def _add_spec(m: folium.Map, spec: LayerSpec, *, lang: Lang) -> None:
         if spec.class_names is not None:
             names = [*spec.class_names, *(label for _, label in entries[len(spec.class_names) :])]
             entries = [(c, n) for (c, _), n in zip(entries, names, strict=False)]
-    else:
+    else:  # one colour: the legend names the layer
         classes = np.zeros(len(g), dtype=np.int64)
-        palette, entries = [spec.color], []
+        palette, entries = [spec.color], [(spec.color, spec.label)]
     tip_cols = [c for c in spec.tooltip_columns if c[0] in g.columns]
     tip_labels, tip_values = _tooltip(g, tip_cols, lang=lang)
     title = spec.title_column if spec.title_column in g.columns else None

@@ -97,3 +97,25 @@ def test_the_suitability_matrix_has_the_programme_rows(
     data = ui_data.current()
     table = matrix(data.quarter_ids, data.ref.thresholds)
     assert len(table) == PROGRAMME and (table.index > 0).all()
+
+
+def test_an_own_area_names_its_file_not_the_demo_data(
+    new_app: NewApp,
+    three_imports: list[str],
+    accepted: Accepted,  # noqa: F811
+) -> None:
+    """Quartierskarte of an imported area: the banner names the imported file and schema
+    (from the import record) instead of "Demodaten … synthetisch"; a programme quarter keeps
+    the demo note."""
+    at = new_app(Mode.PLANNER.value)
+    at = goto(at, PATH_OF["page_quarter_map"])
+    assert any(i.value == t("synthetic_note", "de") for i in at.info)
+    area = min(int(q) for q in ui_data.current().area_ids)
+    at.selectbox(key="_w_q").set_value(area).run()
+    at = goto(at, PATH_OF["page_quarter_map"])
+    info = [i.value for i in at.info]
+    assert not any(t("synthetic_note", "de") == i for i in info), info
+    from quartier_geo.ui.widgets import md_escape  # the banner is Markdown: names escaped
+
+    file, schema = md_escape(accepted.filename), md_escape(accepted.mapping.schema)
+    assert any(f"„{file}“" in i and f"Schema: {schema}" in i for i in info), info
