@@ -18,7 +18,7 @@ import streamlit as st
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Editor, Mode
-from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.base.numfmt import fmt_number, fmt_timestamp
 from quartier_geo.base.settings import min_buildings, published_path
 from quartier_geo.data import publication as pub
 from quartier_geo.data import published_areas
@@ -66,7 +66,7 @@ def _audit(lang: Lang) -> None:
     action = {"insert": "publish_action_publish", "update": "publish_action_publish"}
     shown = pd.DataFrame(
         {
-            "at": [r["at"] for r in rows],
+            "at": [fmt_timestamp(r["at"], lang=lang) for r in rows],
             "author": [r["author"] for r in rows],
             "what": [r["key"] for r in rows],
             "action": [t(action.get(r["action"], "publish_action_withdraw"), lang) for r in rows],
