@@ -227,8 +227,21 @@ def test_a_part_of_the_layer_name_picks_the_layer_in_every_file() -> None:
     assert report.figures["conditioned_floor_area_m2"] == pytest.approx(1950.0)
 
 
+@pytest.fixture
+def main_module_of_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker processes of a local cluster are spawned and re-import ``__main__``; in
+    this test process that is whatever ran last as a script (an AppTest leaves app.py
+    there), whereas ``python -m quartier_geo batch`` has the package's guarded
+    ``__main__``. The test gives the spawn the same main module as the real command."""
+    import sys
+    import types
+
+    main = types.ModuleType("__main__")  # no __file__: nothing is re-run in the workers
+    monkeypatch.setitem(sys.modules, "__main__", main)
+
+
 def test_cli_starts_a_local_process_cluster_by_default(
-    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], main_module_of_the_cli: None
 ) -> None:
     out = tmp_path / "out"
     code = cli.main(["batch", str(inputs / "Mülheim an der Ruhr.gpkg"), "--out", str(out)])
