@@ -117,9 +117,29 @@ _A11Y_JS = """
   document.documentElement.lang = %(lang)s;
   window.__qgMapTitle = %(title)s;
   if (window.__qgFrameNamer) { window.__qgFrameNamer(); return; }
+  // a box that scrolls (a wide table on a phone, a static table) must be reachable by
+  // keyboard: it gets a tab stop unless it holds something focusable itself
+  const focusable = 'a[href],button,input,select,textarea,[tabindex]';
+  const scrollers = () => {
+    const boxes = ['stTable', 'stMarkdownContainer', 'stHtml']
+      .map((id) => `[data-testid="${id}"] div`).join(',');
+    for (const el of document.querySelectorAll(boxes)) {
+      const st = getComputedStyle(el);
+      const scrolls = /(auto|scroll)/.test(st.overflowX + st.overflowY)
+        && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+      if (scrolls && !el.hasAttribute('tabindex') && !el.querySelector(focusable)) {
+        el.setAttribute('tabindex', '0');
+      }
+    }
+  };
+  let pending = false;
   const name = () => {
     for (const f of document.querySelectorAll('iframe[src*="streamlit_folium"]')) {
       if (f.title !== window.__qgMapTitle) { f.title = window.__qgMapTitle; }
+    }
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(() => { pending = false; scrollers(); });
     }
   };
   window.__qgFrameNamer = name;
