@@ -171,7 +171,6 @@ def test_every_public_page_of_the_quarter_is_free_of_drafts(
                 assert (t("published_status", "de") in main_text(page)) == (qid == 1)
     assert leaks == []
     assert public_server.log_errors(log_start) == []
-    _check_downloads(_downloads(browser, public_server, qid))
 
 
 def _downloads(browser: Any, server: Server, qid: int) -> dict[str, bytes]:
