@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -497,3 +498,20 @@ def test_place_labels_name_each_town_once(quarter) -> None:
     assert texts == ["Gladbeck", "Herten"]
     # the label's anchor is no 10 px click target over the quarter (Leaflet's default radius)
     assert all(x.options["radius"] == 0 and x.options["interactive"] is False for x in labels)
+
+
+def test_a_ground_layer_can_have_a_light_fill(buildings, quarter) -> None:
+    """Versorgung's public map draws the quarter as grey ground over the hectare grid; its
+    fill must be light (0.15) or the grid is washed out. Default fill: LayerStyle's 0.8."""
+    colour = ColourBy("building_type", "Typ")
+
+    def fills(c: ColourBy) -> list[float]:
+        html = maps.map_html(
+            maps.quarter_map(buildings, c, context=maps.MapContext(quarter=quarter))
+        )
+        return [float(v) for v in re.findall(r'"fillOpacity": ([0-9.]+)', html)]
+
+    assert 0.8 in fills(colour) and 0.15 not in fills(colour)
+    assert 0.15 in fills(dataclasses.replace(colour, fill_opacity=0.15))
+    with pytest.raises(QuartierGeoError, match="fill_opacity"):
+        ColourBy("building_type", "Typ", fill_opacity=1.5)

@@ -203,9 +203,11 @@ def _density_map(
         name = t("quarter", lang)
         context = quarter[["geometry"]].assign(kind=name)
     grey = maps.Colouring(categorical=True, colors={name: CONTEXT_COLOR})
+    # the quarter as ground lies over the grid: a light fill keeps the cells readable
+    ground = None if ctx.planner else 0.15
     m = maps.quarter_map(
         context,
-        maps.ColourBy("kind", name, colouring=grey),
+        maps.ColourBy("kind", name, colouring=grey, fill_opacity=ground),
         context=maps.MapContext(
             quarter=quarter,
             layers={key: dataclasses.replace(spec, show=True)},

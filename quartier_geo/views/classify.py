@@ -281,6 +281,9 @@ class ColourBy:
     missing_label
         Legend word of the grey features without a value or class, where grey means more
         than "no data" (e.g. "nicht saniert"); None: "keine Angabe".
+    fill_opacity
+        Opacity of the features' fill (0-1); None: the map's default. A context drawn over
+        area layers (the quarter as grey ground under a hectare grid) needs a light one.
 
     Examples
     --------
@@ -295,8 +298,14 @@ class ColourBy:
     unit: str | None = None
     note: str | None = None
     missing_label: str | None = None
+    fill_opacity: float | None = None
 
     def __post_init__(self) -> None:
+        if self.fill_opacity is not None and not 0.0 <= self.fill_opacity <= 1.0:
+            raise DataValidationError(
+                [f"fill_opacity = {self.fill_opacity!r}: zwischen 0 und 1 angeben."],
+                what="Die Farbgebung",
+            )
         if not isinstance(self.column, str) or not self.column:
             raise DataValidationError(
                 [f"column = {self.column!r}: den Namen einer Spalte angeben."],

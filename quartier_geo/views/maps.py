@@ -322,10 +322,13 @@ def quarter_map(
         titles=b[info.title_column].tolist() if info.title_column else None,
         columns=tip_values,
     )
+    style = LayerStyle(colors=palette or [MISSING_COLOR])
+    if colour.fill_opacity is not None:
+        style = dataclasses.replace(style, fill_opacity=colour.fill_opacity)
     FastGeoJson(
         features_json(b.geometry.to_numpy(), props),
         name=colour.legend_title,
-        style=LayerStyle(colors=palette or [MISSING_COLOR]),
+        style=style,
         interaction=Interaction(labels=tip_labels, selected=info.selected_id),
     ).add_to(m)
     if b.empty:
