@@ -198,7 +198,9 @@ class MapChrome(MacroElement):
                                animate: false});
     }
     var box = map.getContainer();
-    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (e) {
+    // a pointer on the map (not on a legend) means someone is aiming at a feature: the
+    // map must not move under it any more
+    ["mousedown", "mousemove", "touchstart", "wheel", "keydown"].forEach(function (e) {
         box.addEventListener(e, function (ev) {
             if (!ev.target.closest || !ev.target.closest(".qg-legend")) { touched = true; }
         }, {passive: true});
