@@ -24,6 +24,7 @@ from quartier_geo.ui.data import (
     Bundle,
     min_buildings,
     programme,
+    public_cut,
     published,
     quarter_buildings,
     quarter_bundle,
@@ -43,7 +44,10 @@ def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
 def _withheld_note(quarter_id: int, *, lang: Lang) -> None:
     """Public and workshop: how many blocks, cells and segments the downloads leave out."""
     n = min_buildings()
-    withheld = public_layers(quarter_bundle(quarter_id), min_buildings=n).withheld
+    cut = public_cut(quarter_id)  # the same (cached) units as the public maps
+    withheld = {"blocks": cut.block_buildings, "hectare_grid": cut.grid}
+    if cut.streets is not None:
+        withheld["streets"] = cut.streets
     parts = [
         t("privacy_withheld_" + name, lang).format(units=w.units, buildings=w.buildings)
         for name, w in withheld.items()

@@ -179,8 +179,10 @@ def _downloads(browser: Any, server: Server, qid: int) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     with open_page(browser, server, f"daten?q={qid}") as (page, _watch):
         wait_idle(page)
-        text = main_text(page)
-        assert t("privacy_rule", "de").format(n=5) in text
+        # the note on what is withheld follows the page's first part (it needs the public cut)
+        rule = t("privacy_rule", "de").format(n=5)
+        page.get_by_text(rule[:60]).first.wait_for(timeout=60_000)
+        assert rule in main_text(page)
         for fmt_label, button in (
             (None, "export_prepare"),  # GeoPackage, the default format
             ("CSV", "export_prepare"),
