@@ -56,3 +56,24 @@ def pg_cluster():
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_workspace(request, tmp_path, monkeypatch):
+    """A new, writable workspace on each backend: a SQLite file, and a migrated database
+    of the throw-away PostgreSQL cluster (``QUARTIER_DATABASE_URL`` set for the test)."""
+    from quartier_geo.base.settings import DATABASE_ENV
+    from quartier_geo.data.pg import migrations
+    from quartier_geo.data.pg.connect import connect
+    from quartier_geo.data.pg.workspace import PgWorkspace
+    from quartier_geo.data.store import open_workspace
+
+    if request.param == "sqlite":
+        return open_workspace(tmp_path / "ws.sqlite")
+    url = request.getfixturevalue("pg_cluster").new_database()
+    with connect(url) as con:
+        migrations.migrate(con)
+    monkeypatch.setenv(DATABASE_ENV, url)
+    workspace = open_workspace()
+    assert isinstance(workspace, PgWorkspace) and workspace.writable
+    return workspace

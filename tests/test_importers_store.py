@@ -12,12 +12,8 @@ import shapely
 
 from quartier_geo.base.errors import DataValidationError, PermissionDeniedError, StorageError
 from quartier_geo.base.modes import Editor, Mode
-from quartier_geo.base.settings import DATABASE_ENV
-from quartier_geo.data.pg import migrations
-from quartier_geo.data.pg.connect import connect
 from quartier_geo.data.pg.workspace import PgWorkspace
 from quartier_geo.data.reference import load_reference
-from quartier_geo.data.store import open_workspace
 from quartier_geo.imports.pipeline import ImportOptions, import_file
 from quartier_geo.imports.pool import WorkerPool
 from quartier_geo.imports.saved import (
@@ -55,15 +51,9 @@ def accepted() -> dict[str, Accepted]:
     return out
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def ws(request, tmp_path, monkeypatch):
-    if request.param == "sqlite":
-        return open_workspace(tmp_path / "quartiere.sqlite")
-    url = request.getfixturevalue("pg_cluster").new_database()
-    with connect(url) as con:
-        migrations.migrate(con)
-    monkeypatch.setenv(DATABASE_ENV, url)
-    return open_workspace()
+@pytest.fixture
+def ws(any_workspace):
+    return any_workspace
 
 
 def _files(ws) -> list[str]:

@@ -12,24 +12,12 @@ import pytest
 
 from quartier_geo.base.errors import ConflictError, PermissionDeniedError
 from quartier_geo.base.modes import Editor, Mode
-from quartier_geo.base.settings import DATABASE_ENV
-from quartier_geo.data.pg import migrations
-from quartier_geo.data.pg.connect import connect
-from quartier_geo.data.pg.workspace import PgWorkspace
 from quartier_geo.data.store import open_workspace
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def ws(request, tmp_path, monkeypatch):
-    if request.param == "sqlite":
-        return open_workspace(tmp_path / "ws.sqlite")
-    url = request.getfixturevalue("pg_cluster").new_database()
-    with connect(url) as con:
-        migrations.migrate(con)
-    monkeypatch.setenv(DATABASE_ENV, url)
-    workspace = open_workspace()
-    assert isinstance(workspace, PgWorkspace) and workspace.writable
-    return workspace
+@pytest.fixture
+def ws(any_workspace):
+    return any_workspace
 
 
 def test_insert_update_and_audit(ws):
