@@ -41,10 +41,12 @@ __all__ = [
     "Record",
     "Workspace",
     "WorkspaceState",
+    "changed_or_gone",
     "open_workspace",
     "quarter_key",
     "records_of_quarter",
     "split_quarter_key",
+    "stale_version",
 ]
 
 ENV_VAR = WORKSPACE_ENV
@@ -194,11 +196,7 @@ class Workspace:
             ).fetchone()
             current = row[0] if row else None
             if current != expected_version:
-                who = f"{row[1]} am {row[2]}" if row else "jemand anderem"
-                raise ConflictError(
-                    f"„{key}“ wurde inzwischen von {who} geändert (Version {current}). "
-                    "Bitte neu laden, die Änderung prüfen und erneut speichern."
-                )
+                raise stale_version(key, row)
             version = (current or 0) + 1
             con.execute(
                 "INSERT INTO records (kind, key, payload, version, updated_at, author) "
@@ -224,9 +222,7 @@ class Workspace:
                 "SELECT version FROM records WHERE kind = ? AND key = ?", (kind, key)
             ).fetchone()
             if row is None or row[0] != expected_version:
-                raise ConflictError(
-                    f"„{key}“ wurde inzwischen geändert oder gelöscht. Bitte neu laden."
-                )
+                raise changed_or_gone(key)
             con.execute("DELETE FROM records WHERE kind = ? AND key = ?", (kind, key))
             con.execute(
                 "INSERT INTO audit (at, author, kind, key, action, version, payload) "
@@ -250,6 +246,22 @@ class Workspace:
         for row in out:
             row["payload"] = json.loads(row["payload"]) if row["payload"] is not None else None
         return out
+
+
+def stale_version(key: str, row: tuple[Any, ...] | None) -> ConflictError:
+    """The conflict of a save whose version is no longer current (``row``: the stored
+    version, author and time, or None); the same words on every backend."""
+    who = f"{row[1]} am {row[2]}" if row else "jemand anderem"
+    current = row[0] if row else None
+    return ConflictError(
+        f"„{key}“ wurde inzwischen von {who} geändert (Version {current}). "
+        "Bitte neu laden, die Änderung prüfen und erneut speichern."
+    )
+
+
+def changed_or_gone(key: str) -> ConflictError:
+    """The conflict of a deletion whose record changed or is gone."""
+    return ConflictError(f"„{key}“ wurde inzwischen geändert oder gelöscht. Bitte neu laden.")
 
 
 def _write_failure(exc: sqlite3.Error) -> StorageError:

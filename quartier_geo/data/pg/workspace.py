@@ -26,7 +26,13 @@ from quartier_geo.data.filestore import FileStore
 from quartier_geo.data.pg import migrations
 from quartier_geo.data.pg.connect import connect, redact
 from quartier_geo.data.pg.files import PgFileStore
-from quartier_geo.data.store import Record, Workspace, WorkspaceState
+from quartier_geo.data.store import (
+    Record,
+    Workspace,
+    WorkspaceState,
+    changed_or_gone,
+    stale_version,
+)
 
 __all__ = ["PgWorkspace", "open_pg_workspace"]
 
@@ -103,11 +109,7 @@ class PgWorkspace(Workspace):
                 ).fetchone()
                 current = row[0] if row else None
                 if current != expected_version:
-                    who = f"{row[1]} am {row[2]}" if row else "jemand anderem"
-                    raise ConflictError(
-                        f"„{key}“ wurde inzwischen von {who} geändert (Version {current}). "
-                        "Bitte neu laden, die Änderung prüfen und erneut speichern."
-                    )
+                    raise stale_version(key, row)
                 version = (current or 0) + 1
                 con.execute(
                     "INSERT INTO records (kind, key, payload, version, updated_at, author) "
@@ -150,9 +152,7 @@ class PgWorkspace(Workspace):
                     (kind, key),
                 ).fetchone()
                 if row is None or row[0] != expected_version:
-                    raise ConflictError(
-                        f"„{key}“ wurde inzwischen geändert oder gelöscht. Bitte neu laden."
-                    )
+                    raise changed_or_gone(key)
                 con.execute("DELETE FROM records WHERE kind = %s AND key = %s", (kind, key))
                 con.execute(
                     "INSERT INTO audit (at, author, kind, key, action, version, payload) "
