@@ -53,6 +53,7 @@ _PAGES = (
     ("app_pages/quartierskarte.py", "page_quarter_map", "quartierskarte"),
     ("app_pages/sanierung.py", "page_refurbishment", "sanierung"),
     ("app_pages/versorgung.py", "page_supply", "versorgung"),
+    ("app_pages/waermeplanung.py", "page_heatplan", "waermeplanung"),
     ("app_pages/projektphasen.py", "page_phases", "projektphasen"),
     ("app_pages/jury.py", "page_jury", "jury"),
     ("app_pages/projekttisch.py", "page_projekttisch", "projekttisch"),

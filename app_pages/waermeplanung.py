@@ -1,0 +1,6 @@
+"""Wärmeplanung: the WPG deliverables of a quarter (blocks, supply areas, indicators)."""
+
+from quartier_geo.ui import frame, heatplanview
+
+ctx = frame.context()
+heatplanview.header(ctx)
