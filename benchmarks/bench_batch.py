@@ -21,45 +21,24 @@ import threading
 import time
 from pathlib import Path
 
-import geopandas as gpd
-import numpy as np
 import psutil
 import pyogrio
-import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quartier_geo.batch.runner import BatchOptions, BatchResult, run_batch
+from quartier_geo.demo.lanuv import synthetic_lanuv
 from quartier_geo.imports.pipeline import ImportOptions
 from quartier_geo.imports.types import DEFAULT_LIMITS
 
 X0, Y0 = 300_000.0, 5_650_000.0
+#: Shares of EFH, RH, MFH, GMH and NWG in the synthetic files.
+WEIGHTS = (0.35, 0.2, 0.3, 0.1, 0.05)
 
 
 def make_file(path: Path, n: int, *, seed: int) -> float:
     """A WBM-NRW-like GeoPackage of ``n`` footprints; returns its sum of RW_WW [kWh/a]."""
-    rng = np.random.default_rng(seed)
-    side = int(np.ceil(np.sqrt(n)))
-    i = np.arange(n)
-    x, y = X0 + 15.0 * (i % side) + 5_000.0 * seed, Y0 + 15.0 * (i // side)
-    types = rng.choice(["EFH", "RH", "MFH", "GMH", "NWG"], size=n, p=[0.35, 0.2, 0.3, 0.1, 0.05])
-    ages = rng.choice(list("BCDEFGHIJK"), size=n)
-    nf = rng.uniform(100, 1500, size=n).round(1)
-    rw = (nf * rng.uniform(60, 200, size=n)).round(0)
-    ww = (nf * 15.0).round(0)
-    gdf = gpd.GeoDataFrame(
-        {
-            "Fest_ID": [f"DENW{seed:03d}{k:07d}" for k in i],
-            "RW": rw,
-            "WW": ww,
-            "RW_WW": rw + ww,
-            "NF": nf,
-            "GEBAEUDETY": np.char.add(np.char.add(types.astype(str), "_"), ages.astype(str)),
-            "WG_NWG": np.where(types == "NWG", "NWG", "WG"),
-        },
-        geometry=shapely.box(x, y, x + 10.0, y + 12.0),
-        crs="EPSG:25832",
-    )
+    gdf = synthetic_lanuv(n, seed=seed, origin=(X0 + 5_000.0 * seed, Y0), type_weights=WEIGHTS)
     pyogrio.write_dataframe(gdf, path, layer=f"WBM-NRW_{seed:08d}")
     return float(gdf["RW_WW"].sum())
 

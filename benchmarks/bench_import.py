@@ -17,14 +17,12 @@ import time
 import zipfile
 from pathlib import Path
 
-import geopandas as gpd
-import numpy as np
 import pyogrio
-import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quartier_geo.data.reference import load_reference
+from quartier_geo.demo.lanuv import synthetic_lanuv
 from quartier_geo.domain import energy
 from quartier_geo.imports.pipeline import ImportOptions, inspect_upload
 from quartier_geo.imports.pool import WorkerPool
@@ -38,29 +36,8 @@ X0, Y0 = 360_000.0, 5_700_000.0
 
 def make_zip(folder: Path, n: int, *, seed: int = 1) -> Path:
     """A WBM-NRW-like shapefile of ``n`` 10 m x 12 m footprints on a 15 m grid, zipped."""
-    rng = np.random.default_rng(seed)
-    side = int(np.ceil(np.sqrt(n)))
-    i = np.arange(n)
-    x, y = X0 + 15.0 * (i % side), Y0 + 15.0 * (i // side)
-    types = rng.choice(["EFH", "RH", "MFH", "GMH", "NWG"], size=n, p=[0.35, 0.2, 0.3, 0.1, 0.05])
-    ages = rng.choice(list("BCDEFGHIJK"), size=n)
-    nf = rng.uniform(100, 1500, size=n).round(1)
-    rw = (nf * rng.uniform(60, 200, size=n)).round(0)
-    ww = (nf * 15.0).round(0)
-    gdf = gpd.GeoDataFrame(
-        {
-            "Fest_ID": [f"DENW{k:08d}" for k in i],
-            "RW": rw,
-            "WW": ww,
-            "RW_WW": rw + ww,
-            "RW_WW_spez": ((rw + ww) / nf).round(2),
-            "NF": nf,
-            "GEBAEUDETY": np.char.add(np.char.add(types.astype(str), "_"), ages.astype(str)),
-            "WG_NWG": np.where(types == "NWG", "NWG", "WG"),
-            "citygml_fu": np.where(types == "NWG", "31001_2050", "31001_1000"),
-        },
-        geometry=shapely.box(x, y, x + 10.0, y + 12.0),
-        crs="EPSG:25832",
+    gdf = synthetic_lanuv(
+        n, seed=seed, origin=(X0, Y0), type_weights=(0.35, 0.2, 0.3, 0.1, 0.05), id_prefix=""
     )
     shp = folder / "WBM-NRW_05513000.shp"
     pyogrio.write_dataframe(gdf, shp, encoding="UTF-8")

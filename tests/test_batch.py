@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -22,6 +21,7 @@ from quartier_geo import cli
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.batch.assess import conform, empty_frame
 from quartier_geo.batch.runner import BatchOptions, expand_inputs, run_batch
+from quartier_geo.demo.lanuv import synthetic_lanuv
 
 #: municipality -> buildings in its file
 SIZES = {"Bottrop": 300, "Gelsenkirchen": 200, "Mülheim an der Ruhr": 120}
@@ -34,28 +34,7 @@ FOLDERS = {
 
 def lanuv_file(path: Path, n: int, *, seed: int) -> Path:
     """A WBM-NRW-like GeoPackage of ``n`` 10 m x 12 m footprints on a 15 m grid."""
-    rng = np.random.default_rng(seed)
-    side = int(np.ceil(np.sqrt(n)))
-    i = np.arange(n)
-    x, y = 360_000.0 + 15.0 * (i % side), 5_700_000.0 + 15.0 * (i // side)
-    types = rng.choice(["EFH", "RH", "MFH", "GMH", "NWG"], size=n)
-    ages = rng.choice(list("BCDEFGHIJK"), size=n)
-    nf = rng.uniform(100, 1500, size=n).round(1)
-    rw = (nf * rng.uniform(60, 200, size=n)).round(0)
-    ww = (nf * 15.0).round(0)
-    gdf = gpd.GeoDataFrame(
-        {
-            "Fest_ID": [f"DENW{seed:02d}{k:06d}" for k in i],
-            "RW": rw,
-            "WW": ww,
-            "RW_WW": rw + ww,
-            "NF": nf,
-            "GEBAEUDETY": np.char.add(np.char.add(types.astype(str), "_"), ages.astype(str)),
-            "WG_NWG": np.where(types == "NWG", "NWG", "WG"),
-        },
-        geometry=shapely.box(x, y, x + 10.0, y + 12.0),
-        crs="EPSG:25832",
-    )
+    gdf = synthetic_lanuv(n, seed=seed)
     pyogrio.write_dataframe(gdf, path, layer=f"WBM-NRW_{seed:08d}")
     return path
 
