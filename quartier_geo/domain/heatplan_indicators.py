@@ -48,6 +48,7 @@ __all__ = [
     "indicator_rows",
     "indicator_summary",
     "pooled_rows",
+    "public_summary",
     "quarter_heatplan",
     "scenario_years",
 ]
@@ -239,3 +240,17 @@ def quarter_heatplan(
         bundle.buildings, areas if areas is not None else empty, rules=rules, ref=ref
     )
     return HeatPlan(rules, areas, rows, indicator_summary(rows), heat_costs)
+
+
+def public_summary(summary: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` for a public audience: the district-heating and gas figures of a year
+    are NaN where :func:`pooled_rows` pooled that carrier away (under the minimum)."""
+    out = summary.copy()
+    for carrier, columns in (
+        ("district_heating", ["grid_bound_share", "buildings_heat_network", "heat_network_share"]),
+        ("gas", ["buildings_gas_grid", "gas_grid_share"]),
+    ):
+        shown = set(pooled.loc[pooled["carrier"] == carrier, "year"])
+        hidden = [y for y in out.index if y not in shown and out.loc[y, columns[-1]] > 0]
+        out.loc[hidden, columns] = np.nan
+    return out
