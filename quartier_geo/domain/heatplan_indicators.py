@@ -100,7 +100,11 @@ def indicator_rows(
         else np.zeros(len(buildings))
     )
     fossil = np.isin(carrier, switch)
-    block = buildings["block_id"] if "block_id" in buildings.columns else pd.Series(np.nan)
+    block = (
+        buildings["block_id"]
+        if "block_id" in buildings.columns
+        else pd.Series(np.nan, index=buildings.index, dtype=object)
+    )
     parts = []
     for year in scenario_years(rules):
         s = min(1.0, replace_rate * (year - start))
