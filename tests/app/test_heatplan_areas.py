@@ -72,3 +72,29 @@ def test_public_shows_only_blocks_of_at_least_five_buildings(new_app: NewApp) ->
     sector = next(d.value for d in at.dataframe if t("hp_sector", "de") in d.value.columns)
     values = sector[t("buildings", "de")].str.replace(".", "").str.replace(",", ".").astype(float)
     assert (values >= 5).all()
+
+
+@pytest.mark.parametrize("mode", [PLANNER, PUBLIC])
+def test_the_data_page_download_holds_the_areas_layer(new_app: NewApp, tmp_path, mode) -> None:  # type: ignore[no-untyped-def]
+    """The GeoPackage of the Daten page has the layer ``waermeversorgungsgebiete``: every
+    block for the planner, only blocks of at least five buildings in public mode."""
+    import geopandas as gpd
+
+    from quartier_geo.exports.heatplan import AREAS_LAYER
+    from quartier_geo.ui.data import quarter_bundle
+
+    at = goto(new_app(mode, q="1"), "page_data")
+    at.button(key="exp_layers").click().run()
+    assert not problems(at), problems(at)
+    kind, data, *_ = at.session_state["_export_ready"]
+    assert kind == "layers"
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(data)
+    areas = gpd.read_file(path, layer=AREAS_LAYER)
+    sizes = quarter_bundle(1).buildings["block_id"].value_counts()
+    if mode == PLANNER:
+        assert len(areas) == len(sizes)
+    else:
+        assert 0 < len(areas) < len(sizes)
+        assert (areas["buildings"] >= 5).all()
+        assert set(areas["block_id"]) <= set(sizes[sizes >= 5].index)
