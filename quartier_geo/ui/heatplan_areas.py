@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import Lang, label, t
+from quartier_geo.base.numfmt import fmt_exact
 from quartier_geo.domain import heatplan_indicators as hpi
 from quartier_geo.domain.supply_areas import CATEGORY_COLORS, AreaCategory, likelihood_label
 from quartier_geo.exports.heatplan import AREAS_LAYER, write_heatplan
@@ -29,7 +30,15 @@ from quartier_geo.ui.data import current, min_buildings, public_cut, quarter_bun
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts_heatplan, maps
 
-__all__ = ["YEAR", "download_layer", "heatplan", "nearest_year", "section", "shown_plan"]
+__all__ = [
+    "YEAR",
+    "download_layer",
+    "heatplan",
+    "nearest_year",
+    "rules_frame",
+    "section",
+    "shown_plan",
+]
 
 #: URL parameter of the Stützjahr.
 YEAR = "jahr"
@@ -81,6 +90,38 @@ def nearest_year(years: list[int]) -> Callable[[str], int]:
         return min(years, key=lambda y: (abs(y - value), y))
 
     return parse
+
+
+_SIGNS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def rules_frame(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """wpg_area_rules.csv for reading: the rule's code (named parameters shown as "–"), the
+    condition as text ("≥ 415 MWh/(ha·a)"), the level or step, the year, the meaning in
+    ``lang``, source and status. The raw criterion names stay in the file."""
+    conditions = []
+    for row in table.itertuples(index=False):
+        if pd.isna(row.threshold):
+            conditions.append("–")
+            continue
+        sign = _SIGNS.get(str(row.operator), "=") if isinstance(row.operator, str) else "="
+        if row.unit == "a":  # a year (the scenario's start): no thousands separator
+            conditions.append(f"{sign} {int(row.threshold)}")
+            continue
+        unit = f" {row.unit}" if isinstance(row.unit, str) else ""
+        conditions.append(f"{sign} {fmt_exact(float(row.threshold), lang=lang)}{unit}")
+    return pd.DataFrame(
+        {
+            "kind": table["kind"].to_numpy(),
+            "rule_id": ["–" if "_" in str(r) else str(r) for r in table["rule_id"]],
+            "condition": conditions,
+            "score": table["score"].to_numpy(),
+            "year": table["year"].astype("Int64").to_numpy(),
+            f"note_{lang}": table[f"note_{lang}"].to_numpy(),
+            "source": table["source"].to_numpy(),
+            "status": table["status"].to_numpy(),
+        }
+    )
 
 
 def _category_label(value: object, lang: Lang) -> str:
@@ -278,12 +319,6 @@ def section(ctx: Context) -> None:
             _block_table(frame, lang)
     st.caption(t("hp_rules_note", lang))
     with st.expander(t("hp_rules", lang)):
-        rules = plan.rules.table
-        widgets.reference_table(
-            rules[["kind", "rule_id", "criterion", "operator", "threshold", "unit", "score",
-                   "year", f"note_{lang}", "source", "status"]],
-            lang=lang,
-            key="hp_rules_table",
-        )  # fmt: skip
+        widgets.reference_table(rules_frame(plan.rules.table, lang), lang=lang, key="hp_rules")
     _indicators(ctx, plan)
     _download(ctx, plan, ids)
