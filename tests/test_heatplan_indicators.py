@@ -122,3 +122,14 @@ def test_public_rows_pool_every_group_under_five(ref) -> None:  # type: ignore[n
     assert pooled.groupby("year")["final_energy_mwh_per_a"].sum().to_numpy() == pytest.approx(
         rows.groupby("year")["final_energy_mwh_per_a"].sum().to_numpy()
     )
+
+
+def test_buildings_with_an_empty_block_column_count_as_decentral(ref) -> None:  # type: ignore[no-untyped-def]
+    """An imported area whose block_id column is empty (all NaN): no areas, the fossil
+    heating becomes heat pumps (decentral), no warning (tests run with warnings as errors)."""
+    buildings, areas = three(ref)
+    buildings = buildings.assign(block_id=float("nan"))
+    rows = indicator_rows(buildings, areas, rules=area_rules(ref), ref=ref)
+    assert "district_heating" not in set(rows.loc[rows["year"] == 2045, "carrier"])
+    hp = cell(rows, 2045, "residential", "electricity")
+    assert hp["final_energy_mwh_per_a"] == pytest.approx(10_000 / 3.4 / 1000)

@@ -115,7 +115,8 @@ def indicator_rows(
             category = np.full(len(buildings), AreaCategory.DECENTRAL.value, dtype=object)
         else:
             by_block = dict(zip(areas["block_id"], areas[f"category_{year}"], strict=True))
-            category = block.map(by_block).fillna(AreaCategory.DECENTRAL.value).to_numpy()
+            mapped = block.map(by_block).astype(object)
+            category = mapped.where(mapped.notna(), AreaCategory.DECENTRAL.value).to_numpy()
         network = category == AreaCategory.HEAT_NETWORK.value
         hydrogen = category == AreaCategory.HYDROGEN.value
         switched = np.where(fossil & ~hydrogen, s, 0.0)
