@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,demo,…}``.
+"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,heatplan,…}``.
 
 The contract that tests and other tools rely on: with ``--format json`` only JSON goes to
 stdout; problems go to stderr. Exit codes: 0 ok, 2 bad input (with every problem listed).
@@ -183,14 +183,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report_main(args.target, Path(args.out), lang=args.lang)
 
 
-def _report_bundle(target: str, ref: Any) -> Any:
-    """The bundle of a quarter id (``"5"``) or of a canonical building file (path)."""
+def _report_bundle(target: str, ref: Any, *, by_name: bool = False) -> Any:
+    """The bundle of a quarter id (``"5"``), with ``by_name`` also of a quarter's name
+    (``"Wulfen-Barkenberg"``, case-insensitive), or of a canonical building file (path)."""
     from quartier_geo.data import layers
     from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle, select_quarter
 
     text = str(target).strip()
     if text.isdigit():
         return build_quarter_bundle(select_quarter(layers.load_region(ref), int(text)), ref=ref)
+    if by_name and not Path(text).exists():
+        region = layers.load_region(ref)
+        names = region.quarters.set_index("quarter_id")["name"].astype(str)
+        hits = names[names.str.casefold() == text.casefold()]
+        if hits.empty:
+            raise QuartierGeoError(
+                f"{text!r} ist weder eine Datei noch ein Quartier; Quartiere: "
+                + ", ".join(f"{i} {n}" for i, n in names.items())
+            )
+        return build_quarter_bundle(select_quarter(region, int(hits.index[0])), ref=ref)
     from quartier_geo.imports.pipeline import ImportOptions
 
     path = Path(text)
@@ -198,6 +209,70 @@ def _report_bundle(target: str, ref: Any) -> Any:
     return build_quarter_bundle(
         QuarterLayers(buildings=buildings, name=path.stem, file_name=path.name), ref=ref
     )
+
+
+#: Per block and Stützjahr in ``heatplan``'s output.
+_BLOCK_FIELDS = (
+    "block_id",
+    "buildings",
+    "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
+    "heat_density_mwh_per_ha_a",
+    "linear_heat_density_kwh_per_m_a",
+    "network_distance_m",
+    "supply_distance_m",
+)
+
+
+def _cmd_heatplan(args: argparse.Namespace) -> int:
+    """Supply areas per block and Stützjahr and the target indicators (WPG §17-§19)."""
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain.heatplan_indicators import quarter_heatplan
+    from quartier_geo.exports.heatplan import write_heatplan
+
+    ref = load_reference()
+    bundle = _report_bundle(args.target, ref, by_name=True)
+    plan = quarter_heatplan(bundle, ref=ref)
+    years = plan.rules.years
+    blocks: list[dict[str, Any]] = []
+    if plan.areas is not None:
+        for row in plan.areas.itertuples(index=False):
+            record = {k: _clean(getattr(row, k)) for k in _BLOCK_FIELDS}
+            record["years"] = {
+                str(y): {
+                    "category": getattr(row, f"category_{y}"),
+                    "likelihood": {
+                        kind: _clean(getattr(row, f"{kind}_{y}"))
+                        for kind in ("network", "decentral", "hydrogen")
+                    },
+                }
+                for y in years
+            }
+            blocks.append(record)
+    summary = plan.summary.reset_index()
+    payload: dict[str, Any] = {
+        "quarter": bundle.name,
+        "stuetzjahre": years,
+        "likelihood_scale": {
+            "3": "sehr wahrscheinlich geeignet",
+            "2": "wahrscheinlich geeignet",
+            "1": "wahrscheinlich ungeeignet",
+            "0": "sehr wahrscheinlich ungeeignet",
+        },
+        "blocks": blocks,
+        "indicators": _records(summary),
+        "indicators_by_carrier": _records(plan.rows),
+        # the place for the heat generation cost per option (the cost module, merged later)
+        "heat_cost_per_option": None,
+    }
+    if args.out:
+        write_heatplan(plan, Path(args.out))
+        sys.stderr.write(f"Wärmeplan geschrieben: {args.out}\n")
+    if args.format == "json":
+        _emit(payload, "json")
+    else:
+        _emit(payload, "table", summary)
+    return 0
 
 
 def report_main(target: str, out: Path, *, lang: str = "de") -> int:
@@ -281,6 +356,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="sheet.html or sheet.pdf")
     r.add_argument("--lang", choices=["de", "en"], default="de")
     r.set_defaults(func=_cmd_report)
+
+    h = sub.add_parser(
+        "heatplan", help="supply areas per block and Stützjahr, target indicators (WPG)"
+    )
+    h.add_argument("target", help="quarter id 1-20, quarter name or a building file")
+    h.add_argument("--format", choices=["table", "json"], default="table")
+    h.add_argument("--out", default=None, help="plan.gpkg: areas and indicator layers")
+    h.set_defaults(func=_cmd_heatplan)
 
     d = sub.add_parser("demo", help="regenerate the bundled demo GeoPackage")
     d.add_argument("--out", default=None, help="folder (default: geodata/)")

@@ -63,6 +63,8 @@ class Reference:
     programme_facts: Mapping[str, pd.DataFrame]
     #: residents' share [0..1] per settlement type in the region (illustrative, assumption)
     region_shares: pd.Series
+    #: wpg_area_rules.csv: supply areas (WPG §18, §19) and the target scenario's assumptions
+    wpg_area_rules: pd.DataFrame
 
 
 def _read(directory: Path, name: str, **kwargs: object) -> pd.DataFrame:
@@ -213,6 +215,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
         supply_rules=_read(directory, "supply_rules.csv"),
         programme_facts=_programme_facts(directory),
         region_shares=_region_shares(directory),
+        wpg_area_rules=_read(directory, "wpg_area_rules.csv"),
     )
 
 

@@ -3,7 +3,8 @@
 Contents: title, the note on synthetic (or imported) data, key figures with units, a map of
 the buildings by specific heat demand (inline SVG with legend and scale bar), three charts
 (heat demand by type and age class; CO2 paths to 2045 at 0.7 %/a and 3 %/a against the
-targets; CO2 of the supply options), the supply table, the reported facts of the quarter,
+targets; CO2 of the supply options), the supply table, the heat plan's supply areas and
+target indicators per Stützjahr (:mod:`.factsheet_heatplan`), the reported facts of the quarter,
 the methods summary and the sources.
 
 The page loads nothing from anywhere: CSS, the SVG map and plotly.js (for the interactive
@@ -42,6 +43,7 @@ from quartier_geo.data.reference import Reference
 from quartier_geo.domain import phases
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.domain.privacy import pool_small_groups
+from quartier_geo.exports.factsheet_heatplan import heatplan_block
 from quartier_geo.exports.factsheet_parts import (
     ChartMode,
     chart_blocks,
@@ -220,6 +222,12 @@ def fact_sheet_html(
             charts=chart_html,
             supply_heads=heads,
             supply_rows=rows,
+            heatplan=heatplan_block(
+                data,
+                ref=ref,
+                lang=lang,
+                public_min=options.min_buildings if options.blocks else None,
+            ),
             facts=quarter_facts(data.quarter_id, ref=ref, lang=lang),
             modules=modules,
             modules_head=t("fs_modules", lang).format(date=fmt_day(date, lang=lang)),

@@ -18,8 +18,10 @@ from quartier_geo.base.i18n import Lang, t
 from quartier_geo.base.modes import Mode
 from quartier_geo.domain import phases
 from quartier_geo.exports import factsheet, files
+from quartier_geo.exports.heatplan import AREAS_LAYER
 from quartier_geo.exports.public import public_layers
 from quartier_geo.exports.static_map import PrintPage
+from quartier_geo.ui import heatplan_areas
 from quartier_geo.ui.data import (
     Bundle,
     min_buildings,
@@ -37,8 +39,12 @@ _READY = "_export_ready"
 
 def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
     if public:
-        return public_layers(quarter_bundle(quarter_id), min_buildings=min_buildings()).layers
-    return files.quarter_layers(quarter_bundle(quarter_id))
+        out = public_layers(quarter_bundle(quarter_id), min_buildings=min_buildings()).layers
+    else:
+        out = files.quarter_layers(quarter_bundle(quarter_id))
+    # the supply areas of the Wärmeplanung page (public: the public blocks only)
+    areas = heatplan_areas.download_layer(quarter_id, public=public)
+    return out if areas.empty else {**out, AREAS_LAYER: areas}
 
 
 def _withheld_note(quarter_id: int, *, lang: Lang) -> None:

@@ -1,0 +1,89 @@
+"""The fact sheet's heat plan block: supply areas per Stützjahr (blocks and buildings per
+category) and the target indicators per year (WPG §17-§19), formatted for the template.
+
+Public sheets count only the public blocks (at least N buildings each) and hide the
+district-heating and gas figures of a year whose group is under N
+(:func:`quartier_geo.domain.heatplan_indicators.public_summary`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quartier_geo.base.i18n import t
+from quartier_geo.base.numfmt import Lang, fmt_number
+from quartier_geo.data.reference import Reference
+from quartier_geo.domain import heatplan_indicators as hpi
+from quartier_geo.domain.bundle import QuarterBundle
+from quartier_geo.domain.supply_areas import AreaCategory
+from quartier_geo.exports.public import public_units
+
+__all__ = ["HeatplanBlock", "heatplan_block"]
+
+
+@dataclass(frozen=True)
+class HeatplanBlock:
+    """Texts and cells of the block (all formatted strings)."""
+
+    title: str
+    area_heads: list[str]
+    area_rows: list[list[str]]
+    indicator_heads: list[str]
+    indicator_rows: list[list[str]]
+    note: str
+
+
+def heatplan_block(
+    bundle: QuarterBundle, *, ref: Reference, lang: Lang, public_min: int | None = None
+) -> HeatplanBlock:
+    """The block of ``bundle``; ``public_min``: the privacy minimum of a public sheet."""
+    plan = hpi.quarter_heatplan(bundle, ref=ref)
+    summary = plan.summary
+    areas = plan.areas
+    if public_min is not None:
+        pooled = hpi.pooled_rows(plan.rows, min_buildings=public_min)
+        summary = hpi.public_summary(summary, pooled)
+        if areas is not None:
+            ids = public_units(bundle, min_buildings=public_min).get("blocks", frozenset())
+            areas = areas[areas["block_id"].isin(list(ids))]
+    years = plan.rules.years
+    area_rows = []
+    for category in AreaCategory:
+        cells = [t(f"area_cat_{category.value}", lang)]
+        for year in years:
+            if areas is None:
+                cells.append("–")
+                continue
+            hit = areas[areas[f"category_{year}"] == category.value]
+            cells.append(
+                t("fs_hp_blocks_buildings", lang).format(
+                    blocks=len(hit), buildings=fmt_number(hit["buildings"].sum(), lang=lang)
+                )
+            )
+        area_rows.append(cells)
+    indicator_rows = [
+        [
+            str(year),
+            fmt_number(row["final_energy_mwh_per_a"], lang=lang),
+            fmt_number(row["co2_t_per_a"], lang=lang),
+            fmt_number(100.0 * row["grid_bound_share"], lang=lang, decimals=1),
+            fmt_number(row["buildings_heat_network"], lang=lang),
+            fmt_number(row["buildings_gas_grid"], lang=lang),
+        ]
+        for year, row in summary.iterrows()
+    ]
+    return HeatplanBlock(
+        title=t("fs_hp_title", lang),
+        area_heads=[t("hp_category", lang), *(str(y) for y in years)],
+        area_rows=area_rows,
+        indicator_heads=[
+            t("hp_year", lang),
+            f"{t('final_energy', lang)} (MWh/a)",
+            f"{t('co2', lang)} (t/a)",
+            f"{t('hp_grid_bound_share', lang)} (%)",
+            t("hp_buildings_heat_network", lang),
+            t("hp_buildings_gas_grid", lang),
+        ],
+        indicator_rows=indicator_rows,
+        note=t("fs_hp_note", lang),
+    )
