@@ -12,11 +12,14 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
 
@@ -386,8 +389,15 @@ def _parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_cmd_batch)
 
     db = sub.add_parser("database", help="PostgreSQL/PostGIS (QUARTIER_DATABASE_URL)")
-    db.add_argument("action", choices=["init", "status"], help="init: create/migrate, load")
+    db.add_argument(
+        "action",
+        choices=["init", "status", "aggregate"],
+        help="init: create/migrate, load; aggregate: sums per --level, in the database",
+    )
     db.add_argument("--url", default=None, help="postgresql://… (default: the variable)")
+    db.add_argument(
+        "--level", choices=["cell", "block", "quarter"], default="quarter", help="aggregate by"
+    )
     db.add_argument("--format", choices=["table", "json"], default="table")
     db.set_defaults(func=_cmd_database)
     return p
@@ -440,8 +450,14 @@ def _cmd_database(args: argparse.Namespace) -> int:
             "Keine Datenbank angegeben: QUARTIER_DATABASE_URL=postgresql://… setzen "
             "oder --url angeben."
         )
+    if args.action == "aggregate":
+        from quartier_geo.data.pg.aggregate import aggregate
+
+        result = aggregate(url, args.level)
+        _emit(result.as_dict(), args.format, result.frame)
+        return 0
     if args.action == "init":
-        applied, rows = admin.init(url)
+        applied, rows = admin.init(url, derive=_assessed_layer)
         sys.stderr.write(
             f"Schema: {len(applied)} Migration(en) angewandt; Ebenen geladen: "
             + ", ".join(f"{name} {n}" for name, n in rows.items())
@@ -456,6 +472,24 @@ def _cmd_database(args: argparse.Namespace) -> int:
         lines += [f"layer {name}: {n}" for name, n in layers.items()]  # type: ignore[attr-defined]
         sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def _assessed_layer(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``database init``: the buildings assessed as the app does (validated, TABULA,
+    carriers), their keys, summable results and footprints, for aggregation in the
+    database (:mod:`quartier_geo.data.pg.aggregate`)."""
+    from quartier_geo.base.columns import AGGREGATE_SUMS
+    from quartier_geo.data import layers
+    from quartier_geo.data.pg.aggregate import ASSESSED
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain import energy
+
+    ref = load_reference()
+    raw = cast("gpd.GeoDataFrame", frames["buildings"])  # validate_buildings checks it
+    assessed = energy.assess_buildings(layers.validate_buildings(raw, ref).buildings, ref)
+    keys = [c for c in ("building_id", "quarter_id", "block_id") if c in assessed.columns]
+    kept = keys + [c for c in AGGREGATE_SUMS if c in assessed.columns]
+    return {ASSESSED: assessed[[*kept, assessed.geometry.name]]}
 
 
 def _priorities() -> list[Any]:

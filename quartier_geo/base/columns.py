@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 __all__ = [
     "AGE_CLASS_YEARS",
+    "AGGREGATE_LEVELS",
+    "AGGREGATE_SUMS",
     "BUILDING_COLUMNS",
     "QUARTER_COLUMNS",
     "RESULT_COLUMNS",
@@ -161,4 +164,22 @@ QUARTER_COLUMNS: tuple[Column, ...] = (
     _B("residents", "persons", "residents used by the model (reported or assumed)"),
     _B("buildings_reported", "-", "reported number of buildings (Herne-Mitte only)"),
     _B("concept_start", "date", "start of the concept phase (first day of month if only month)"),
+)
+
+
+#: Units of aggregation of the buildings, and the column that names a unit in each
+#: (``cell_id`` as in :func:`quartier_geo.domain.heat_density.cell_ids`).
+AGGREGATE_LEVELS = MappingProxyType(
+    {"cell": "cell_id", "block": "block_id", "quarter": "quarter_id"}
+)
+#: Columns summed per unit where the buildings carry them: the stored building layer has
+#: the first three; the assessed results follow (``database init`` stores them too).
+AGGREGATE_SUMS = (
+    "conditioned_floor_area_m2",
+    "dwellings",
+    "residents",
+    "useful_heat_kwh_per_a",
+    "consumption_kwh_per_a",
+    "final_energy_kwh_per_a",
+    "co2_t_per_a",
 )

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.modes import Mode, current_mode
@@ -48,10 +49,12 @@ __all__ = [
     "chart_buildings",
     "clear_workspace",
     "current",
+    "forget_published",
     "import_record",
     "iso_day",
     "jury_criteria",
     "min_buildings",
+    "new_run",
     "programme",
     "programme_edits",
     "public_cut",
@@ -312,7 +315,38 @@ def _workspace_for(mode: Mode) -> Workspace:
     return open_workspace()
 
 
+#: Session-state key of this run's published snapshot (see :func:`published`).
+_SNAPSHOT_OF_RUN = "_published_snapshot"
+
+
 def published() -> Snapshot:
-    """The published snapshot (read on every run: a small file, and a withdrawal must show
-    at once)."""
-    return read_snapshot(published_path())
+    """The published snapshot, read once per script run.
+
+    A page asks for it several times per run (the own areas, the dates, the statuses); with
+    the database backend each read is a connection. So the first call of a run reads it
+    and keeps it in the session until :func:`new_run` (called by ``frame.sidebar`` at the
+    start of every run) or :func:`forget_published` (after this session published or
+    withdrew something) drops it: a withdrawal or a snapshot written by another process
+    shows on the next run, as before. The public areas' SHA-256 checks
+    (:mod:`quartier_geo.data.published_areas`) read the hashes of this same snapshot.
+    A fragment's rerun keeps the snapshot of the full run it belongs to. Outside a script
+    run (tests, scripts) every call reads.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return read_snapshot(published_path())
+    snapshot = st.session_state.get(_SNAPSHOT_OF_RUN)
+    if not isinstance(snapshot, Snapshot):
+        snapshot = read_snapshot(published_path())
+        st.session_state[_SNAPSHOT_OF_RUN] = snapshot
+    return snapshot
+
+
+def forget_published() -> None:
+    """Drop this run's snapshot: the next :func:`published` reads it again (after this
+    session changed it, or at the start of a run)."""
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        st.session_state.pop(_SNAPSHOT_OF_RUN, None)
+
+
+#: The start of a script run: the published snapshot is read afresh.
+new_run = forget_published

@@ -26,7 +26,7 @@ from quartier_geo.imports.pipeline import ImportOptions, inspect_upload, remap
 from quartier_geo.imports.saved import ImportInfo, delete_import, list_imports, save_import
 from quartier_geo.imports.schemas import TARGETS
 from quartier_geo.ui import editing, mapview, publishing, widgets
-from quartier_geo.ui.data import bundle, published, workspace
+from quartier_geo.ui.data import bundle, forget_published, published, workspace
 from quartier_geo.views import maps
 
 __all__ = ["preview_table", "show_import", "show_imports"]
@@ -289,3 +289,4 @@ def _withdraw_if_published(info: ImportInfo, who: Editor) -> None:
         published_areas.withdraw_area(
             workspace(), info.key, info.quarter_id, path=published_path(), editor=who
         )
+        forget_published()

@@ -23,7 +23,7 @@ from quartier_geo.base.i18n import LANGS, Lang, t
 from quartier_geo.base.modes import Mode, can_edit, current_mode
 from quartier_geo.data.store import WorkspaceState
 from quartier_geo.ui import auth, state
-from quartier_geo.ui.data import Bundle, current, programme, workspace
+from quartier_geo.ui.data import Bundle, current, new_run, programme, workspace
 from quartier_geo.ui.widgets import md_escape, quarter_label
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -301,6 +301,7 @@ def reads_drafts(mode: Mode, access: Access | None) -> bool:
 
 def sidebar(mode: Mode) -> Context:
     """The cross-page widgets: quarter, language; the mode and the demo-data note."""
+    new_run()  # the published snapshot is read once per run, afresh in every run
     data = _data_or_stop()
     access = auth.resolve()
     # own (imported) areas are listed after the programme's quarters: on the planners'

@@ -27,7 +27,13 @@ from quartier_geo.domain import phases
 from quartier_geo.domain.refurbishment import ScenarioParams
 from quartier_geo.imports.saved import ImportInfo, load_import
 from quartier_geo.ui import editing, widgets
-from quartier_geo.ui.data import MODULE_KIND, PHASE_KIND, published, workspace
+from quartier_geo.ui.data import (
+    MODULE_KIND,
+    PHASE_KIND,
+    forget_published,
+    published,
+    workspace,
+)
 from quartier_geo.ui.frame import Context
 
 __all__ = [
@@ -56,6 +62,7 @@ def _run(action: Callable[[], object], who: Editor, *, lang: Lang, done: str) ->
     except QuartierGeoError as exc:
         st.error(t("publish_failed", lang).format(reason=str(exc)))
     else:
+        forget_published()  # the rest of this run shows the snapshot just written
         st.success(t(done, lang))
 
 

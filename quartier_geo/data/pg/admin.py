@@ -1,8 +1,9 @@
-"""``python -m quartier_geo database init|status``: create or upgrade the schema, load the
+"""``python -m quartier_geo database init|status|aggregate``: create or upgrade the schema, load the
 layers of the GeoPackage, report what is there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from quartier_geo.data.pg import layers as pg_layers
 from quartier_geo.data.pg import migrations
 from quartier_geo.data.pg.connect import connect, redact
 
-__all__ = ["Status", "init", "status"]
+__all__ = ["Derive", "Status", "init", "status"]
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,17 @@ class Status:
         }
 
 
-def init(url: str, *, geopackage: Path | None = None) -> tuple[list[int], dict[str, int]]:
+#: Layers derived from the loaded ones (e.g. the assessed buildings), stored beside them.
+Derive = Callable[[Mapping[str, pd.DataFrame]], dict[str, pd.DataFrame]]
+
+
+def init(
+    url: str, *, geopackage: Path | None = None, derive: Derive | None = None
+) -> tuple[list[int], dict[str, int]]:
     """Apply the missing migrations, then (re)load every layer and programme table of the
-    GeoPackage (the bundled one by default). Returns the migrations applied and the rows
-    loaded per layer. The workspace (records, audit) is never touched by a reload."""
+    GeoPackage (the bundled one by default), and the layers ``derive`` makes of them, in
+    one transaction. Returns the migrations applied and the rows loaded per layer. The
+    workspace (records, audit) is never touched by a reload."""
     source = geopackage or layers.geopackage_path()
     with connect(url) as con:
         applied = migrations.migrate(con)
@@ -49,6 +57,8 @@ def init(url: str, *, geopackage: Path | None = None) -> tuple[list[int], dict[s
         name: layers.load_layer(name, path=source) for name in layers.LAYERS
     }
     frames |= {name: layers.load_table(name, path=source) for name in layers.TABLES}
+    if derive is not None:
+        frames |= derive(frames)
     return applied, pg_layers.load_into(url, frames, source=source)
 
 

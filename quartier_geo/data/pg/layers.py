@@ -24,7 +24,7 @@ from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import QuartierGeoError, StorageError
 from quartier_geo.data.pg.connect import connect
 
-__all__ = ["SRID", "layer_counts", "load_into", "read_frame"]
+__all__ = ["SRID", "layer_counts", "load_into", "quoted", "read_frame"]
 
 SRID = 25832
 _NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -39,6 +39,11 @@ def _ident(name: str) -> str:
     if not name or not set(name.lower()) <= _NAME:
         raise QuartierGeoError(f"Name {name!r} ist als Tabellen- oder Spaltenname ungeeignet.")
     return f'"{name}"'
+
+
+def quoted(name: str) -> str:
+    """A quoted identifier of a layer or column of this schema (checked: see _ident)."""
+    return _ident(name)
 
 
 def _sql_type(dtype: Any) -> str:
