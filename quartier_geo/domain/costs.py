@@ -36,6 +36,7 @@ from quartier_geo.data.reference import Reference
 
 __all__ = [
     "COST_PARTS",
+    "MISSING_DE",
     "annuity_factor",
     "block_option_costs",
     "capex_eur",
@@ -46,6 +47,9 @@ __all__ = [
 
 #: the parts of the cost in EUR per MWh of useful heat, in stacking order
 COST_PARTS = ("capex_eur_per_mwh", "om_eur_per_mwh", "energy_eur_per_mwh", "co2_eur_per_mwh")
+
+#: German names of the ``missing`` codes (for notes in reference-style tables)
+MISSING_DE = {"capex": "Investition", "energy_price": "Energiepreis", "co2_price": "CO2-Preis"}
 
 _PRICE_CARRIER = {
     "gas": "gas",
