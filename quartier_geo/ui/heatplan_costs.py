@@ -241,6 +241,7 @@ def _block_cost_table(ctx: Context, year: int, labels: dict[str, str]) -> None:
     if long.empty:
         return
     wide = long.pivot(index="block_id", columns="option", values="cost_eur_per_mwh")
+    wide = wide[[o for o in labels if o in wide.columns]]  # the options' own order
     wide.insert(0, "buildings", long.groupby("block_id")["buildings"].first())
     shown, withheld = _shown_blocks(ctx, wide)
     priced = [o for o in wide.columns[1:] if shown[o].notna().any()]

@@ -68,7 +68,7 @@ def cost_bars(
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", tickangle=-20)
+    fig.update_xaxes(type="category", tickangle=-30, automargin=True)
     fig.update_yaxes(title=plotly_safe(y_title), tickformat=",.0f", rangemode="tozero")
     return _layout(fig, title=None, lang=lang)
 
