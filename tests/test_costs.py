@@ -131,3 +131,22 @@ def test_block_option_costs_one_row_per_block_and_option(ref):
     # a block without heat has no cost per MWh
     b2 = out[(out["block_id"] == "B2") & (out["option"] == "gas_condensing")].iloc[0]
     assert b2["cost_eur_per_mwh"] is None
+
+
+def test_every_cost_and_potential_row_has_a_source_or_says_it_has_none():
+    tables = load_cost_tables()
+    values = {
+        "catalogue": (tables.catalogue, ["coef_eur", "constant_eur", "om_eur_per_kw_a"]),
+        "prices": (tables.prices, ["price_ct_per_kwh"]),
+        "co2": (tables.co2, ["price_eur_per_t"]),
+        "params": (tables.params, ["value"]),
+        "potential": (tables.potential, ["value"]),
+    }
+    for name, (table, cols) in values.items():
+        assert set(table["status"]) <= {"read", "inferred", "assumption", "missing"}, name
+        empty = table[cols].isna().all(axis=1)
+        # an empty value is marked missing and its note says so; a value names its source
+        assert (table.loc[empty, "status"] == "missing").all(), name
+        assert table.loc[empty, "note"].str.startswith("keine belegte Zahl").all(), name
+        assert (table.loc[~empty, "status"] != "missing").all(), name
+        assert table.loc[~empty, "source"].str.len().gt(10).all(), name

@@ -27,7 +27,7 @@ class CostTables:
     """The cost and potential tables. DataFrames are shared: never mutate them."""
 
     catalogue: pd.DataFrame  # cost_catalogue.csv, one row per option and component
-    prices: pd.DataFrame  # energy_prices.csv, indexed by carrier
+    prices: pd.DataFrame  # energy_prices.csv, indexed by price_key (carrier or option)
     co2: pd.DataFrame  # co2_price.csv, indexed by year
     params: pd.DataFrame  # cost_parameters.csv, indexed by key
     potential: pd.DataFrame  # potential_parameters.csv, indexed by key
@@ -60,7 +60,7 @@ def load_cost_tables(directory: Path = REFERENCE_DIR) -> CostTables:
     """Load the cost and potential tables from ``directory`` (default: the bundled ones)."""
     return CostTables(
         catalogue=_read(directory, "cost_catalogue.csv"),
-        prices=_read(directory, "energy_prices.csv").set_index("carrier"),
+        prices=_read(directory, "energy_prices.csv").set_index("price_key"),
         co2=_read(directory, "co2_price.csv").set_index("year"),
         params=_read(directory, "cost_parameters.csv").set_index("key"),
         potential=_read(directory, "potential_parameters.csv").set_index("key"),
