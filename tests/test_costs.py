@@ -150,3 +150,10 @@ def test_every_cost_and_potential_row_has_a_source_or_says_it_has_none():
         assert table.loc[empty, "note"].str.startswith("keine belegte Zahl").all(), name
         assert (table.loc[~empty, "status"] != "missing").all(), name
         assert table.loc[~empty, "source"].str.len().gt(10).all(), name
+
+
+def test_buildings_without_blocks_give_an_empty_block_table(ref):
+    no_block = pd.DataFrame({"block_id": [None, None], "useful_heat_kwh_per_a": [1.0, 2.0]})
+    assert costs.block_option_costs(no_block, ref, 2025).empty
+    no_column = pd.DataFrame({"useful_heat_kwh_per_a": [1.0]})
+    assert costs.block_option_costs(no_column, ref, 2025).empty

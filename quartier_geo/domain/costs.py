@@ -258,10 +258,11 @@ def block_option_costs(
 ) -> pd.DataFrame:
     """:func:`option_costs` per block of ``buildings`` (column ``block_id``), long format:
     one row per block and option, with ``block_id`` and ``buildings`` (the count)."""
-    if "block_id" not in buildings.columns or buildings.empty:
-        return pd.DataFrame(columns=["block_id", "buildings", "option", "cost_eur_per_mwh"])
     frames = []
-    for block_id, group in buildings.groupby("block_id", sort=True):
-        frame = option_costs(group, ref, year, tables=tables)
-        frames.append(frame.assign(block_id=block_id, buildings=len(group)))
+    if "block_id" in buildings.columns:  # buildings without a block belong to none
+        for block_id, group in buildings.groupby("block_id", sort=True):
+            frame = option_costs(group, ref, year, tables=tables)
+            frames.append(frame.assign(block_id=block_id, buildings=len(group)))
+    if not frames:
+        return pd.DataFrame(columns=["block_id", "buildings", "option", "cost_eur_per_mwh"])
     return pd.concat(frames, ignore_index=True)
