@@ -106,6 +106,13 @@ def potentials(ctx: Context) -> None:
         missing = [t(k, lang) for c, k in _POTENTIALS.items() if pd.isna(quarter[c])]
         if missing:
             st.caption(f"{t('cost_missing', lang)}: {', '.join(missing)}")
+    with st.expander(t("hpc_block_table", lang)):  # long: collapsed on the projector too
+        _potential_table(ctx, table)
+    _sites(ctx)
+
+
+def _potential_table(ctx: Context, table: pd.DataFrame) -> None:
+    lang = ctx.lang
     shown, withheld = _shown_blocks(ctx, table)
     out = shown.assign(**{c: shown[c] / 1000 for c in _POTENTIALS})
     out = out.assign(useful_heat_mwh=shown["useful_heat_kwh_per_a"] / 1000)
@@ -131,7 +138,6 @@ def potentials(ctx: Context) -> None:
     if withheld:
         note += " " + t("hpc_blocks_withheld", lang).format(units=withheld, n=min_buildings())
     st.caption(note)
-    _sites(ctx)
 
 
 def _sites(ctx: Context) -> None:
@@ -232,7 +238,8 @@ def cost_comparison(ctx: Context) -> None:
         style=widgets.TableStyle(static=True),
     )
     st.caption(t("hpc_costs_note", lang))
-    _block_cost_table(ctx, int(year), labels)
+    with st.expander(t("hpc_block_costs", lang)):
+        _block_cost_table(ctx, int(year), labels)
 
 
 def _block_cost_table(ctx: Context, year: int, labels: dict[str, str]) -> None:
@@ -245,7 +252,6 @@ def _block_cost_table(ctx: Context, year: int, labels: dict[str, str]) -> None:
     wide.insert(0, "buildings", long.groupby("block_id")["buildings"].first())
     shown, withheld = _shown_blocks(ctx, wide)
     priced = [o for o in wide.columns[1:] if shown[o].notna().any()]
-    st.markdown(f"**{t('hpc_block_costs', lang)}**")
     out = shown.reset_index()
     for o in priced:
         out[o] = [_mwh(v, lang) for v in out[o]]
