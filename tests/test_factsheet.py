@@ -211,6 +211,7 @@ def test_age_labels_and_supply_heads_in_both_languages():
     empty = pd.DataFrame(columns=["co2_now_t_per_a", "co2_2030_t_per_a", "co2_2045_t_per_a"])
     assert supply_rows(empty, lang="de")[0][0] == "CO₂ heute (t/a)"
     assert supply_rows(empty, lang="en")[0][0] == "CO₂ today (t/a)"
+    assert supply_rows(empty, lang="de")[0][3] == "Wärmekosten (€/MWh)"
 
 
 def test_unknown_quarter_and_bad_target(ref, tmp_path, capsys):
@@ -305,3 +306,19 @@ def test_key_figures_show_the_calculated_demand_and_the_typical_consumption(asse
         f"{fmt_number(consumption / 1000, lang='de', decimals=0)}"
     )
     assert value == "178 / 115"
+
+
+def test_supply_rows_show_the_cost_or_say_it_is_unsourced():
+    options = pd.DataFrame(
+        {
+            "label_de": ["Gas-Brennwertkessel", "Pelletkessel"],
+            "suitability_de": ["+", "+"],
+            "co2_now_t_per_a": [10.0, 1.0],
+            "co2_2030_t_per_a": [10.0, 1.0],
+            "co2_2045_t_per_a": [10.0, 1.0],
+            "cost_eur_per_mwh": [1234.4, float("nan")],
+        }
+    )
+    _, rows = supply_rows(options, lang="de")
+    assert rows[0]["co2"][3] == "1.234"  # German thousands separator, no decimals
+    assert rows[1]["co2"][3] == "keine belegte Zahl"

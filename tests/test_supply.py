@@ -18,6 +18,7 @@ from quartier_geo.base.errors import (
     ReferenceDataError,
 )
 from quartier_geo.data.reference import load_reference
+from quartier_geo.domain import costs
 from quartier_geo.domain.energy import assess_buildings
 from quartier_geo.domain.supply import (
     SupplyContext,
@@ -350,11 +351,20 @@ def test_listed_buildings_penalise_solar_and_outdoor_units(ref):
     assert "Baudenkmäler" in out.loc["heat_pump_air", "reasons_de"]
 
 
-def test_fossil_status_quo_is_unsuited_and_costs_have_no_source(ref):
-    out = supply_options(quarter(25_000.0), ref=ref)
+def test_fossil_status_quo_is_unsuited_and_costs_are_sourced_or_empty(ref):
+    buildings = quarter(25_000.0)
+    out = supply_options(buildings, ref=ref)
     assert out.loc["status_quo", "suitability"] == 0
-    assert out["cost_eur_per_mwh"].isna().all()
-    assert (out["cost_note"] == "keine belastbare Quelle").all()
+    # the cost comes from domain/costs.py for the same buildings and year (2025)
+    expected = costs.option_costs(buildings, ref, 2025).set_index("option")["cost_eur_per_mwh"]
+    assert out.loc["gas_condensing", "cost_eur_per_mwh"] == pytest.approx(
+        expected["gas_condensing"]
+    )
+    assert out.loc["gas_condensing", "cost_note"] == "berechnet (domain/costs.py)"
+    # unsourced: NaN, never 0, and the note says what is missing
+    assert np.isnan(out.loc["status_quo", "cost_eur_per_mwh"])
+    assert np.isnan(out.loc["biomass", "cost_eur_per_mwh"])
+    assert out.loc["biomass", "cost_note"] == "keine belegte Zahl: Investition"
     assert "4,5" in out.loc["mine_water_network", "assumptions_de"]
 
 

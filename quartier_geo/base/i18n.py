@@ -102,6 +102,7 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "read": ("belegt", "sourced"),
         "inferred": ("erschlossen", "inferred"),
         "assumption": ("Annahme", "assumption"),
+        "missing": ("keine belegte Zahl", "no sourced figure"),
     },
     "phase": {
         "preparation": ("Vorbereitung", "Preparation"),

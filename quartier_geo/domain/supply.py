@@ -29,6 +29,7 @@ from quartier_geo.base.errors import DataValidationError, QuartierGeoError, Refe
 from quartier_geo.base.i18n import LANGS, t
 from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.data.reference import Reference, path_value
+from quartier_geo.domain import costs
 from quartier_geo.domain.heat_density import (
     Classification,
     assign_streets,
@@ -408,8 +409,10 @@ def supply_options(
     and 2045 and all other carriers keep their GEG Anlage 9 factor. The status quo uses the
     buildings' own systems (its ``co2_now_t_per_a`` equals the sum of their ``co2_t_per_a``
     for 2025). Suitability 0-3 comes from supply_rules.csv (see :func:`supply_criteria`);
-    ``reasons_de`` names the criteria that capped it. ``cost_eur_per_mwh`` stays NaN: no
-    sourced heat cost is in the reference ("keine belastbare Quelle").
+    ``reasons_de`` names the criteria that capped it. ``cost_eur_per_mwh`` is the heat
+    generation cost of :func:`quartier_geo.domain.costs.option_costs` for the quarter's
+    buildings and ``now_year``; NaN where a part has no sourced number, and ``cost_note``
+    then says "keine belegte Zahl" and what is missing (the status quo has no cost).
 
     ``thresholds`` replaces the heat-density classes of the reference (user-set bounds);
     ``criteria`` are those of :func:`supply_criteria` when already computed.
@@ -439,6 +442,8 @@ def supply_options(
         SupplyOption.MINE_WATER_NETWORK,
         SupplyOption.GAS_CHP_NETWORK,
     )
+    cost_frame = pd.DataFrame({"useful_heat_kwh_per_a": _values(b, "useful_heat_kwh_per_a")})
+    cost = costs.option_costs(cost_frame, ref, context.now_year).set_index("option")
     records = []
     for option in SupplyOption:
         row = tables.options.loc[option.value]
@@ -467,14 +472,24 @@ def supply_options(
                 "co2_2030_t_per_a": co2[1],
                 "co2_2045_t_per_a": co2[2],
                 "source_distance_m": float(distance.get(option, np.nan)),
-                "cost_eur_per_mwh": float(row["cost_eur_per_mwh"]),
-                "cost_note": row["cost_note"],
+                **_cost_cells(cost, option.value),
                 "assumptions_de": row["note_de"],
                 "source": row["source"],
                 "status": row["status"],
             }
         )
     return pd.DataFrame.from_records(records).set_index("option")
+
+
+def _cost_cells(cost: pd.DataFrame, option: str) -> dict[str, object]:
+    """``cost_eur_per_mwh`` (NaN without a sourced total) and ``cost_note`` of one option."""
+    if option not in cost.index:
+        return {"cost_eur_per_mwh": np.nan, "cost_note": "keine belegte Zahl"}
+    total = cost.loc[option, "cost_eur_per_mwh"]
+    if total is None:
+        missing = ", ".join(costs.MISSING_DE[m] for m in cost.loc[option, "missing"])
+        return {"cost_eur_per_mwh": np.nan, "cost_note": f"keine belegte Zahl: {missing}"}
+    return {"cost_eur_per_mwh": float(total), "cost_note": "berechnet (domain/costs.py)"}
 
 
 def suitability_matrix(

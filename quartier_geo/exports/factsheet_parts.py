@@ -269,19 +269,29 @@ def chart_blocks(
 
 
 def supply_rows(options: pd.DataFrame, *, lang: Lang) -> tuple[list[str], list[dict[str, Any]]]:
-    """Column heads and rows of the supply-option table (CO2 in t/a, formatted)."""
+    """Column heads and rows of the supply-option table (CO2 in t/a and the heat generation
+    cost in EUR/MWh, formatted; a cost without a sourced number says so)."""
     heads = [
         f"{t('co2_now', lang)} (t/a)",
         "CO₂ 2030 (t/a)",
         "CO₂ 2045 (t/a)",
+        f"{t('cost', lang)} (€/MWh)",
     ]
+
+    def cost(row: pd.Series) -> str:
+        value = row.get("cost_eur_per_mwh")
+        return t("cost_missing", lang) if value is None or pd.isna(value) else _number(value, lang)
+
     rows = [
         {
             "label": row[f"label_{lang}"],
             "suitability": row[f"suitability_{lang}"],
             "co2": [
-                _number(row[c], lang)
-                for c in ("co2_now_t_per_a", "co2_2030_t_per_a", "co2_2045_t_per_a")
+                *(
+                    _number(row[c], lang)
+                    for c in ("co2_now_t_per_a", "co2_2030_t_per_a", "co2_2045_t_per_a")
+                ),
+                cost(row),
             ],
         }
         for _, row in options.iterrows()  # nine options

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from quartier_geo.base.i18n import long_text
+from quartier_geo.data.cost_tables import load_cost_tables
 from quartier_geo.ui.frame import Context
 from quartier_geo.ui.widgets import reference_table
 
@@ -19,6 +20,7 @@ TABS = (
     "methods_tab_thresholds",
     "methods_tab_assumptions",
     "methods_tab_quarters",
+    "methods_tab_costs",
 )
 
 
@@ -47,3 +49,10 @@ def show(ctx: Context) -> None:
         reference_table(ref.assumptions.reset_index(), lang=lang)
     with tabs["methods_tab_quarters"]:
         reference_table(ref.quarters, lang=lang)
+    with tabs["methods_tab_costs"]:
+        costs = load_cost_tables()
+        reference_table(costs.catalogue, lang=lang)
+        reference_table(costs.prices.reset_index(), lang=lang)
+        reference_table(costs.co2.reset_index(), lang=lang)
+        reference_table(costs.params.reset_index(), lang=lang)
+        reference_table(costs.potential.reset_index(), lang=lang)

@@ -208,7 +208,7 @@ def table(
 
 
 #: Reference columns shown as they are (no thousands separator): years and numbers.
-_PLAIN_COLUMNS = {"year", "id"}
+_PLAIN_COLUMNS = {"year", "id", "price_year"}
 #: Reference columns holding codes of a closed vocabulary, shown with its labels.
 _VOCABULARY_COLUMNS = {
     "carrier": "heating_carrier",

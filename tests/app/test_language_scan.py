@@ -33,6 +33,8 @@ QUOTED = (
     "size_sources", "concept_start_source", "concept_completed", "alt_name", "quarter_type",
     "key", "item", "category", "system", "kind", "path", "default_for_carrier", "unit",
     "tabula_code", "typology_fallback",
+    # cost and potential tables (issue #9): notes as read, option and component codes
+    "note", "option", "component", "size_basis", "price_key", "includes_co2_price",
 )  # fmt: skip
 
 
