@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -63,6 +63,9 @@ class Reference:
     programme_facts: Mapping[str, pd.DataFrame]
     #: residents' share [0..1] per settlement type in the region (illustrative, assumption)
     region_shares: pd.Series
+    #: per-metre costs, loss share, annuity inputs of the heat-network layout, indexed by key
+    #: (network_parameters.csv; an empty value is "keine belegte Zahl")
+    network_parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _read(directory: Path, name: str, **kwargs: object) -> pd.DataFrame:
@@ -213,6 +216,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
         supply_rules=_read(directory, "supply_rules.csv"),
         programme_facts=_programme_facts(directory),
         region_shares=_region_shares(directory),
+        network_parameters=_read(directory, "network_parameters.csv").set_index("key"),
     )
 
 
