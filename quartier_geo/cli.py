@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,demo,…}``.
+"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,network,…}``.
 
 The contract that tests and other tools rely on: with ``--format json`` only JSON goes to
 stdout; problems go to stderr. Exit codes: 0 ok, 2 bad input (with every problem listed).
@@ -307,6 +307,10 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("--url", default=None, help="postgresql://… (default: the variable)")
     db.add_argument("--format", choices=["table", "json"], default="table")
     db.set_defaults(func=_cmd_database)
+
+    from quartier_geo.cli_network import add_network_command
+
+    add_network_command(sub)
     return p
 
 
