@@ -310,7 +310,7 @@ def _parser() -> argparse.ArgumentParser:
 
     from quartier_geo.cli_network import add_network_command
 
-    add_network_command(sub)
+    add_network_command(sub, emit=_emit, clean=_clean, gated=gated_buildings)
     return p
 
 

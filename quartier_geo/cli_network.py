@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +79,8 @@ def parse_source(text: str, crs: str | None) -> Point | None:
     return point
 
 
-def _layers(target: str) -> tuple[Any, Any]:
-    """(bundle, reference) of a quarter id or a building file."""
-    from quartier_geo.cli import gated_buildings
+def _layers(target: str, gated: Callable[..., Any]) -> tuple[Any, Any]:
+    """(bundle, reference) of a quarter id or a building file (read through ``gated``)."""
     from quartier_geo.data import layers
     from quartier_geo.data.reference import load_reference
     from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle, select_quarter
@@ -94,7 +94,7 @@ def _layers(target: str) -> tuple[Any, Any]:
     path = Path(text)
     if not path.is_file():
         raise QuartierGeoError(f"{text}: weder eine Quartiersnummer (1–20) noch eine Datei.")
-    buildings, _notes, _schema = gated_buildings(path, ref=ref, options=ImportOptions())
+    buildings, _notes, _schema = gated(path, ref=ref, options=ImportOptions())
     box = buildings.to_crs(region.streets.crs).total_bounds
     minx, miny, maxx, maxy = box
     m = _FILE_STREET_MARGIN_M
@@ -125,12 +125,22 @@ def _write(out: Path, layout: Any, *, blocks: gpd.GeoDataFrame | None) -> None:
             )
 
 
-def _cmd_network(args: argparse.Namespace) -> int:
-    from quartier_geo.cli import _clean, _emit
+@dataclasses.dataclass(frozen=True)
+class _Io:
+    """The command line's output helpers (:mod:`quartier_geo.cli`), passed in: this module
+    sits below it in the layers and must not import it."""
+
+    emit: Callable[..., None]
+    clean: Callable[[Any], Any]
+    gated: Callable[..., Any]
+
+
+def _cmd_network(args: argparse.Namespace, io: _Io) -> int:
     from quartier_geo.domain import network as net
 
+    _clean, _emit = io.clean, io.emit
     source = parse_source(args.source, args.crs)  # bad input fails before the data loads
-    bundle, ref = _layers(args.target)
+    bundle, ref = _layers(args.target, io.gated)
     if args.blocks:
         block_ids = [b for b in args.blocks.split(",") if b.strip()]
     else:
@@ -166,8 +176,12 @@ def _cmd_network(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_network_command(sub: Any) -> None:
-    """Register ``network`` on the subparsers ``sub`` of :func:`quartier_geo.cli._parser`."""
+def add_network_command(
+    sub: Any, *, emit: Callable[..., None], clean: Callable[[Any], Any], gated: Callable[..., Any]
+) -> None:
+    """Register ``network`` on the subparsers ``sub`` of :func:`quartier_geo.cli._parser`;
+    ``emit``, ``clean`` and ``gated`` are the command line's output and file helpers."""
+    io = _Io(emit=emit, clean=clean, gated=gated)
     n = sub.add_parser("network", help="first heat-network layout along the streets")
     n.add_argument("target", help="quarter id 1-20 or a building file (GeoJSON/GeoPackage)")
     n.add_argument(
@@ -179,4 +193,4 @@ def add_network_command(sub: Any) -> None:
     n.add_argument("--blocks", default=None, help="block ids, comma-separated (default: densest)")
     n.add_argument("--out", default=None, help="write the layout to a GeoPackage (.gpkg)")
     n.add_argument("--format", choices=["table", "json"], default="json")
-    n.set_defaults(func=_cmd_network)
+    n.set_defaults(func=lambda args: _cmd_network(args, io))
