@@ -197,4 +197,4 @@ def test_reference_parameters_have_source_and_status(ref) -> None:
     # no sourced value: the cell stays empty and says so
     for key in ("service_cost_eur_per_m", "lifetime_a", "interest_rate"):
         assert np.isnan(table.loc[key, "value"])
-        assert "keine belegte Zahl" in table.loc[key, "note"]
+        assert "keine belegte Zahl" in table.loc[key, "note_de"]
