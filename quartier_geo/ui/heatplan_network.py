@@ -33,7 +33,7 @@ from quartier_geo.ui.frame import Context
 from quartier_geo.views import maps
 from quartier_geo.views.palette import HEAT_NETWORK_COLOR, POTENTIAL_COLOR
 
-__all__ = ["section"]
+__all__ = ["parameters_table", "section"]
 
 _TRENCH_KINDS = ("main", "source_link", "service")
 _TRENCH_COLORS = (HEAT_NETWORK_COLOR, "#CC79A7", POTENTIAL_COLOR)
@@ -200,24 +200,25 @@ def _table(ctx: Context, figures: dict[str, Any]) -> None:
     )
 
 
-def _sources(ctx: Context) -> None:
+def parameters_table(ctx: Context) -> None:
+    """The parameters of ``network_parameters.csv`` with source, status and note (also on
+    the Methodik page)."""
     table = load_reference().network_parameters.reset_index()
     lang = ctx.lang
-    with st.expander(ctx.t("network_sources")):
-        st.caption(ctx.t("network_sources_note"))
-        widgets.table(
-            table.assign(value=table["value"].astype(float)),
-            columns={
-                f"label_{lang}": (ctx.t("ref_col_meaning"), None, None),
-                "value": (ctx.t("ref_col_value"), None, 4),
-                "unit": (ctx.t("ref_col_unit"), None, None),
-                "status": (ctx.t("ref_col_status"), None, None),
-                "source": (ctx.t("ref_col_source"), None, None),
-                f"note_{lang}": (ctx.t("network_col_note"), None, None),
-            },
-            lang=lang,
-            style=widgets.TableStyle(static=True),
-        )
+    st.caption(ctx.t("network_sources_note"))
+    widgets.table(
+        table.assign(value=table["value"].astype(float)),
+        columns={
+            f"label_{lang}": (ctx.t("ref_col_meaning"), None, None),
+            "value": (ctx.t("ref_col_value"), None, 4),
+            "unit": (ctx.t("ref_col_unit"), None, None),
+            "status": (ctx.t("ref_col_status"), None, None),
+            "source": (ctx.t("ref_col_source"), None, None),
+            f"note_{lang}": (ctx.t("network_col_note"), None, None),
+        },
+        lang=lang,
+        style=widgets.TableStyle(static=True),
+    )
 
 
 def section(ctx: Context) -> None:
@@ -271,4 +272,5 @@ def section(ctx: Context) -> None:
         else:
             st.warning(ctx.t("network_left_out_few").format(n=n))
     widgets.modelled_caption(ctx.lang)
-    _sources(ctx)
+    with st.expander(ctx.t("network_sources")):
+        parameters_table(ctx)
