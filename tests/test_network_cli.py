@@ -77,3 +77,22 @@ def test_unknown_block_is_named() -> None:
     code, _payload, err = _network("20", "--source", SOURCE, "--blocks", "NOPE")
     assert code == 2
     assert "NOPE unbekannt" in err
+
+
+def test_a_building_file_takes_the_bundled_streets_around_it(tmp_path) -> None:
+    from quartier_geo.data import layers
+
+    buildings = layers.load_layer("buildings")
+    block = buildings[buildings["block_id"] == "Q20-BL0001"]  # 21 buildings of the demo data
+    path = tmp_path / "block.geojson"
+    block.drop(columns=["quarter_id"]).to_file(path, driver="GeoJSON")
+    code, payload, err = _network(str(path), "--source", SOURCE)
+    assert code == 0, err
+    assert payload["connected_buildings"] + payload["left_out_buildings"] == 21
+    assert payload["trench_length_m"] > 0
+
+
+def test_a_missing_file_is_named() -> None:
+    code, payload, _err = _network("no-such-file.geojson", "--source", SOURCE)
+    assert code == 2
+    assert "no-such-file.geojson" in payload["error"]
