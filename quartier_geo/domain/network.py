@@ -17,6 +17,10 @@ Method (Methodik page, ``methods_*.md`` "Erstes Wärmenetz"):
    (at most twice the optimal length, near-linear time; exact where the streets form a
    tree). A Steiner tree rather than a shortest-path tree from the source: the trench length
    drives the investment, and a shortest-path tree digs parallel streets to shorten paths.
+   CityEnergyAnalyst lays its networks the same way ("Steiner spanning tree" over the street
+   geometry: github.com/architecture-building-systems/CityEnergyAnalyst,
+   docs/tutorials/cea4-app-training/05-thermal-network.md), as does DistrictHeatingSim
+   (github.com/JonasPfeiffer123/DistrictHeatingSim, net_generation).
 4. **Figures.** Trench length (main and service), connected demand (the building's
    ``consumption_kwh_per_a`` where present, else its modelled ``useful_heat_kwh_per_a``),
    linear heat density = demand / main trench length (as for the streets in
