@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m quartier_geo {quarters,analyse,scenario,report,heatplan,…}``.
+"""Command-line interface: ``python -m quartier_geo {quarters,analyse,report,heatplan,network,…}``.
 
 The contract that tests and other tools rely on: with ``--format json`` only JSON goes to
 stdout; problems go to stderr. Exit codes: 0 ok, 2 bad input (with every problem listed).
@@ -400,6 +400,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     db.add_argument("--format", choices=["table", "json"], default="table")
     db.set_defaults(func=_cmd_database)
+
+    from quartier_geo.cli_network import add_network_command
+
+    add_network_command(sub, emit=_emit, clean=_clean, gated=gated_buildings)
     return p
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -65,6 +65,10 @@ class Reference:
     region_shares: pd.Series
     #: wpg_area_rules.csv: supply areas (WPG §18, §19) and the target scenario's assumptions
     wpg_area_rules: pd.DataFrame
+
+    #: per-metre costs, loss share, annuity inputs of the heat-network layout, indexed by key
+    #: (network_parameters.csv; an empty value is "keine belegte Zahl")
+    network_parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _read(directory: Path, name: str, **kwargs: object) -> pd.DataFrame:
@@ -216,6 +220,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
         programme_facts=_programme_facts(directory),
         region_shares=_region_shares(directory),
         wpg_area_rules=_read(directory, "wpg_area_rules.csv"),
+        network_parameters=_read(directory, "network_parameters.csv").set_index("key"),
     )
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from quartier_geo.base.i18n import long_text
 from quartier_geo.data.cost_tables import load_cost_tables
+from quartier_geo.ui import heatplan_network
 from quartier_geo.ui.frame import Context
 from quartier_geo.ui.widgets import reference_table
 
@@ -47,6 +48,7 @@ def show(ctx: Context) -> None:
         reference_table(ref.benchmarks.reset_index(), lang=lang)
     with tabs["methods_tab_assumptions"]:
         reference_table(ref.assumptions.reset_index(), lang=lang)
+        heatplan_network.parameters_table(ctx)
     with tabs["methods_tab_quarters"]:
         reference_table(ref.quarters, lang=lang)
     with tabs["methods_tab_costs"]:

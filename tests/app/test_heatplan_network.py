@@ -1,0 +1,88 @@
+"""The section "Erstes Wärmenetz" of the Wärmeplanung page in planner and public mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from quartier_geo.base.i18n import t
+from quartier_geo.base.modes import Mode
+from quartier_geo.ui import heatplan_network
+
+NewApp = Callable[..., AppTest]
+PAGE = "app_pages/waermeplanung.py"
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _map_html(at: AppTest) -> str:
+    frames = [n for n in _walk(at._tree) if getattr(n, "type", None) == "iframe"]
+    assert len(frames) == 1
+    return str(frames[0].proto.srcdoc)  # type: ignore[attr-defined]
+
+
+def _figures(at: AppTest) -> dict[str, tuple[str, str]]:
+    """Figure name -> (value as shown, basis) of the section's table."""
+    table = at.table[0].value
+    return {name: (row.iloc[0], row.iloc[-1]) for name, row in table.iterrows()}
+
+
+def _open(new_app: NewApp, mode: str) -> AppTest:
+    at = new_app(mode)
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_planner_sees_the_layout_with_service_pipes_and_figures(new_app: NewApp) -> None:
+    at = _open(new_app, Mode.PLANNER.value)
+    assert t("network_title", "de") in [h.value for h in at.header]
+    html = _map_html(at)
+    assert t("network_trench_main", "de") in html
+    assert t("network_trench_service", "de") in html  # drawn for the planner
+    figures = _figures(at)
+    # German number format, the unsourced figures marked as such
+    value, basis = figures[t("network_fig_trench_length_m", "de")]
+    assert "." in value and "," not in value and basis == "modelliert"
+    assert figures[t("network_fig_cost_eur_per_mwh", "de")] == ("–", "nicht belegt")
+    captions = [c.value for c in at.caption]
+    assert t("network_public_no_service", "de") not in captions
+
+
+def test_public_sees_no_service_pipes_and_is_told_so(new_app: NewApp) -> None:
+    at = _open(new_app, Mode.PUBLIC.value)
+    html = _map_html(at)
+    assert t("network_trench_main", "de") in html
+    assert t("network_trench_service", "de") not in html
+    assert t("network_public_no_service", "de") in [c.value for c in at.caption]
+
+
+def test_public_withholds_a_layout_under_the_privacy_minimum(
+    new_app: NewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a minimum above every selection: the section says why and draws nothing
+    monkeypatch.setattr(heatplan_network, "min_buildings", lambda: 100_000)
+    at = _open(new_app, Mode.PUBLIC.value)
+    assert not [n for n in _walk(at._tree) if getattr(n, "type", None) == "iframe"]
+    warning = t("network_public_min", "de").format(n=100_000)
+    assert warning in [w.value for w in at.warning]
+
+
+def test_no_blocks_chosen_says_so(new_app: NewApp) -> None:
+    at = _open(new_app, Mode.PLANNER.value)
+    at.multiselect(key="network_blocks_1").set_value([]).run()
+    assert t("network_no_blocks", "de") in [i.value for i in at.info]
+
+
+def test_a_point_source_far_away_is_an_error_message(new_app: NewApp) -> None:
+    at = _open(new_app, Mode.PLANNER.value)
+    at.radio(key="network_source_kind").set_value("point").run()
+    at.number_input(key="network_x").set_value(300_000.0).run()
+    assert any("vom nächsten Straßenstück entfernt" in e.value for e in at.error)
