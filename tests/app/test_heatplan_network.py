@@ -21,15 +21,25 @@ def _walk(node: object) -> Iterator[object]:
         yield from _walk(child)
 
 
-def _map_html(at: AppTest) -> str:
+def _network_frames(at: AppTest) -> list[str]:
+    """The documents of the section's map frames (named by the map title; the page's other
+    sections have maps of their own)."""
+    title = t("network_map_title", "de")
     frames = [n for n in _walk(at._tree) if getattr(n, "type", None) == "iframe"]
+    docs = [str(n.proto.srcdoc) for n in frames]  # type: ignore[attr-defined]
+    return [d for d in docs if f"<title>{title}</title>" in d]
+
+
+def _map_html(at: AppTest) -> str:
+    frames = _network_frames(at)
     assert len(frames) == 1
-    return str(frames[0].proto.srcdoc)  # type: ignore[attr-defined]
+    return frames[0]
 
 
 def _figures(at: AppTest) -> dict[str, tuple[str, str]]:
     """Figure name -> (value as shown, basis) of the section's table."""
-    table = at.table[0].value
+    name = t("network_fig_trench_length_m", "de")
+    table = next(x.value for x in at.table if name in x.value.index)
     return {name: (row.iloc[0], row.iloc[-1]) for name, row in table.iterrows()}
 
 
@@ -70,7 +80,7 @@ def test_public_withholds_a_layout_under_the_privacy_minimum(
     # a minimum above every selection: the section says why and draws nothing
     monkeypatch.setattr(heatplan_network, "min_buildings", lambda: 100_000)
     at = _open(new_app, Mode.PUBLIC.value)
-    assert not [n for n in _walk(at._tree) if getattr(n, "type", None) == "iframe"]
+    assert not _network_frames(at)
     warning = t("network_public_min", "de").format(n=100_000)
     assert warning in [w.value for w in at.warning]
 
