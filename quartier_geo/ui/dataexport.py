@@ -36,9 +36,10 @@ _READY = "_export_ready"
 
 
 def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
+    one, n = quarter_bundle(quarter_id), min_buildings()
     if public:
-        return public_layers(quarter_bundle(quarter_id), min_buildings=min_buildings()).layers
-    return files.quarter_layers(quarter_bundle(quarter_id))
+        return public_layers(one, min_buildings=n, ref=data.ref).layers
+    return files.quarter_layers(one, ref=data.ref, min_buildings=n)
 
 
 def _withheld_note(quarter_id: int, *, lang: Lang) -> None:
