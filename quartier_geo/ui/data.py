@@ -55,6 +55,7 @@ __all__ = [
     "programme",
     "programme_edits",
     "public_cut",
+    "public_units",
     "published",
     "quarter_buildings",
     "quarter_bundle",
@@ -200,6 +201,12 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
 @st.cache_resource(max_entries=24, show_spinner=False)
 def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
     return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
+
+
+def public_units(quarter_id: int) -> dict[str, frozenset]:
+    """The ids of the public units of one quarter per layer (cached; the same units as
+    :func:`public_cut`, for a layer it does not hold, e.g. the Baublöcke)."""
+    return _public_units(quarter_id, min_buildings())
 
 
 def public_cut(quarter_id: int) -> PublicCut:
