@@ -20,6 +20,7 @@ from quartier_geo.exports.public import public_baubloecke
 from quartier_geo.ui import mapview, widgets
 from quartier_geo.ui.data import min_buildings, public_units, quarter_bundle
 from quartier_geo.ui.frame import Context
+from quartier_geo.ui.quartermap import value_labels
 from quartier_geo.views import maps
 
 __all__ = ["section"]
@@ -73,7 +74,7 @@ def _columns(table: pd.DataFrame, ctx: Context) -> dict[str, tuple[str, str | No
         "decentral_generators": (t("bplan_decentral", lang), None, 0),
         "house_substations": (t("bplan_substations", lang), None, 0),
         "type_label": (t("bplan_main_type", lang), None, None),
-        "main_age_class": (t("bplan_main_age", lang), None, None),
+        "age_label": (t("bplan_main_age", lang), None, None),
     }
     carriers = ctx.data.ref.carriers
     for carrier in carriers.index:
@@ -85,12 +86,17 @@ def _columns(table: pd.DataFrame, ctx: Context) -> dict[str, tuple[str, str | No
 
 
 def _displayed(table: gpd.GeoDataFrame, ctx: Context) -> gpd.GeoDataFrame:
-    """The table with display columns: type labels and shares in per cent."""
+    """The table with display columns: type and age labels, shares in per cent."""
+    ages = value_labels("age_class", None, ctx.lang) or {}
     out = table.assign(
         type_label=[
             None if v is None or pd.isna(v) else label("building_type", v, ctx.lang)
             for v in table["main_type"]
-        ]
+        ],
+        age_label=[
+            None if v is None or pd.isna(v) else ages.get(v, str(v))
+            for v in table["main_age_class"]
+        ],
     )
     for carrier in ctx.data.ref.carriers.index:
         out[f"pct_{carrier}"] = table[f"share_{carrier}"] * 100.0
