@@ -11,9 +11,13 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from quartier_geo.base.errors import DataValidationError, PermissionDeniedError
+from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data.reference import load_reference
+from quartier_geo.data.store import open_workspace
 from quartier_geo.imports.pipeline import ImportOptions, import_file
 from quartier_geo.imports.pool import WorkerPool
+from quartier_geo.imports.saved import BLOCKS_KIND, load_blocks, save_blocks
 from quartier_geo.imports.types import Accepted, NeedsChoice
 
 X0, Y0 = 360_000.0, 5_710_000.0
@@ -102,3 +106,41 @@ def test_a_block_layer_in_a_wrong_crs_is_not_taken_silently(tmp_path, pool, ref)
     fixed = import_file(tmp_path / "wr.gpkg", ref=ref, options=answer, pool=pool)
     assert isinstance(fixed, Accepted) and fixed.buildings is not None
     assert [round(a, 3) for a in fixed.buildings.area] == [10_000.0, 10_000.0]
+
+
+def test_a_saved_block_layer_is_the_quarters_until_replaced(tmp_path, pool, ref) -> None:
+    ws = open_workspace(tmp_path / "ws.sqlite")
+    anna = Editor("anna", Mode.PLANNER)
+    two = gpd.GeoDataFrame(
+        {"block_id": ["West", "Ost"]}, geometry=[_box(0, 0), _box(100, 0)], crs="EPSG:25832"
+    )
+    first = import_file(_gpkg(tmp_path / "a.gpkg", two), ref=ref, options=BLOCKS, pool=pool)
+    assert isinstance(first, Accepted)
+    assert load_blocks(ws, 9) is None
+    assert save_blocks(ws, first, quarter_id=9, editor=anna) == 1
+    got = load_blocks(ws, 9)
+    assert got is not None and list(got["block_id"]) == ["West", "Ost"]
+    assert load_blocks(ws, 8) is None  # the layer belongs to quarter 9 only
+    one = gpd.GeoDataFrame({"block_id": ["Alle"]}, geometry=[_box(0, 0, 200)], crs="EPSG:25832")
+    second = import_file(_gpkg(tmp_path / "b.gpkg", one), ref=ref, options=BLOCKS, pool=pool)
+    assert isinstance(second, Accepted)
+    assert save_blocks(ws, second, quarter_id=9, editor=anna) == 2
+    again = load_blocks(ws, 9)
+    assert again is not None and list(again["block_id"]) == ["Alle"]
+    # the replaced file is gone: one block file left in the store
+    assert len(ws.files.names("imports/baubloecke-")) == 1
+    record = ws.get(BLOCKS_KIND, "9")
+    assert record is not None and record.author == "anna"
+
+
+def test_only_the_planner_saves_and_only_a_block_layer(tmp_path, pool, ref) -> None:
+    ws = open_workspace(tmp_path / "ws.sqlite")
+    blocks = gpd.GeoDataFrame(geometry=[_box(0, 0)], crs="EPSG:25832")
+    result = import_file(_gpkg(tmp_path / "c.gpkg", blocks), ref=ref, options=BLOCKS, pool=pool)
+    assert isinstance(result, Accepted)
+    with pytest.raises(PermissionDeniedError):
+        save_blocks(ws, result, quarter_id=9, editor=Editor("eve", Mode.PUBLIC))
+    houses = import_file(tmp_path / "c.gpkg", ref=ref, options=ImportOptions(layer="gebaeude"))
+    with pytest.raises(DataValidationError, match="Baublock-Ebene"):
+        save_blocks(ws, houses, quarter_id=9, editor=Editor("anna", Mode.PLANNER))
+    assert load_blocks(ws, 9) is None

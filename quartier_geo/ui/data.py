@@ -28,6 +28,7 @@ from quartier_geo.data.publication import Snapshot, read_snapshot
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import Workspace, WorkspaceState, open_workspace, split_quarter_key
 from quartier_geo.domain import energy, phases, privacy, selection
+from quartier_geo.domain.block_plan import checked_block_layer
 from quartier_geo.domain.bundle import (
     QuarterBundle,
     RegionBundle,
@@ -38,12 +39,19 @@ from quartier_geo.domain.bundle import (
 from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.domain.summary import quarter_figures
 from quartier_geo.exports import public
-from quartier_geo.imports.saved import ImportInfo, list_imports, load_import
+from quartier_geo.imports.saved import (
+    BLOCKS_KIND,
+    ImportInfo,
+    list_imports,
+    load_blocks,
+    load_import,
+)
 
 __all__ = [
     "MODULE_KIND",
     "PHASE_KIND",
     "Bundle",
+    "blocks_version",
     "bundle",
     "chart_buildings",
     "clear_workspace",
@@ -158,16 +166,45 @@ def _merged(source: str, areas_listed: tuple[tuple[str, str, str], ...]) -> Bund
     )
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
 def quarter_bundle(quarter_id: int) -> QuarterBundle:
     """Everything one quarter's views show, derived once (:mod:`quartier_geo.domain.bundle`).
 
-    The pages' loaders below and the fact sheet read from this one object.
+    The pages' loaders below and the fact sheet read from this one object. On the planner
+    server it is derived anew when a block layer is imported for the quarter
+    (:func:`blocks_version`).
     """
+    return _quarter_bundle(quarter_id, blocks_version(quarter_id))
+
+
+def blocks_version(quarter_id: int) -> int:
+    """The version of the quarter's imported block layer in the workspace (0: none; public
+    and workshop servers read no drafts and use the blocks of the street network)."""
+    if current_mode() is not Mode.PLANNER:
+        return 0
+    try:
+        rec = workspace().get(BLOCKS_KIND, str(int(quarter_id)))
+    except QuartierGeoError:  # an unreadable workspace: the quarter shows its street blocks
+        return 0
+    return 0 if rec is None else rec.version
+
+
+def _imported_blocks(quarter_id: int, quarter: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    try:
+        raw = load_blocks(workspace(), quarter_id)
+        return None if raw is None else checked_block_layer(raw, quarter=quarter)
+    except QuartierGeoError as exc:  # a broken layer must not take the quarter down
+        log.warning("block layer of quarter %s skipped: %s", quarter_id, exc)
+        return None
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _quarter_bundle(quarter_id: int, blocks: int) -> QuarterBundle:
     data = bundle() if quarter_id > 0 else current()
-    return build_quarter_bundle(
-        select_quarter(data, quarter_id, synthetic=quarter_id > 0), ref=data.ref
-    )
+    layers_of = select_quarter(data, quarter_id, synthetic=quarter_id > 0)
+    if blocks:
+        imported = _imported_blocks(quarter_id, layers_of.quarter)
+        layers_of = dataclasses.replace(layers_of, blocks=imported)
+    return build_quarter_bundle(layers_of, ref=data.ref)
 
 
 def quarter_buildings(quarter_id: int) -> gpd.GeoDataFrame:
@@ -199,14 +236,14 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
+def _public_units(quarter_id: int, n: int, blocks: int = 0) -> dict[str, frozenset]:
     return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
 
 
 def public_units(quarter_id: int) -> dict[str, frozenset]:
     """The ids of the public units of one quarter per layer (cached; the same units as
     :func:`public_cut`, for a layer it does not hold, e.g. the Baublöcke)."""
-    return _public_units(quarter_id, min_buildings())
+    return _public_units(quarter_id, min_buildings(), blocks_version(quarter_id))
 
 
 def public_cut(quarter_id: int) -> PublicCut:
@@ -214,7 +251,7 @@ def public_cut(quarter_id: int) -> PublicCut:
     and street segments under the privacy rule, checked against each other
     (:mod:`quartier_geo.exports.public`); the same units on every page and download."""
     data, n = quarter_bundle(quarter_id), min_buildings()
-    units = _public_units(quarter_id, n)
+    units = _public_units(quarter_id, n, blocks_version(quarter_id))
     empty = privacy.Withheld(data.buildings.iloc[:0].copy(), 0, 0, n)
     streets = public.public_streets(data, min_buildings=n, units=units)
     return PublicCut(

@@ -6,16 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from quartier_geo.base.i18n import t
-from quartier_geo.base.modes import Mode
+from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
+from quartier_geo.data import layers
+from quartier_geo.data.store import open_workspace
+from quartier_geo.domain.block_plan import checked_block_layer
+from quartier_geo.imports.saved import BLOCKS_KIND, save_blocks
+from quartier_geo.imports.schemas import propose_mapping
+from quartier_geo.imports.types import Accepted
 
 NewApp = Callable[..., AppTest]
 PAGE = "app_pages/waermeplanung.py"
 N = MIN_BUILDINGS_DEFAULT  # QUARTIER_MIN_BUILDINGS is not set in the tests
+HERNE = 9  # quarter_id of Herne-Mitte (geodata/reference/quarters.csv)
 
 
 def _block_table(at: AppTest, lang: str = "de") -> pd.DataFrame:
@@ -64,3 +73,52 @@ def test_the_section_speaks_english(new_app: NewApp) -> None:
     at = new_app(Mode.PUBLIC.value, lang="en").switch_page(PAGE).run()
     table = _block_table(at, "en")
     assert f"{t('bplan_density', 'en')} [MWh/(ha·a)]" in table.columns
+
+
+def test_planner_uses_an_imported_block_layer_public_the_streets(
+    new_app: NewApp, workspace_file
+) -> None:
+    """A block layer saved for Herne (9) replaces the street blocks on the planner's page;
+    the public server reads no drafts and keeps the blocks of the street network."""
+    quarter = layers.load_layer("quarters")
+    quarter = quarter[quarter["quarter_id"] == HERNE]
+    outline = quarter.geometry.iloc[0]
+    x0, y0, x1, y1 = outline.bounds
+    middle = (y0 + y1) / 2
+    halves = [
+        shapely.intersection(outline, shapely.box(x0, middle, x1, y1)),
+        shapely.intersection(outline, shapely.box(x0, y0, x1, middle)),
+    ]
+    blocks = gpd.GeoDataFrame({"block_id": ["Nord", "Süd"]}, geometry=halves, crs=quarter.crs)
+    accepted = Accepted(
+        filename="herne.gpkg",
+        format="gpkg",
+        layer="baubloecke",
+        layer_kind="blocks",
+        features=blocks,
+        buildings=checked_block_layer(blocks),
+        mapping=propose_mapping(["block_id"]),
+    )
+    ws = open_workspace(workspace_file)
+    save_blocks(ws, accepted, quarter_id=HERNE, editor=Editor("anna", Mode.PLANNER))
+    try:
+        at = new_app(Mode.PLANNER.value, q=str(HERNE)).switch_page(PAGE).run()
+        table = _block_table(at)
+        assert list(table[t("bplan_block", "de")]) == ["Nord", "Süd"]
+        n_herne = int((layers.load_layer("buildings")["quarter_id"] == HERNE).sum())
+        assert sum(_counts(table)) == n_herne  # the two halves hold every building
+        captions = " ".join(c.value for c in at.caption)
+        assert t("bplan_source_imported", "de").split(":")[0] in captions
+        public = new_app(Mode.PUBLIC.value, q=str(HERNE)).switch_page(PAGE).run()
+        assert "Nord" not in list(_block_table(public)[t("bplan_block", "de")])
+        captions = " ".join(c.value for c in public.caption)
+        assert t("bplan_source_streets", "de").split(":")[0] in captions
+    finally:
+        record = ws.get(BLOCKS_KIND, str(HERNE))
+        assert record is not None
+        ws.delete(
+            BLOCKS_KIND,
+            str(HERNE),
+            expected_version=record.version,
+            editor=Editor("anna", Mode.PLANNER),
+        )
