@@ -212,3 +212,42 @@ def test_overlapping_imported_blocks_are_refused() -> None:
         block_plan.checked_block_layer(layer)
     touching = gpd.GeoDataFrame(geometry=[_square(0, 0, 100), _square(100, 0, 100)], crs=CRS)
     assert len(block_plan.checked_block_layer(touching)) == 2
+
+
+def test_the_planners_geopackage_has_a_baubloecke_layer(tmp_path, ref) -> None:
+    import pyogrio
+
+    from quartier_geo.domain.bundle import QuarterBundle
+    from quartier_geo.exports.files import export_layers, quarter_layers
+
+    b = _buildings()
+    outline = gpd.GeoDataFrame(
+        {"quarter_id": [99], "name": ["Test"]}, geometry=[_square(-50, -50, 200)], crs=CRS
+    )
+    bundle = QuarterBundle(
+        name="Test",
+        quarter_id=99,
+        quarter=outline,
+        buildings=b,
+        grid=gpd.GeoDataFrame(geometry=[], crs=CRS),
+        blocks=None,
+        streets=None,
+        networks=None,
+        potentials=None,
+        criteria=pd.Series(dtype=float),
+        supply=pd.DataFrame(),
+        plan_blocks=block_plan.plan_blocks(_streets(), outline=outline, buildings=b),
+    )
+    layers = quarter_layers(bundle, ref=ref, min_buildings=5)
+    assert "baubloecke" not in quarter_layers(bundle)  # without the reference: none
+    target = tmp_path / "q.gpkg"
+    export_layers({"baubloecke": layers["baubloecke"]}, target, fmt="gpkg")
+    back = gpd.read_file(target, layer="baubloecke")
+    square = back[back["n_buildings"] == 6].iloc[0]  # the 1 ha square; the ring holds none
+    assert square["density_mwh_per_ha_a"] == pytest.approx(300.0)
+    assert square["main_type"] == "EFH"
+    ring = back[back["n_buildings"] == 0].iloc[0]
+    assert ring["area_ha"] == pytest.approx(3.0) and pd.isna(ring["density_mwh_per_ha_a"])
+    glossary = pyogrio.read_dataframe(target, layer="columns")
+    units = dict(zip(glossary["column"], glossary["unit"], strict=True))
+    assert units["density_mwh_per_ha_a"] == "MWh/(ha·a)" and units["share_gas"] == "0..1"
