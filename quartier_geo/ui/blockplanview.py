@@ -146,10 +146,13 @@ def section(ctx: Context) -> None:
         lang=lang,
     )
     st.subheader(ctx.t("bplan_table_title"))
-    widgets.table(
-        shown,
-        columns=_columns(shown, ctx),
-        lang=lang,
-        style=widgets.TableStyle(key=f"bplan_table_{ctx.quarter_id}"),
-    )
+    # the projector gets a static table of every row: folded until asked for
+    place = st.expander(ctx.t("bplan_table_show")) if ctx.workshop else st.container()
+    with place:
+        widgets.table(
+            shown,
+            columns=_columns(shown, ctx),
+            lang=lang,
+            style=widgets.TableStyle(key=f"bplan_table_{ctx.quarter_id}"),
+        )
     st.caption(" ".join([ctx.t("bplan_modelled"), *notes]))

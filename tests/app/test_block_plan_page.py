@@ -69,6 +69,15 @@ def test_public_shows_no_block_under_the_minimum(new_app: NewApp) -> None:
     assert t("privacy_rule", "de").format(n=N) in captions
 
 
+def test_workshop_folds_the_table_and_shows_no_small_block(new_app: NewApp) -> None:
+    at = new_app(Mode.WORKSHOP.value).switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    [fold] = [e for e in at.expander if e.label == t("bplan_table_show", "de")]
+    [table] = [x.value for x in fold.table]  # the projector's static table
+    counts = [int(v.replace(".", "")) for v in table[t("buildings", "de")]]
+    assert counts and all(c == 0 or c >= N for c in counts)
+
+
 def test_the_section_speaks_english(new_app: NewApp) -> None:
     at = new_app(Mode.PUBLIC.value, lang="en").switch_page(PAGE).run()
     table = _block_table(at, "en")
