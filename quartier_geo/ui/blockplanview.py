@@ -1,8 +1,8 @@
 """Wärmeplanung page, section "Baublöcke (WPG Anlage 2 I)": a block map and a table per block.
 
-The blocks are the quarter bundle's ``plan_blocks`` (:mod:`quartier_geo.domain.block_plan`:
-from the street network, an imported layer or the ``block_id`` hulls; the caption says
-which). The planner sees every block, those under the privacy minimum with outline and
+The blocks are :func:`quartier_geo.ui.data.plan_blocks` (:mod:`quartier_geo.domain.block_plan`:
+from the street network, a layer the planner imported or the ``block_id`` hulls; the caption
+says which). The planner sees every block, those under the privacy minimum with outline and
 count only; public and workshop servers show only the blocks of
 :func:`quartier_geo.exports.public.public_baubloecke` (at least N buildings, checked
 against the other public layers), the same as their downloads.
@@ -18,7 +18,7 @@ from quartier_geo.base.i18n import label, pick, t
 from quartier_geo.domain.block_plan import block_indicators
 from quartier_geo.exports.public import public_baubloecke
 from quartier_geo.ui import mapview, widgets
-from quartier_geo.ui.data import min_buildings, public_units, quarter_bundle
+from quartier_geo.ui.data import min_buildings, plan_blocks, public_units, quarter_bundle
 from quartier_geo.ui.frame import Context
 from quartier_geo.ui.quartermap import value_labels
 from quartier_geo.views import maps
@@ -109,7 +109,7 @@ def section(ctx: Context) -> None:
     st.header(ctx.t("bplan_title"))
     st.caption(ctx.t("bplan_intro"))
     data = quarter_bundle(ctx.quarter_id)
-    blocks = data.plan_blocks
+    blocks = plan_blocks(ctx.quarter_id)  # the planner's imported layer, if any
     if blocks is None or blocks.empty:
         st.info(ctx.t("bplan_none"))
         return

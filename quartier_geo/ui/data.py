@@ -51,7 +51,6 @@ __all__ = [
     "MODULE_KIND",
     "PHASE_KIND",
     "Bundle",
-    "blocks_version",
     "bundle",
     "chart_buildings",
     "clear_workspace",
@@ -60,6 +59,7 @@ __all__ = [
     "iso_day",
     "jury_criteria",
     "min_buildings",
+    "plan_blocks",
     "programme",
     "programme_edits",
     "public_cut",
@@ -166,45 +166,47 @@ def _merged(source: str, areas_listed: tuple[tuple[str, str, str], ...]) -> Bund
     )
 
 
+@st.cache_resource(max_entries=24, show_spinner=False)
 def quarter_bundle(quarter_id: int) -> QuarterBundle:
     """Everything one quarter's views show, derived once (:mod:`quartier_geo.domain.bundle`).
 
-    The pages' loaders below and the fact sheet read from this one object. On the planner
-    server it is derived anew when a block layer is imported for the quarter
-    (:func:`blocks_version`).
+    The pages' loaders below and the fact sheet read from this one object.
     """
-    return _quarter_bundle(quarter_id, blocks_version(quarter_id))
+    data = bundle() if quarter_id > 0 else current()
+    return build_quarter_bundle(
+        select_quarter(data, quarter_id, synthetic=quarter_id > 0), ref=data.ref
+    )
 
 
-def blocks_version(quarter_id: int) -> int:
-    """The version of the quarter's imported block layer in the workspace (0: none; public
-    and workshop servers read no drafts and use the blocks of the street network)."""
+def plan_blocks(quarter_id: int) -> gpd.GeoDataFrame | None:
+    """The Baublöcke of the planner's heat plan: the block layer imported for the quarter
+    (drafts, :func:`quartier_geo.imports.saved.save_blocks`) if there is one, else the
+    bundle's (street network, ``block_id`` hulls). Public and workshop servers read no
+    drafts: they get the bundle's blocks, the same as their public cut."""
+    own = quarter_bundle(quarter_id).plan_blocks
     if current_mode() is not Mode.PLANNER:
-        return 0
+        return own
     try:
         rec = workspace().get(BLOCKS_KIND, str(int(quarter_id)))
-    except QuartierGeoError:  # an unreadable workspace: the quarter shows its street blocks
-        return 0
-    return 0 if rec is None else rec.version
-
-
-def _imported_blocks(quarter_id: int, quarter: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
-    try:
-        raw = load_blocks(workspace(), quarter_id)
-        return None if raw is None else checked_block_layer(raw, quarter=quarter)
-    except QuartierGeoError as exc:  # a broken layer must not take the quarter down
-        log.warning("block layer of quarter %s skipped: %s", quarter_id, exc)
-        return None
+    except QuartierGeoError:  # an unreadable workspace: the blocks of the street network
+        return own
+    if rec is None:
+        return own
+    imported = _imported_blocks(quarter_id, str(rec.payload.get("file")))
+    return own if imported is None else imported
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _quarter_bundle(quarter_id: int, blocks: int) -> QuarterBundle:
-    data = bundle() if quarter_id > 0 else current()
-    layers_of = select_quarter(data, quarter_id, synthetic=quarter_id > 0)
-    if blocks:
-        imported = _imported_blocks(quarter_id, layers_of.quarter)
-        layers_of = dataclasses.replace(layers_of, blocks=imported)
-    return build_quarter_bundle(layers_of, ref=data.ref)
+def _imported_blocks(quarter_id: int, file: str) -> gpd.GeoDataFrame | None:
+    """The checked imported block layer of a quarter, once per saved file (a new save
+    writes a new file)."""
+    try:
+        raw = load_blocks(workspace(), quarter_id)
+        quarter = quarter_bundle(quarter_id).quarter
+        return None if raw is None else checked_block_layer(raw, quarter=quarter)
+    except QuartierGeoError as exc:  # a broken layer must not take the page down
+        log.warning("block layer of quarter %s (%s) skipped: %s", quarter_id, file, exc)
+        return None
 
 
 def quarter_buildings(quarter_id: int) -> gpd.GeoDataFrame:
@@ -236,14 +238,14 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _public_units(quarter_id: int, n: int, blocks: int = 0) -> dict[str, frozenset]:
+def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
     return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
 
 
 def public_units(quarter_id: int) -> dict[str, frozenset]:
     """The ids of the public units of one quarter per layer (cached; the same units as
     :func:`public_cut`, for a layer it does not hold, e.g. the Baublöcke)."""
-    return _public_units(quarter_id, min_buildings(), blocks_version(quarter_id))
+    return _public_units(quarter_id, min_buildings())
 
 
 def public_cut(quarter_id: int) -> PublicCut:
@@ -251,7 +253,7 @@ def public_cut(quarter_id: int) -> PublicCut:
     and street segments under the privacy rule, checked against each other
     (:mod:`quartier_geo.exports.public`); the same units on every page and download."""
     data, n = quarter_bundle(quarter_id), min_buildings()
-    units = _public_units(quarter_id, n, blocks_version(quarter_id))
+    units = _public_units(quarter_id, n)
     empty = privacy.Withheld(data.buildings.iloc[:0].copy(), 0, 0, n)
     streets = public.public_streets(data, min_buildings=n, units=units)
     return PublicCut(

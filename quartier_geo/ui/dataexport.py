@@ -23,6 +23,7 @@ from quartier_geo.exports.static_map import PrintPage
 from quartier_geo.ui.data import (
     Bundle,
     min_buildings,
+    plan_blocks,
     programme,
     public_cut,
     published,
@@ -39,6 +40,7 @@ def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
     one, n = quarter_bundle(quarter_id), min_buildings()
     if public:
         return public_layers(one, min_buildings=n, ref=data.ref).layers
+    one = dataclasses.replace(one, plan_blocks=plan_blocks(quarter_id))  # an imported layer
     return files.quarter_layers(one, ref=data.ref, min_buildings=n)
 
 

@@ -20,6 +20,7 @@ from quartier_geo.domain.block_plan import checked_block_layer
 from quartier_geo.imports.saved import BLOCKS_KIND, save_blocks
 from quartier_geo.imports.schemas import propose_mapping
 from quartier_geo.imports.types import Accepted
+from quartier_geo.ui import data as ui_data
 
 NewApp = Callable[..., AppTest]
 PAGE = "app_pages/waermeplanung.py"
@@ -110,6 +111,7 @@ def test_planner_uses_an_imported_block_layer_public_the_streets(
     )
     ws = open_workspace(workspace_file)
     save_blocks(ws, accepted, quarter_id=HERNE, editor=Editor("anna", Mode.PLANNER))
+    ui_data.clear_workspace()  # the app opens this session's workspace (not a cached one)
     try:
         at = new_app(Mode.PLANNER.value, q=str(HERNE)).switch_page(PAGE).run()
         table = _block_table(at)
