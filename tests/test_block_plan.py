@@ -109,6 +109,11 @@ def test_indicators_of_six_buildings_by_hand(ref) -> None:
     shares = [c for c in table.columns if c.startswith("share_")]
     assert sorted(shares) == sorted(f"share_{c}" for c in ref.carriers.index)
     assert sum(row[c] for c in shares) == pytest.approx(1.0)
+    # buildings without a type do not count: with three unknown, 2 MFH beat 1 EFH (the
+    # unknown are no class of their own)
+    unknown = _buildings().assign(building_type=["EFH", None, None, None, "MFH", "MFH"])
+    table = block_plan.block_indicators(unknown, blocks, ref, min_buildings=5)
+    assert table.iloc[0]["main_type"] == "MFH"
 
 
 def test_a_block_under_the_minimum_keeps_its_outline_but_no_value(ref) -> None:

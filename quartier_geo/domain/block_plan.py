@@ -235,8 +235,10 @@ def plan_blocks(
 
 
 def _mode(values: pd.Series, groups: pd.Series) -> pd.Series:
-    """The most frequent value per group (ties: the first in sort order)."""
-    frame = pd.DataFrame({"g": groups, "v": values.astype(str)}).dropna()
+    """The most frequent value per group (ties: the first in sort order; missing values
+    do not count)."""
+    frame = pd.DataFrame({"g": groups, "v": values}).dropna()
+    frame["v"] = frame["v"].astype(str)
     counts = frame.groupby(["g", "v"]).size().reset_index(name="n")
     counts = counts.sort_values(["g", "n", "v"], ascending=[True, False, True])
     return counts.drop_duplicates("g").set_index("g")["v"]
