@@ -1,6 +1,7 @@
 """Wärmeplanung: the WPG deliverables of a quarter, in the order of a heat plan."""
 
 from quartier_geo.ui import (
+    blockplanview,
     frame,
     heatplan_areas,
     heatplan_costs,
@@ -11,6 +12,7 @@ from quartier_geo.ui import (
 
 ctx = frame.context()
 heatplanview.header(ctx)
+blockplanview.section(ctx)
 heatplan_costs.section(ctx)
 heatplan_areas.section(ctx)
 heatplan_network.section(ctx)

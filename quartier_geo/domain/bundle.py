@@ -28,7 +28,7 @@ import pandas as pd
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.data.layers import RegionLayers, validate_buildings
 from quartier_geo.data.reference import Reference
-from quartier_geo.domain import energy
+from quartier_geo.domain import block_plan, energy
 from quartier_geo.domain.blocks import quarter_blocks
 from quartier_geo.domain.heat_density import hectare_grid, linear_heat_density
 from quartier_geo.domain.summary import quarter_figures
@@ -141,7 +141,9 @@ class QuarterLayers:
     ``quarter`` is the quarter's row with its polygon (None for a bare building file);
     ``networks`` and ``potentials`` may cover the whole region (distances are measured).
     ``synthetic`` marks the bundled demonstration data; ``file_name`` names an imported
-    building file.
+    building file; ``blocks`` is an imported block layer
+    (:func:`~quartier_geo.domain.block_plan.checked_block_layer`) that replaces the blocks
+    derived from the streets.
     """
 
     buildings: gpd.GeoDataFrame
@@ -152,6 +154,7 @@ class QuarterLayers:
     name: str | None = None
     synthetic: bool = False
     file_name: str | None = None
+    blocks: gpd.GeoDataFrame | None = None
 
 
 class _Region(Protocol):
@@ -212,6 +215,10 @@ class QuarterBundle:
     ``streets`` carry the linear heat density (None without streets); ``criteria`` and
     ``supply`` are :func:`~quartier_geo.domain.supply.supply_criteria` and
     :func:`~quartier_geo.domain.supply.supply_options` with the reference thresholds.
+    ``plan_blocks`` are the Baublöcke of the heat plan
+    (:func:`~quartier_geo.domain.block_plan.plan_blocks`: imported, street-derived or the
+    ``block_id`` hulls, column ``source``; None without any); ``blocks`` stay the
+    ``block_id`` groups of the maps and the public block view.
     """
 
     name: str
@@ -227,6 +234,7 @@ class QuarterBundle:
     supply: pd.DataFrame
     synthetic: bool = False
     file_name: str | None = None
+    plan_blocks: gpd.GeoDataFrame | None = None
 
     @property
     def row(self) -> pd.Series | None:
@@ -275,4 +283,7 @@ def build_quarter_bundle(layers: QuarterLayers, *, ref: Reference) -> QuarterBun
         supply=supply_options(assessed, ref=ref, context=context, criteria=criteria),
         synthetic=layers.synthetic,
         file_name=layers.file_name,
+        plan_blocks=block_plan.plan_blocks(
+            layers.streets, outline=quarter, buildings=assessed, imported=layers.blocks
+        ),
     )

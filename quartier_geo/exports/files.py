@@ -48,6 +48,9 @@ from quartier_geo.base.columns import BUILDING_COLUMNS, QUARTER_COLUMNS, RESULT_
 from quartier_geo.base.crs import WORK_CRS, require_crs
 from quartier_geo.base.errors import QuartierGeoError, StorageError
 from quartier_geo.base.escape import csv_safe
+from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
+from quartier_geo.data.reference import Reference
+from quartier_geo.domain.block_plan import block_indicators
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.domain.heat_density import projected
 from quartier_geo.exports.render import ImageOptions, chart_image, chart_images
@@ -97,8 +100,6 @@ _EXTRA_UNITS = {
     "heat_density_mwh_per_ha_a": ("MWh/(ha·a)", "heat density of the hectare cell"),
     "length_m": ("m", "length of the street segment (EPSG:25832)"),
     "linear_heat_density_kwh_per_m_a": ("kWh/(m·a)", "linear heat density of the segment"),
-    "area_ha": ("ha", "block area: hull of its buildings + block_buffer_m (wpg_area_rules.csv)"),
-    "consumption_mwh_per_a": ("MWh/a", "typical heat consumption of the buildings"),
     "demand_density_mwh_per_ha_a": ("MWh/(ha·a)", "calculated heat demand per block area"),
     "network_distance_m": ("m", "distance to the nearest heat network"),
     "source_distance_m": ("m", "distance to the nearest heat source (mine water, waste heat)"),
@@ -106,6 +107,17 @@ _EXTRA_UNITS = {
     "geometry_wkt": ("-", "geometry as WKT in EPSG:25832 (CSV only)"),
     "x_m": ("m", "easting of a point inside the feature, EPSG:25832 (CSV only)"),
     "y_m": ("m", "northing of a point inside the feature, EPSG:25832 (CSV only)"),
+    # the Baublöcke of the heat plan (domain/block_plan.py::block_indicators)
+    "source": ("-", "where the blocks come from: streets, imported, block_id"),
+    "n_buildings": ("-", "number of buildings in the block"),
+    "area_ha": ("ha", "area of the block polygon"),
+    "consumption_mwh_per_a": ("MWh/a", "typical consumption (useful heat) of the buildings"),
+    "density_mwh_per_ha_a": ("MWh/(ha·a)", "consumption density: consumption / block area"),
+    "decentral_generators": ("-", "buildings with a heat generator of their own (no network)"),
+    "house_substations": ("-", "buildings connected to a heat network"),
+    "main_type": ("-", "most frequent building type of the block"),
+    "main_age_class": ("-", "most frequent age class of the block"),
+    "share_*": ("0..1", "share of the carrier in the block's final energy for heat"),
 }
 
 
@@ -150,13 +162,20 @@ def _report(progress: Progress | None, stage: str, fraction: float) -> None:
 
 
 # ----------------------------------------------------------------------------- layers
-def quarter_layers(bundle: QuarterBundle) -> dict[str, gpd.GeoDataFrame]:
+def quarter_layers(
+    bundle: QuarterBundle,
+    *,
+    ref: Reference | None = None,
+    min_buildings: int = MIN_BUILDINGS_DEFAULT,
+) -> dict[str, gpd.GeoDataFrame]:
     """The standard export set of one quarter (or of an imported building file), taken from
     its bundle (:mod:`quartier_geo.domain.bundle`), so nothing is derived a second time.
 
     Returns ``buildings`` (assessed), ``quarter`` (if the bundle has one), ``hectare_grid``
     (heat density per 100 m cell) and ``streets`` with their linear heat density (if the
-    bundle has streets), all in EPSG:25832.
+    bundle has streets), and with ``ref`` ``baubloecke``: the Baublöcke with their WPG
+    indicators (:func:`quartier_geo.domain.block_plan.block_indicators`, values only for
+    blocks of at least ``min_buildings`` buildings), all in EPSG:25832.
     """
     out: dict[str, gpd.GeoDataFrame] = {
         "buildings": projected(bundle.buildings, what="Die Gebäude")
@@ -166,6 +185,10 @@ def quarter_layers(bundle: QuarterBundle) -> dict[str, gpd.GeoDataFrame]:
     out["hectare_grid"] = bundle.grid
     if bundle.streets is not None and not bundle.streets.empty:
         out["streets"] = bundle.streets
+    if ref is not None and bundle.plan_blocks is not None and len(bundle.plan_blocks):
+        out["baubloecke"] = block_indicators(
+            bundle.buildings, bundle.plan_blocks, ref, min_buildings=min_buildings
+        )
     return out
 
 
@@ -191,7 +214,8 @@ def _glossary(layers: Mapping[str, gpd.GeoDataFrame]) -> pd.DataFrame:
         for column in gdf.columns:
             if column == gdf.geometry.name:
                 continue
-            unit, meaning = _GLOSSARY.get(column) or _EXTRA_UNITS.get(column) or ("", "")
+            key = "share_*" if column.startswith("share_") else column
+            unit, meaning = _GLOSSARY.get(column) or _EXTRA_UNITS.get(key) or ("", "")
             rows.append({"layer": name, "column": column, "unit": unit, "meaning": meaning})
     return pd.DataFrame(rows, columns=["layer", "column", "unit", "meaning"])
 

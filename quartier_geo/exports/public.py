@@ -2,11 +2,11 @@
 (docs/ARCHITECTURE.md §11).
 
 Only aggregates of at least ``min_buildings`` buildings (:mod:`quartier_geo.domain.privacy`):
-urban blocks, hectare cells and street segments with enough buildings, checked per layer and
-against each other (:func:`public_units`), plus the quarter's outline. No building, no
-building id, no footprint. What was withheld is counted, so that the page can say so. The
-maps and the downloads of the public pages take their units from here, so a visitor who
-combines a map with a download finds the same units.
+urban blocks, the Baublöcke of the heat plan, hectare cells and street segments with enough
+buildings, checked per layer and against each other (:func:`public_units`), plus the
+quarter's outline. No building, no building id, no footprint. What was withheld is counted,
+so that the page can say so. The maps and the downloads of the public pages take their
+units from here, so a visitor who combines a map with a download finds the same units.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from quartier_geo.data.reference import Reference
+from quartier_geo.domain.block_plan import assign_buildings, block_indicators
 from quartier_geo.domain.blocks import quarter_blocks
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.domain.heat_density import assign_streets, cell_ids
@@ -24,6 +26,7 @@ from quartier_geo.domain.privacy import Withheld, cut_layer, public_unit_ids
 __all__ = [
     "PublicLayers",
     "block_buildings",
+    "public_baubloecke",
     "public_blocks",
     "public_grid",
     "public_layers",
@@ -47,12 +50,14 @@ def _assignments(data: QuarterBundle) -> dict[str, pd.Series]:
         out["blocks"] = b["block_id"]
     if data.streets is not None and len(data.streets) and "buildings" in data.streets:
         out["streets"] = assign_streets(b, data.streets)
+    if data.plan_blocks is not None and len(data.plan_blocks):
+        out["baubloecke"] = assign_buildings(b, data.plan_blocks)
     return out
 
 
 def public_units(data: QuarterBundle, *, min_buildings: int) -> dict[str, frozenset]:
     """The ids of the units that may be shown, per layer (``blocks``, ``hectare_grid``,
-    ``streets``), by :func:`quartier_geo.domain.privacy.public_unit_ids`."""
+    ``streets``, ``baubloecke``), by :func:`quartier_geo.domain.privacy.public_unit_ids`."""
     return public_unit_ids(_assignments(data), min_buildings=min_buildings)
 
 
@@ -101,8 +106,32 @@ def public_streets(
     return cut_layer(data.streets, ids, id_column="street_id", min_buildings=min_buildings)
 
 
-def public_layers(data: QuarterBundle, *, min_buildings: int) -> PublicLayers:
-    """Quarter outline, blocks, hectare grid and streets of ``data``, cut to the public rule."""
+def public_baubloecke(
+    data: QuarterBundle,
+    *,
+    ref: Reference,
+    min_buildings: int,
+    units: dict[str, frozenset] | None = None,
+) -> Withheld | None:
+    """The public Baublöcke with their WPG indicators
+    (:func:`quartier_geo.domain.block_plan.block_indicators`): only the blocks of
+    :func:`public_units` (at least ``min_buildings`` buildings, checked against the other
+    layers) and blocks without buildings (outline only). None without plan blocks."""
+    if data.plan_blocks is None or not len(data.plan_blocks):
+        return None
+    ids = (units or public_units(data, min_buildings=min_buildings))["baubloecke"]
+    table = block_indicators(data.buildings, data.plan_blocks, ref, min_buildings=min_buildings)
+    counted = table.assign(buildings=table["n_buildings"])
+    cut = cut_layer(counted, ids, id_column="block_id", min_buildings=min_buildings)
+    shown = cut.shown.drop(columns="buildings")
+    return Withheld(shown, cut.units, cut.buildings, min_buildings)
+
+
+def public_layers(
+    data: QuarterBundle, *, min_buildings: int, ref: Reference | None = None
+) -> PublicLayers:
+    """Quarter outline, blocks, hectare grid and streets of ``data``, cut to the public rule;
+    with ``ref`` also the Baublöcke with their indicators (:func:`public_baubloecke`)."""
     layers: dict[str, gpd.GeoDataFrame] = {}
     withheld: dict[str, Withheld] = {}
     if data.quarter is not None:
@@ -113,6 +142,8 @@ def public_layers(data: QuarterBundle, *, min_buildings: int) -> PublicLayers:
         "hectare_grid": public_grid(data, min_buildings=n, units=units),
         "streets": public_streets(data, min_buildings=n, units=units),
     }
+    if ref is not None:
+        parts["baubloecke"] = public_baubloecke(data, ref=ref, min_buildings=n, units=units)
     for name, cut in parts.items():
         if cut is not None:
             layers[name], withheld[name] = cut.shown, cut

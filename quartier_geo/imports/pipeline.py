@@ -10,7 +10,9 @@ returns a domain result, never an exception:
    coordinates, CRS, repair, reproject (:mod:`quartier_geo.imports.worker.serve`);
 3. **mapping**: detect the schema and propose a field mapping (:mod:`quartier_geo.imports.schemas`),
    fill missing attributes by documented rules (:mod:`quartier_geo.imports.fill`);
-4. **validation**: :func:`quartier_geo.data.layers.validate_buildings` (the canonical schema).
+4. **validation**: :func:`quartier_geo.data.layers.validate_buildings` (the canonical schema);
+   a polygon layer named like :data:`BLOCK_LAYER_NAMES` (``baubloecke``) is a block layer
+   instead, checked by :func:`quartier_geo.domain.block_plan.checked_block_layer`.
 
 The result is :class:`~quartier_geo.imports.types.Accepted` (preview and confirm, then
 :func:`quartier_geo.imports.saved.save_import`), :class:`~quartier_geo.imports.types.NeedsChoice`
@@ -45,6 +47,7 @@ from quartier_geo.base.crs import WORK_CRS
 from quartier_geo.base.errors import DataValidationError
 from quartier_geo.data.layers import validate_buildings
 from quartier_geo.data.reference import Reference
+from quartier_geo.domain.block_plan import checked_block_layer
 from quartier_geo.imports.crs_detect import bbox_to_lonlat
 from quartier_geo.imports.fill import DEFAULTS, ImportDefaults, apply_mapping, apply_street_mapping
 from quartier_geo.imports.gate import Plan, plan_upload, size_params
@@ -65,6 +68,7 @@ from quartier_geo.imports.types import (
 )
 
 __all__ = [
+    "BLOCK_LAYER_NAMES",
     "DANGEROUS_DRIVERS",
     "ImportOptions",
     "Progress",
@@ -79,6 +83,9 @@ log = logging.getLogger(__name__)
 
 #: GDAL drivers that must never be registered where uploads are parsed (docs/SECURITY.md §0.2).
 DANGEROUS_DRIVERS = frozenset({"OGR_VRT", "GDALG", "VRT", "CSV"})
+#: Names of a polygon layer read as Baublöcke (blocks of the heat plan), not as buildings:
+#: an optional layer of an uploaded GeoPackage, chosen with ``ImportOptions(layer=…)``.
+BLOCK_LAYER_NAMES = frozenset({"baubloecke", "bloecke", "blocks", "baublöcke", "blöcke"})
 #: ``progress(stage, fraction)``: stage in gate, worker, mapping, validation, done.
 Progress = Callable[[str, float], None]
 
@@ -202,6 +209,11 @@ def _canonical(
     parsed: _Parsed, mapping: Mapping, *, defaults: ImportDefaults, ref: Reference
 ) -> tuple[gpd.GeoDataFrame | None, tuple[Issue, ...], tuple[str, ...]]:
     """Mapped (and for buildings validated) layer, the fills, and validation problems."""
+    if parsed.layer_kind == "blocks":  # no attributes to map: the polygons are checked
+        try:
+            return checked_block_layer(parsed.features), (), ()
+        except DataValidationError as exc:
+            return None, (), tuple(exc.problems)
     if parsed.layer_kind == "streets":
         streets, report = apply_street_mapping(parsed.features, mapping)
         return streets, report.fills, ()
@@ -233,6 +245,9 @@ def _accept(job: _Job, run: WorkerRun, job_dir: Path, stages: dict[str, float]) 
     stages["transfer_s"] = round(time.perf_counter() - started, 3)
     report = dict(result.get("report") or {})
     layer_kind = "streets" if report.get("geometry_family") == "lines" else "buildings"
+    layer_name = str(result.get("layer") or plan.layer or "").strip().lower()
+    if layer_kind == "buildings" and layer_name in BLOCK_LAYER_NAMES:
+        layer_kind = "blocks"
     _notify(progress, "mapping", 0.75)
     started = time.perf_counter()
     columns = [c for c in features.columns if c != "geometry"]

@@ -34,18 +34,23 @@ from quartier_geo.data.store import Workspace
 from quartier_geo.imports.types import Accepted
 
 __all__ = [
+    "BLOCKS_KIND",
     "HULL_BUFFER_M",
     "IMPORT_KIND",
     "ImportInfo",
     "delete_import",
     "imports_dir",
     "list_imports",
+    "load_blocks",
     "load_import",
     "quarter_outline",
+    "save_blocks",
     "save_import",
 ]
 
 IMPORT_KIND = "import"
+#: Record kind of a quarter's imported block layer (key: the quarter id).
+BLOCKS_KIND = "baubloecke"
 #: Buffer around the concave hull of the buildings that stands in for the quarter boundary.
 HULL_BUFFER_M = 20.0
 _HULL_RATIO = 0.3  # shapely.concave_hull ratio: 0 = tight, 1 = convex hull
@@ -199,3 +204,67 @@ def delete_import(ws: Workspace, key: str, *, expected_version: int, editor: Edi
     ws.delete(IMPORT_KIND, key, expected_version=expected_version, editor=editor)
     if rec is not None:
         ws.files.delete(_name(str(rec.payload["file"])))
+
+
+def save_blocks(ws: Workspace, accepted: Accepted, *, quarter_id: int, editor: Editor) -> int:
+    """Save the checked Baublöcke of ``accepted`` (``layer_kind == "blocks"``) as the block
+    layer of quarter ``quarter_id``; a layer saved before is replaced. Returns the
+    record's version (the bundle of the quarter is derived anew with it).
+
+    The file is written under a new name and recorded in one transaction (an older file
+    is deleted afterwards): a crash leaves the old layer or the new one, never a mix.
+    """
+    require_edit(editor.mode)
+    if not isinstance(accepted, Accepted) or accepted.layer_kind != "blocks":
+        raise DataValidationError(
+            ["Nur eine angenommene Baublock-Ebene kann als Baublöcke gespeichert werden."],
+            what="Der Import",
+        )
+    if accepted.buildings is None or accepted.buildings.empty:
+        raise DataValidationError(
+            list(accepted.problems) or ["Keine gültigen Blöcke."], what="Die Baublock-Ebene"
+        )
+    ws.check_writable()
+    key = str(int(quarter_id))
+    old = ws.get(BLOCKS_KIND, key)
+    file = f"baubloecke-{uuid.uuid4().hex[:12]}.gpkg"
+    sha = ws.files.write(_name(file), gpkg_bytes(accepted.buildings, layer=BLOCKS_KIND))
+    payload = _json_safe(
+        {
+            "file": file,
+            "sha256": sha,
+            "quarter_id": int(quarter_id),
+            "source_filename": accepted.filename,
+            "layer": accepted.layer,
+            "blocks": len(accepted.buildings),
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    try:
+        version = ws.put(
+            BLOCKS_KIND,
+            key,
+            payload,
+            expected_version=None if old is None else old.version,
+            editor=editor,
+        )
+    except BaseException:
+        ws.files.delete(_name(file))
+        raise
+    if old is not None:
+        ws.files.delete(_name(str(old.payload["file"])))
+    return version
+
+
+def load_blocks(ws: Workspace, quarter_id: int) -> gpd.GeoDataFrame | None:
+    """The imported block layer of quarter ``quarter_id`` in EPSG:25832, or None."""
+    rec = ws.get(BLOCKS_KIND, str(int(quarter_id)))
+    if rec is None:
+        return None
+    data = ws.files.read(_name(str(rec.payload["file"])))
+    if data is None or sha256(data) != rec.payload.get("sha256"):
+        raise StorageError(
+            "Die Datei der Baublock-Ebene fehlt oder ist beschädigt. "
+            "Bitte die Ebene erneut importieren."
+        )
+    return from_gpkg_bytes(data, layer=BLOCKS_KIND)

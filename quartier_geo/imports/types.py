@@ -144,10 +144,10 @@ class Accepted:
     features
         The parsed layer with its own attributes, geometry repaired, in EPSG:25832.
     buildings
-        Canonical, validated buildings (``layer_kind == "buildings"``) or streets
-        (``"streets"``) after :attr:`mapping`; ``None`` when the mapping did not validate
-        (see ``problems``) and must be corrected with
-        :func:`quartier_geo.imports.pipeline.remap`.
+        Canonical, validated buildings (``layer_kind == "buildings"``), streets
+        (``"streets"``) after :attr:`mapping`, or checked Baublöcke (``"blocks"``);
+        ``None`` when the mapping did not validate (see ``problems``) and must be corrected
+        with :func:`quartier_geo.imports.pipeline.remap`.
     mapping
         The proposed (or user-corrected) field mapping.
     warnings

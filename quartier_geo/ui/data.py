@@ -29,6 +29,7 @@ from quartier_geo.data.publication import Snapshot, read_snapshot
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import Workspace, WorkspaceState, open_workspace, split_quarter_key
 from quartier_geo.domain import energy, phases, privacy, selection
+from quartier_geo.domain.block_plan import checked_block_layer
 from quartier_geo.domain.bundle import (
     QuarterBundle,
     RegionBundle,
@@ -39,7 +40,13 @@ from quartier_geo.domain.bundle import (
 from quartier_geo.domain.privacy import pool_small_groups
 from quartier_geo.domain.summary import quarter_figures
 from quartier_geo.exports import public
-from quartier_geo.imports.saved import ImportInfo, list_imports, load_import
+from quartier_geo.imports.saved import (
+    BLOCKS_KIND,
+    ImportInfo,
+    list_imports,
+    load_blocks,
+    load_import,
+)
 
 __all__ = [
     "MODULE_KIND",
@@ -55,9 +62,11 @@ __all__ = [
     "jury_criteria",
     "min_buildings",
     "new_run",
+    "plan_blocks",
     "programme",
     "programme_edits",
     "public_cut",
+    "public_units",
     "published",
     "quarter_buildings",
     "quarter_bundle",
@@ -172,6 +181,37 @@ def quarter_bundle(quarter_id: int) -> QuarterBundle:
     )
 
 
+def plan_blocks(quarter_id: int) -> gpd.GeoDataFrame | None:
+    """The Baublöcke of the planner's heat plan: the block layer imported for the quarter
+    (drafts, :func:`quartier_geo.imports.saved.save_blocks`) if there is one, else the
+    bundle's (street network, ``block_id`` hulls). Public and workshop servers read no
+    drafts: they get the bundle's blocks, the same as their public cut."""
+    own = quarter_bundle(quarter_id).plan_blocks
+    if current_mode() is not Mode.PLANNER:
+        return own
+    try:
+        rec = workspace().get(BLOCKS_KIND, str(int(quarter_id)))
+    except QuartierGeoError:  # an unreadable workspace: the blocks of the street network
+        return own
+    if rec is None:
+        return own
+    imported = _imported_blocks(quarter_id, str(rec.payload.get("file")))
+    return own if imported is None else imported
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _imported_blocks(quarter_id: int, file: str) -> gpd.GeoDataFrame | None:
+    """The checked imported block layer of a quarter, once per saved file (a new save
+    writes a new file)."""
+    try:
+        raw = load_blocks(workspace(), quarter_id)
+        quarter = quarter_bundle(quarter_id).quarter
+        return None if raw is None else checked_block_layer(raw, quarter=quarter)
+    except QuartierGeoError as exc:  # a broken layer must not take the page down
+        log.warning("block layer of quarter %s (%s) skipped: %s", quarter_id, file, exc)
+        return None
+
+
 def quarter_buildings(quarter_id: int) -> gpd.GeoDataFrame:
     """Assessed buildings of one quarter. Imported quarters have negative, never reused ids."""
     return quarter_bundle(quarter_id).buildings
@@ -203,6 +243,12 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
 @st.cache_resource(max_entries=24, show_spinner=False)
 def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
     return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
+
+
+def public_units(quarter_id: int) -> dict[str, frozenset]:
+    """The ids of the public units of one quarter per layer (cached; the same units as
+    :func:`public_cut`, for a layer it does not hold, e.g. the Baublöcke)."""
+    return _public_units(quarter_id, min_buildings())
 
 
 def public_cut(quarter_id: int) -> PublicCut:

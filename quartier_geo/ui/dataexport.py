@@ -25,6 +25,7 @@ from quartier_geo.ui import heatplan_areas
 from quartier_geo.ui.data import (
     Bundle,
     min_buildings,
+    plan_blocks,
     programme,
     public_cut,
     published,
@@ -38,10 +39,12 @@ _READY = "_export_ready"
 
 
 def _layers(data: Bundle, quarter_id: int, *, public: bool) -> dict:
+    one, n = quarter_bundle(quarter_id), min_buildings()
     if public:
-        out = public_layers(quarter_bundle(quarter_id), min_buildings=min_buildings()).layers
+        out = public_layers(one, min_buildings=n, ref=data.ref).layers
     else:
-        out = files.quarter_layers(quarter_bundle(quarter_id))
+        one = dataclasses.replace(one, plan_blocks=plan_blocks(quarter_id))  # an imported layer
+        out = files.quarter_layers(one, ref=data.ref, min_buildings=n)
     # the supply areas of the Wärmeplanung page (public: the public blocks only)
     areas = heatplan_areas.download_layer(quarter_id, public=public)
     return out if areas.empty else {**out, AREAS_LAYER: areas}

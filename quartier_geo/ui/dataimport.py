@@ -25,7 +25,7 @@ from quartier_geo.imports.fill import QUARTER_TYPE_DEFAULTS, ImportDefaults
 from quartier_geo.imports.pipeline import ImportOptions, inspect_upload, remap
 from quartier_geo.imports.saved import ImportInfo, delete_import, list_imports, save_import
 from quartier_geo.imports.schemas import TARGETS
-from quartier_geo.ui import editing, mapview, publishing, widgets
+from quartier_geo.ui import blockimport, editing, mapview, publishing, widgets
 from quartier_geo.ui.data import bundle, forget_published, published, workspace
 from quartier_geo.views import maps
 
@@ -97,6 +97,7 @@ def _run(upload: Any, defaults: ImportDefaults, lang: Lang) -> None:
 
 def show_import(*, mode: Mode, lang: Lang) -> None:
     st.markdown(t("import_intro", lang))
+    st.caption(t("bplan_import_hint", lang))
     upload = st.file_uploader(t("import_file", lang), type=_TYPES, key="import_upload")
     c1, c2 = st.columns(2)
     qtype = c1.selectbox(
@@ -151,6 +152,9 @@ def show_import(*, mode: Mode, lang: Lang) -> None:
 def _accepted(
     result: Any, filename: str, defaults: ImportDefaults, *, mode: Mode, lang: Lang
 ) -> None:
+    if result.layer_kind == "blocks":  # a Baublock layer, not buildings
+        blockimport.accepted(result, mode=mode, lang=lang)
+        return
     st.success(
         t("import_readable", lang).format(
             n=len(result.features), schema=result.mapping.title or result.mapping.schema

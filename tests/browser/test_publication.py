@@ -1,13 +1,14 @@
 """Issue 7 item 2: a public server shows only what was published, and no single building.
 
-Drafts are seeded with canaries: notes and editor names in the workspace, building ids in
-the GeoPackage (``CANARYB<fid>``). A planner publishes the module status of quarter 1 and
-one of its two saved scenarios. A public server then runs on that GeoPackage and the
-published snapshot, with ``QUARTIER_WORKSPACE`` pointing at the drafts (so a server that
-opened them would find the canaries). The crawl opens every page for every quarter and
-reads the page HTML and every frame's HTML (map iframes included); the Daten page's
-downloads (GeoPackage, CSV, fact sheet) are fetched by clicking their buttons. None may
-contain a canary or the unpublished scenario; the published items must be there.
+Drafts are seeded with canaries: notes and editor names in the workspace, a draft block
+layer of quarter 1, building ids in the GeoPackage (``CANARYB<fid>``). A planner publishes
+the module status of quarter 1 and one of its two saved scenarios. A public server then
+runs on that GeoPackage and the published snapshot, with ``QUARTIER_WORKSPACE`` pointing
+at the drafts (so a server that opened them would find the canaries). The crawl opens every
+page for every quarter and reads the page HTML and every frame's HTML (map iframes
+included); the Daten page's downloads (GeoPackage, CSV, fact sheet) are fetched by clicking
+their buttons. None may contain a canary or the unpublished scenario; the published items
+must be there.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from quartier_geo.base.i18n import t
 from quartier_geo.base.modes import Editor, Mode
 from quartier_geo.data import publication as pub
 from quartier_geo.data import published_areas
-from quartier_geo.data.layers import GEOPACKAGE
+from quartier_geo.data.layers import GEOPACKAGE, load_layer
 from quartier_geo.data.reference import load_reference
 from quartier_geo.data.store import Workspace, open_workspace, quarter_key
+from quartier_geo.domain.block_plan import checked_block_layer
 from quartier_geo.imports.pipeline import import_file
-from quartier_geo.imports.saved import list_imports, load_import, save_import
+from quartier_geo.imports.saved import list_imports, load_import, save_blocks, save_import
+from quartier_geo.imports.schemas import propose_mapping
 from quartier_geo.imports.types import Accepted
 from quartier_geo.ui import frame
 from tests.browser.harness import Server, main_text, open_page, start_server, wait_idle
@@ -44,7 +47,8 @@ PUBLISHED = "Szenario-oeffentlich-q7"
 SOURCE_FILE = "CANARYFILE-q7.gpkg"
 AREA_DRAFT = "CANARYAREA-unveroeffentlicht"
 AREA_PUBLIC = "Gebiet-oeffentlich-q7"
-CANARIES = (NOTE, EDITOR, BUILDING, UNPUBLISHED, SOURCE_FILE, AREA_DRAFT)
+BLOCKS_DRAFT = "CANARYBLOCK-q1"  # a draft block layer of quarter 1 (its one block's name)
+CANARIES = (NOTE, EDITOR, BUILDING, UNPUBLISHED, SOURCE_FILE, AREA_DRAFT, BLOCKS_DRAFT)
 PAGES = [p[2] for p in frame._PAGES]
 QUARTERS = range(1, 21)
 PARAMS = {
@@ -86,6 +90,23 @@ def _seed_areas(ws: Workspace, snapshot: Path, tmp: Path) -> None:
             published_areas.publish_area(ws, area, path=snapshot, editor=who)
 
 
+def _seed_blocks(ws: Workspace) -> None:
+    """A draft block layer of quarter 1: one block, the quarter, named :data:`BLOCKS_DRAFT`."""
+    quarters = load_layer("quarters")
+    one = quarters[quarters["quarter_id"] == 1][["geometry"]].assign(block_id=BLOCKS_DRAFT)
+    blocks = checked_block_layer(one)
+    accepted = Accepted(
+        filename="bloecke.gpkg",
+        format="gpkg",
+        layer="baubloecke",
+        layer_kind="blocks",
+        features=blocks,
+        buildings=blocks,
+        mapping=propose_mapping(["block_id"]),
+    )
+    save_blocks(ws, accepted, quarter_id=1, editor=Editor(EDITOR, Mode.PLANNER))
+
+
 def _seed(tmp: Path) -> tuple[Path, Path]:
     """Drafts with canaries; quarter 1's module status, one scenario and one own area
     published."""
@@ -106,6 +127,7 @@ def _seed(tmp: Path) -> tuple[Path, Path]:
     item = pub.scenario_item(1, PUBLISHED, dict(PARAMS) | {"note": NOTE}, fields=PARAMS)
     pub.publish(ws, item, path=snapshot, editor=who)
     _seed_areas(ws, snapshot, tmp)
+    _seed_blocks(ws)
     snapshot.chmod(0o444)
     return ws.path, snapshot
 
@@ -167,6 +189,8 @@ def test_every_public_page_of_the_quarter_is_free_of_drafts(
             leaks += [f"{url}?q={qid}: {c}" for c in _found(_all_html(page))]
             if (url, qid) == ("sanierung", 1):
                 assert PUBLISHED in main_text(page)  # presence: the published scenario
+            if url == "waermeplanung":  # presence: the street blocks, not the draft layer
+                assert t("bplan_source_streets", "de").split(":")[0] in main_text(page)
             if url == "projektphasen":  # presence where published, absence elsewhere
                 assert (t("published_status", "de") in main_text(page)) == (qid == 1)
     assert leaks == []
