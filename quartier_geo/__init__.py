@@ -14,4 +14,4 @@ from quartier_geo.base.settings import harden_gdal_environment
 # value set before can add drivers but not remove these.
 harden_gdal_environment()
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
