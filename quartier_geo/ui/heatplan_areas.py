@@ -292,7 +292,15 @@ def _indicators(ctx: Context, plan: hpi.HeatPlan) -> None:
             lang=lang,
             style=widgets.TableStyle(key="hp_sector_table"),
         )
-    st.caption(t("hp_cost_placeholder", lang))
+    areas, costs = plan.areas, plan.heat_costs
+    if areas is not None and costs is not None:
+        both = costs.dropna().index
+        priced = int(areas["block_id"].astype(str).isin(both).sum())
+        st.caption(
+            t("hp_cost_rule", lang).format(
+                year=plan.heat_cost_year, priced=priced, blocks=len(areas)
+            )
+        )
 
 
 def _download(ctx: Context, plan: hpi.HeatPlan, ids: set[str] | None) -> None:
