@@ -114,3 +114,19 @@ def test_the_heat_plan_areas_are_the_baubloecke_and_the_totals_count_every_build
     assert list(plan.areas["heat_density_mwh_per_ha_a"]) == pytest.approx([50.0, 40.0])
     assert plan.summary.loc[2025, "final_energy_mwh_per_a"] == pytest.approx(117.0)
     assert plan.summary.loc[2025, "buildings"] == pytest.approx(4.0)
+
+
+def test_the_public_cut_takes_the_assignment_of_the_plan_view() -> None:
+    """The public units of the Baublöcke from the plan view's assignment (derived once) are
+    those :func:`public_units` derives itself; a different assignment changes them."""
+    from quartier_geo.exports.public import public_units
+
+    raw = _bundle()
+    view = plan_view(raw)
+    own = public_units(raw, min_buildings=2)
+    reused = public_units(raw, min_buildings=2, plan_assignment=view.buildings["block_id"])
+    assert reused == own
+    assert "B002" not in own["baubloecke"]  # one building: under the minimum of 2
+    one_block = pd.Series(["B002"] * 4, index=raw.buildings.index)
+    other = public_units(raw, min_buildings=2, plan_assignment=one_block)
+    assert other["baubloecke"] != own["baubloecke"]

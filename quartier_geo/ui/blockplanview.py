@@ -131,7 +131,11 @@ def section(ctx: Context) -> None:
             notes.append(ctx.t("bplan_outside").format(buildings=outside))
     else:
         cut = public_baubloecke(
-            data, ref=ctx.data.ref, min_buildings=n, units=public_units(ctx.quarter_id)
+            data,
+            ref=ctx.data.ref,
+            min_buildings=n,
+            units=public_units(ctx.quarter_id),
+            plan_assignment=view.buildings["block_id"],
         )
         if cut is None:  # plan blocks exist, so the cut does too
             return

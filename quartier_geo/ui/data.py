@@ -291,7 +291,9 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
 
 @st.cache_resource(max_entries=24, show_spinner=False)
 def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
-    return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
+    # the Baublöcke of the bundle (never a planner's draft layer), assigned once per quarter
+    plan = _plan_view(quarter_id, "").buildings["block_id"]
+    return public.public_units(quarter_bundle(quarter_id), min_buildings=n, plan_assignment=plan)
 
 
 def public_units(quarter_id: int) -> dict[str, frozenset]:
