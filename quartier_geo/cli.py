@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
+from quartier_geo.domain.costs import AREA_COST_YEAR
 
 __all__ = ["main", "report_main"]
 
@@ -235,12 +236,20 @@ def _cmd_heatplan(args: argparse.Namespace) -> int:
 
     ref = load_reference()
     bundle = _report_bundle(args.target, ref, by_name=True)
-    plan = quarter_heatplan(bundle, ref=ref)
+    plan = quarter_heatplan(bundle, ref=ref, heat_cost_year=args.cost_year)
     years = plan.rules.years
+    costs: dict[str, dict[str, Any]] = {}
+    if plan.block_costs is not None:
+        for block_id, group in plan.block_costs.groupby("block_id"):
+            costs[str(block_id)] = {
+                str(o): _clean(c)
+                for o, c in zip(group["option"], group["cost_eur_per_mwh"], strict=True)
+            }
     blocks: list[dict[str, Any]] = []
     if plan.areas is not None:
         for row in plan.areas.itertuples(index=False):
             record = {k: _clean(getattr(row, k)) for k in _BLOCK_FIELDS}
+            record["heat_cost_eur_per_mwh"] = costs.get(str(row.block_id), {})
             record["years"] = {
                 str(y): {
                     "category": getattr(row, f"category_{y}"),
@@ -265,8 +274,8 @@ def _cmd_heatplan(args: argparse.Namespace) -> int:
         "blocks": blocks,
         "indicators": _records(summary),
         "indicators_by_carrier": _records(plan.rows),
-        # the place for the heat generation cost per option (the cost module, merged later)
-        "heat_cost_per_option": None,
+        # the CO2 price year of the heat generation costs per block (rule C1)
+        "heat_cost_year": plan.heat_cost_year,
     }
     if args.out:
         write_heatplan(plan, Path(args.out))
@@ -365,7 +374,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     h.add_argument("target", help="quarter id 1-20, quarter name or a building file")
     h.add_argument("--format", choices=["table", "json"], default="table")
-    h.add_argument("--out", default=None, help="plan.gpkg: areas and indicator layers")
+    h.add_argument("--out", default=None, help="plan.gpkg: areas, indicator and cost layers")
+    h.add_argument(
+        "--cost-year",
+        type=int,
+        default=AREA_COST_YEAR,
+        help=f"CO2 price year of the heat generation costs (default {AREA_COST_YEAR})",
+    )
     h.set_defaults(func=_cmd_heatplan)
 
     d = sub.add_parser("demo", help="regenerate the bundled demo GeoPackage")

@@ -80,17 +80,23 @@ def parse_source(text: str, crs: str | None) -> Point | None:
 
 
 def _layers(target: str, gated: Callable[..., Any]) -> tuple[Any, Any]:
-    """(bundle, reference) of a quarter id or a building file (read through ``gated``)."""
+    """(bundle, reference) of a quarter id or a building file (read through ``gated``);
+    the bundle is the plan view: blocks are the Baublöcke of the heat plan."""
     from quartier_geo.data import layers
     from quartier_geo.data.reference import load_reference
-    from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle, select_quarter
+    from quartier_geo.domain.bundle import (
+        QuarterLayers,
+        build_quarter_bundle,
+        plan_view,
+        select_quarter,
+    )
     from quartier_geo.imports.pipeline import ImportOptions
 
     ref = load_reference()
     region = layers.load_region(ref)
     text = str(target).strip()
     if text.isdigit():
-        return build_quarter_bundle(select_quarter(region, int(text)), ref=ref), ref
+        return plan_view(build_quarter_bundle(select_quarter(region, int(text)), ref=ref)), ref
     path = Path(text)
     if not path.is_file():
         raise QuartierGeoError(f"{text}: weder eine Quartiersnummer (1–20) noch eine Datei.")
@@ -106,7 +112,7 @@ def _layers(target: str, gated: Callable[..., Any]) -> tuple[Any, Any]:
         name=path.stem,
         file_name=path.name,
     )
-    return build_quarter_bundle(data, ref=ref), ref
+    return plan_view(build_quarter_bundle(data, ref=ref)), ref
 
 
 def _write(out: Path, layout: Any, *, blocks: gpd.GeoDataFrame | None) -> None:

@@ -11,7 +11,14 @@ import pytest
 
 from quartier_geo.data import layers
 from quartier_geo.data.reference import load_reference
-from quartier_geo.exports.heatplan import AREAS_LAYER, INDICATORS_LAYER, SUMMARY_LAYER
+from quartier_geo.domain.block_plan import assign_buildings
+from quartier_geo.domain.bundle import build_quarter_bundle, select_quarter
+from quartier_geo.exports.heatplan import (
+    AREAS_LAYER,
+    COSTS_LAYER,
+    INDICATORS_LAYER,
+    SUMMARY_LAYER,
+)
 from tests.test_cli import run
 
 CATEGORIES = {"heat_network", "hydrogen_network", "decentral", "test_area"}
@@ -23,21 +30,45 @@ def test_heatplan_by_name_json_and_gpkg_twice(tmp_path) -> None:  # type: ignore
     assert first.returncode == 0, first.stderr
     payload = json.loads(first.stdout)  # only JSON on stdout
     ref = load_reference()
-    buildings = layers.load_layer("buildings")
-    q2 = buildings[buildings["quarter_id"] == 2]
+    bundle = build_quarter_bundle(select_quarter(layers.load_region(ref), 2), ref=ref)
+    assert bundle.plan_blocks is not None
+    assigned = assign_buildings(bundle.buildings, bundle.plan_blocks)
     assert payload["quarter"] == "Wulfen-Barkenberg"
     assert payload["stuetzjahre"] == [2030, 2035, 2040, 2045]
-    assert len(payload["blocks"]) == q2["block_id"].nunique()
-    assert sum(b["buildings"] for b in payload["blocks"]) == q2["block_id"].notna().sum()
+    # the Baublöcke of the street network, the same ids as the Baublock section's
+    assert [b["block_id"] for b in payload["blocks"]] == list(bundle.plan_blocks["block_id"])
+    assert sum(b["buildings"] for b in payload["blocks"]) == assigned.notna().sum()
     for block in payload["blocks"]:
         assert set(block["years"]) == {"2030", "2035", "2040", "2045"}
         assert {y["category"] for y in block["years"].values()} <= CATEGORIES
         assert block["years"]["2045"]["likelihood"]["hydrogen"] == 0  # H1: no plan
     assert [r["year"] for r in payload["indicators"]] == [2025, 2030, 2035, 2040, 2045]
-    assert payload["heat_cost_per_option"] is None  # the cost module is not merged yet
+    # heat generation costs per block: numbers for the sourced options (cost_catalogue.csv,
+    # energy_prices.csv), null for the options without a sourced number (biomass,
+    # mine-water network: "keine belegte Zahl" in supply_options.csv)
+    assert payload["heat_cost_year"] == 2025
+    inhabited = [b for b in payload["blocks"] if b["buildings"] > 0]
+    assert inhabited
+    for block in inhabited:
+        costs = block["heat_cost_eur_per_mwh"]
+        for option in ("district_heating", "heat_pump_air", "heat_pump_ground"):
+            assert isinstance(costs[option], float) and costs[option] > 0
+        assert costs["biomass"] is None and costs["mine_water_network"] is None
+    assert all(b["heat_cost_eur_per_mwh"] == {} for b in payload["blocks"] if not b["buildings"])
     assert ref.wpg_area_rules is not None
     listed = {name for name, _ in pyogrio.list_layers(out)}
-    assert {AREAS_LAYER, INDICATORS_LAYER, SUMMARY_LAYER} <= listed
+    assert {AREAS_LAYER, INDICATORS_LAYER, SUMMARY_LAYER, COSTS_LAYER} <= listed
+    costs_out = pyogrio.read_dataframe(out, layer=COSTS_LAYER)
+    assert "geometry" not in costs_out.columns  # a non-spatial table
+    first_block = inhabited[0]
+    row = costs_out[
+        (costs_out["block_id"] == first_block["block_id"])
+        & (costs_out["option"] == "district_heating")
+    ]
+    assert row["cost_eur_per_mwh"].iloc[0] == pytest.approx(
+        first_block["heat_cost_eur_per_mwh"]["district_heating"], abs=1e-3
+    )
+    assert (costs_out["year"] == 2025).all()
     areas = gpd.read_file(out, layer=AREAS_LAYER)
     assert len(areas) == len(payload["blocks"]) and areas.crs.to_epsg() == 25832
     assert set(areas["category_2030"]) <= CATEGORIES

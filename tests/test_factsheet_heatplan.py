@@ -9,7 +9,7 @@ import pytest
 from quartier_geo.base.i18n import t
 from quartier_geo.data import layers
 from quartier_geo.data.reference import load_reference
-from quartier_geo.domain.bundle import build_quarter_bundle, select_quarter
+from quartier_geo.domain.bundle import build_quarter_bundle, plan_view, select_quarter
 from quartier_geo.exports.factsheet import SheetOptions, fact_sheet_html
 from quartier_geo.exports.factsheet_heatplan import heatplan_block
 from quartier_geo.exports.public import public_units
@@ -32,7 +32,7 @@ def blocks_in(cell: str) -> int:
 
 def test_planner_block_counts_every_block_each_year(bundle, ref) -> None:  # type: ignore[no-untyped-def]
     block = heatplan_block(bundle, ref=ref, lang="de")
-    n = bundle.buildings["block_id"].nunique()
+    n = len(bundle.plan_blocks)  # every Baublock, also those without buildings
     assert block.area_heads[1:] == ["2030", "2035", "2040", "2045"]
     for column in range(1, 5):
         assert sum(blocks_in(row[column]) for row in block.area_rows) == n
@@ -41,8 +41,11 @@ def test_planner_block_counts_every_block_each_year(bundle, ref) -> None:  # typ
 
 def test_public_block_counts_only_public_blocks(bundle, ref) -> None:  # type: ignore[no-untyped-def]
     block = heatplan_block(bundle, ref=ref, lang="de", public_min=5)
-    shown = len(public_units(bundle, min_buildings=5)["blocks"])
-    assert 0 < shown < bundle.buildings["block_id"].nunique()
+    public = public_units(bundle, min_buildings=5)["baubloecke"]
+    sizes = plan_view(bundle).blocks.set_index("block_id")["buildings"]
+    # the public Baublöcke and those without buildings (no building's figure in them)
+    shown = int((sizes.index.isin(list(public)) | (sizes == 0)).sum())
+    assert 0 < shown < len(bundle.plan_blocks)
     for column in range(1, 5):
         assert sum(blocks_in(row[column]) for row in block.area_rows) == shown
 

@@ -8,6 +8,7 @@ import pytest
 
 from quartier_geo.data import layers
 from quartier_geo.data.reference import load_reference
+from quartier_geo.domain.block_plan import assign_buildings
 from quartier_geo.domain.bundle import build_quarter_bundle, select_quarter
 from quartier_geo.domain.heatplan_indicators import (
     OTHER,
@@ -110,7 +111,11 @@ def test_the_start_year_sums_to_the_quarter_totals(ref) -> None:  # type: ignore
         b.loc[nwg, "final_energy_kwh_per_a"].sum() / 1000
     )
     assert plan.areas is not None
-    assert len(plan.areas) == b["block_id"].nunique()  # every block, also small ones
+    assert bundle.plan_blocks is not None
+    # every Baublock, also small and empty ones, with the buildings assigned to it
+    assert list(plan.areas["block_id"]) == list(bundle.plan_blocks["block_id"])
+    assigned = assign_buildings(b, bundle.plan_blocks)
+    assert plan.areas["buildings"].sum() == assigned.notna().sum()
 
 
 def test_public_rows_pool_every_group_under_five(ref) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from quartier_geo.data.reference import load_reference
+from quartier_geo.domain.costs import area_heat_costs
 from quartier_geo.domain.supply_areas import (
     AreaCategory,
     AreaContext,
@@ -23,11 +24,14 @@ from quartier_geo.domain.supply_areas import (
 
 CRS = "EPSG:25832"
 X, Y = 365_000.0, 5_707_000.0
-#: A 100 m x 100 m hull buffered by block_buffer_m = 15 m (rules row "block_buffer_m"):
-#: square + four 100 x 15 strips + the four rounded corners, which shapely draws with 8
-#: segments per quarter circle: together a regular 32-gon of radius 15, area
-#: 32/2 x r² x sin(2π/32).
-AREA_HA = (100.0**2 + 4 * 100.0 * 15.0 + 16 * 15.0**2 * math.sin(2 * math.pi / 32)) / 10_000.0
+#: A Baublock (a plan block polygon, source "streets"): its area is the polygon's,
+#: 100 m x 100 m = 1 ha, no buffer.
+AREA_HA = 1.0
+#: The fallback: a 100 m x 100 m hull of a block_id group, buffered by block_buffer_m =
+#: 15 m (rules row "block_buffer_m"): square + four 100 x 15 strips + the four rounded
+#: corners, which shapely draws with 8 segments per quarter circle: together a regular
+#: 32-gon of radius 15, area 32/2 x r² x sin(2π/32).
+HULL_AREA_HA = (100.0**2 + 4 * 100.0 * 15.0 + 16 * 15.0**2 * math.sin(2 * math.pi / 32)) / 10_000.0
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +39,17 @@ def rules():  # type: ignore[no-untyped-def]
     return area_rules(load_reference())
 
 
-def block(density: float, *, dx: float = 0.0, block_id: str = "B1") -> gpd.GeoDataFrame:
-    """One 100 m square block whose consumption gives ``density`` MWh/(ha·a)."""
-    consumption_kwh = density * AREA_HA * 1000.0
+def block(
+    density: float, *, dx: float = 0.0, block_id: str = "B1", source: str = "streets"
+) -> gpd.GeoDataFrame:
+    """One 100 m square block whose consumption gives ``density`` MWh/(ha·a): a Baublock
+    (``source`` streets) or the fallback hull of a block_id group (``block_id``)."""
+    area_ha = HULL_AREA_HA if source == "block_id" else AREA_HA
+    consumption_kwh = density * area_ha * 1000.0
     return gpd.GeoDataFrame(
         {
             "block_id": [block_id],
+            "source": [source],
             "n_buildings": [12],
             "useful_heat_kwh_per_a": [consumption_kwh * 1.2],
             "consumption_kwh_per_a": [consumption_kwh],
@@ -188,3 +197,63 @@ def test_blocks_with_a_buildings_column_and_the_long_table(rules) -> None:  # ty
     long = areas_long(out, rules.years)
     assert len(long) == 2 * 4
     assert set(long["year"]) == {2030, 2035, 2040, 2045}
+
+
+def test_a_baublock_counts_its_polygon_and_only_a_hull_is_buffered(rules) -> None:  # type: ignore[no-untyped-def]
+    """200 MWh/a in a 100 m square, no network or source (NR2 -1): as a Baublock
+    200 / 1 ha = 200 MWh/(ha·a) (NB2 2 - 1 = 1, DB2 2); as the hull of a block_id group
+    200 / 1.6703 ha (HULL_AREA_HA) = 119.74 MWh/(ha·a) (NB1 1 - 1 = 0, DB3 3). A frame
+    without ``source`` is the fallback too."""
+    consumption = {"consumption_kwh_per_a": [200_000.0], "useful_heat_kwh_per_a": [240_000.0]}
+    polygon = supply_areas(block(0.0).assign(**consumption), rules=rules).iloc[0]
+    assert polygon["area_ha"] == pytest.approx(1.0)
+    assert polygon["heat_density_mwh_per_ha_a"] == pytest.approx(200.0)
+    assert (polygon["network_2030"], polygon["decentral_2030"]) == (1, 2)
+    hull = supply_areas(block(0.0, source="block_id").assign(**consumption), rules=rules).iloc[0]
+    assert hull["area_ha"] == pytest.approx(HULL_AREA_HA)
+    assert hull["heat_density_mwh_per_ha_a"] == pytest.approx(200.0 / HULL_AREA_HA)
+    assert hull["heat_density_mwh_per_ha_a"] == pytest.approx(119.74, abs=0.01)
+    assert (hull["network_2030"], hull["decentral_2030"]) == (0, 3)
+    bare = block(0.0).drop(columns="source").assign(**consumption)
+    assert supply_areas(bare, rules=rules).iloc[0]["area_ha"] == pytest.approx(HULL_AREA_HA)
+
+
+def test_costs_of_the_cost_module_flip_a_tie_per_block(rules) -> None:  # type: ignore[no-untyped-def]
+    """Rule C1 on :func:`area_heat_costs`. Three tied blocks: 300 MWh/(ha·a), a network
+    1,400-1,800 m east (no NR1 in 2030, no NR2): NB2 2 = DB2 2, Prüfgebiet.
+    B1: district heating 150, air heat pump 170, ground heat pump 140 €/MWh; decentral =
+    min(170, 140) = 140 < 150: decentral +1 -> 3 > 2, dezentral.
+    B2: district heating 100 < min(170, 180) = 170: network +1 -> 3, but no network within
+    the 250 m of 2030: still Prüfgebiet; in 2045 (reach 2,000 m) NR1 +1 too:
+    2 + 1 + 1 = 4, clamped to 3 > 2: Wärmenetzgebiet.
+    B3: district heating unsourced (None): the rule is skipped (no 0 invented), the tie
+    stays."""
+    long = pd.DataFrame(
+        {
+            "block_id": ["B1"] * 3 + ["B2"] * 3 + ["B3"] * 3,
+            "option": ["district_heating", "heat_pump_air", "heat_pump_ground"] * 3,
+            "cost_eur_per_mwh": [150.0, 170.0, 140.0, 100.0, 170.0, 180.0, None, 90.0, 95.0],
+        }
+    )
+    costs = area_heat_costs(long)
+    assert costs.loc["B1"].tolist() == [150.0, 140.0]
+    assert costs.loc["B2"].tolist() == [100.0, 170.0]
+    assert np.isnan(costs.loc["B3", "network_eur_per_mwh"])
+    assert costs.loc["B3", "decentral_eur_per_mwh"] == 90.0
+    three = pd.concat(
+        [block(300.0, dx=200.0 * i, block_id=f"B{i + 1}") for i in range(3)], ignore_index=True
+    )
+    three = gpd.GeoDataFrame(three, crs=CRS)
+    x = X + 3 * 200.0 + 1300.0  # 1,400 m east of B3, 1,600 m of B2, 1,800 m of B1
+    far = gpd.GeoDataFrame(geometry=[shapely.LineString([(x, Y), (x, Y + 100)])], crs=CRS)
+    plain = supply_areas(three, rules=rules, context=AreaContext(networks=far))
+    assert list(plain["category_2030"]) == [AreaCategory.TEST_AREA] * 3
+    out = supply_areas(three, rules=rules, context=AreaContext(networks=far, heat_costs=costs))
+    assert list(out["decentral_2030"]) == [3, 2, 2]
+    assert list(out["network_2030"]) == [2, 3, 2]
+    assert list(out["category_2030"]) == [
+        AreaCategory.DECENTRAL,
+        AreaCategory.TEST_AREA,
+        AreaCategory.TEST_AREA,
+    ]
+    assert out["category_2045"].iloc[1] == AreaCategory.HEAT_NETWORK

@@ -31,7 +31,7 @@ from quartier_geo.base.crs import WORK_CRS, require_crs
 from quartier_geo.base.errors import DataValidationError
 from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
 from quartier_geo.data.reference import Reference
-from quartier_geo.domain.blocks import aggregate_to_blocks
+from quartier_geo.domain.blocks import BLOCK_VALUES, aggregate_to_blocks, block_ratio
 
 __all__ = [
     "BLOCK_SOURCES",
@@ -39,6 +39,7 @@ __all__ = [
     "NETWORK_CARRIERS",
     "assign_buildings",
     "block_indicators",
+    "block_values",
     "checked_block_layer",
     "plan_blocks",
     "street_blocks",
@@ -234,6 +235,34 @@ def plan_blocks(
     ).to_crs(WORK_CRS)
 
 
+def block_values(buildings: pd.DataFrame, blocks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The plan blocks with the sums of their buildings, one row per block of ``blocks``.
+
+    ``buildings`` carry the plan assignment in ``block_id`` (:func:`assign_buildings`;
+    missing = in no block, counted for none). Columns: ``block_id``, ``source``,
+    ``buildings`` (count, 0 for a block without buildings), the
+    :data:`~quartier_geo.domain.blocks.BLOCK_VALUES` present (sums; NaN for a block without
+    buildings: no data, not 0) and ``useful_heat_kwh_per_m2a`` = Σ Q_nd / Σ A_C; the block
+    polygon. No value is withheld here: cut for public views by the public units."""
+    order = blocks["block_id"].astype(str)
+    inside = buildings[buildings["block_id"].notna()]
+    grouped = inside.groupby(inside["block_id"].astype(str))
+    out = pd.DataFrame(
+        {
+            "block_id": order.to_numpy(),
+            "source": blocks["source"].to_numpy(),
+            "buildings": grouped.size().reindex(order).fillna(0).astype(int).to_numpy(),
+        }
+    )
+    for column in (c for c in BLOCK_VALUES if c in buildings.columns):
+        out[column] = grouped[column].sum(min_count=1).reindex(order).to_numpy(dtype=float)
+    if {"useful_heat_kwh_per_a", "conditioned_floor_area_m2"} <= set(out.columns):
+        out["useful_heat_kwh_per_m2a"] = block_ratio(
+            out, "useful_heat_kwh_per_a", "conditioned_floor_area_m2"
+        ).to_numpy()
+    return gpd.GeoDataFrame(out, geometry=blocks.geometry.to_numpy(), crs=blocks.crs)
+
+
 def _mode(values: pd.Series, groups: pd.Series) -> pd.Series:
     """The most frequent value per group (ties: the first in sort order; missing values
     do not count)."""
@@ -250,8 +279,12 @@ def block_indicators(
     ref: Reference,
     *,
     min_buildings: int = MIN_BUILDINGS_DEFAULT,
+    assignment: pd.Series | None = None,
 ) -> gpd.GeoDataFrame:
     """The table per block of WPG Anlage 2 I, one row per block of ``blocks``.
+
+    ``assignment``: the block of each building if already derived (:func:`assign_buildings`,
+    e.g. the ``block_id`` of :func:`quartier_geo.domain.bundle.plan_view`); else derived here.
 
     ``buildings`` are assessed (``useful_heat_kwh_per_a``, ``consumption_kwh_per_a``,
     ``final_energy_kwh_per_a``, ``co2_t_per_a``, ``heating_carrier``, ``building_type``,
@@ -270,7 +303,7 @@ def block_indicators(
     buildings carry only their outline, id, area and count (values NaN or None).
     """
     require_crs(buildings, what="Die Gebäude")
-    ids = assign_buildings(buildings, blocks)
+    ids = assign_buildings(buildings, blocks) if assignment is None else assignment
     b = buildings.assign(_block=ids.to_numpy())
     b = b[b["_block"].notna()]
     grouped = b.groupby("_block", sort=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -41,6 +41,8 @@ __all__ = [
     "build_quarter_bundle",
     "build_region",
     "ensure_assessed",
+    "is_plan_view",
+    "plan_view",
     "select_quarter",
 ]
 
@@ -287,3 +289,37 @@ def build_quarter_bundle(layers: QuarterLayers, *, ref: Reference) -> QuarterBun
             layers.streets, outline=quarter, buildings=assessed, imported=layers.blocks
         ),
     )
+
+
+def plan_view(bundle: QuarterBundle, blocks: gpd.GeoDataFrame | None = None) -> QuarterBundle:
+    """The bundle as the heat plan sees it: the Baublöcke are the planning unit.
+
+    ``blocks``: the plan blocks (default ``bundle.plan_blocks``; the planner's imported
+    layer where saved). Each building's ``block_id`` becomes its plan block
+    (:func:`~quartier_geo.domain.block_plan.assign_buildings`; None in no block: it counts
+    in the quarter's totals, for no block); ``blocks`` become the plan polygons with their
+    buildings' sums (:func:`~quartier_geo.domain.block_plan.block_values`, column
+    ``source``) and ``plan_blocks`` the blocks. Without blocks no building has a block.
+    Derive it once per quarter and hand it to every heat-plan section; never mutate.
+    """
+    blocks = bundle.plan_blocks if blocks is None else blocks
+    if blocks is None or not len(blocks):
+        none = pd.Series(None, index=bundle.buildings.index, dtype=object)
+        return replace(
+            bundle, buildings=bundle.buildings.assign(block_id=none), blocks=None, plan_blocks=None
+        )
+    ids = block_plan.assign_buildings(bundle.buildings, blocks)
+    buildings = bundle.buildings.assign(block_id=ids.to_numpy())
+    return replace(
+        bundle,
+        buildings=buildings,
+        blocks=block_plan.block_values(buildings, blocks),
+        plan_blocks=blocks,
+    )
+
+
+def is_plan_view(bundle: QuarterBundle) -> bool:
+    """Whether ``bundle`` is a :func:`plan_view` (its blocks are plan blocks)."""
+    if bundle.blocks is None:
+        return bundle.plan_blocks is None
+    return "source" in bundle.blocks.columns

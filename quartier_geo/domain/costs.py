@@ -35,9 +35,13 @@ from quartier_geo.data.cost_tables import CostTables, load_cost_tables, value_or
 from quartier_geo.data.reference import Reference
 
 __all__ = [
+    "AREA_COST_YEAR",
+    "AREA_DECENTRAL_OPTIONS",
+    "AREA_NETWORK_OPTION",
     "COST_PARTS",
     "MISSING_DE",
     "annuity_factor",
+    "area_heat_costs",
     "block_option_costs",
     "capex_eur",
     "co2_price_eur_per_t",
@@ -50,6 +54,12 @@ COST_PARTS = ("capex_eur_per_mwh", "om_eur_per_mwh", "energy_eur_per_mwh", "co2_
 
 #: German names of the ``missing`` codes (for notes in reference-style tables)
 MISSING_DE = {"capex": "Investition", "energy_price": "Energiepreis", "co2_price": "CO2-Preis"}
+
+#: the CO2 price year of rule C1 (the last year with a fixed BEHG price, co2_price.csv)
+AREA_COST_YEAR = 2025
+#: rule C1 of the supply areas: the network option and the decentral options compared
+AREA_NETWORK_OPTION = "district_heating"
+AREA_DECENTRAL_OPTIONS = ("heat_pump_air", "heat_pump_ground")
 
 _PRICE_CARRIER = {
     "gas": "gas",
@@ -266,3 +276,34 @@ def block_option_costs(
     if not frames:
         return pd.DataFrame(columns=["block_id", "buildings", "option", "cost_eur_per_mwh"])
     return pd.concat(frames, ignore_index=True)
+
+
+def area_heat_costs(block_costs: pd.DataFrame) -> pd.DataFrame:
+    """The heat costs of rule C1 (:class:`~quartier_geo.domain.supply_areas.AreaContext`)
+    from :func:`block_option_costs`: index ``block_id``; ``network_eur_per_mwh`` = the
+    cost of :data:`AREA_NETWORK_OPTION`, ``decentral_eur_per_mwh`` = the cheaper of the
+    sourced :data:`AREA_DECENTRAL_OPTIONS`. NaN where no option of the side has a sourced
+    cost (the rule is then skipped for that block; never 0)."""
+    if block_costs.empty:
+        return pd.DataFrame(
+            columns=["network_eur_per_mwh", "decentral_eur_per_mwh"],
+            index=pd.Index([], name="block_id"),
+            dtype=float,
+        )
+    wide = block_costs.pivot(index="block_id", columns="option", values="cost_eur_per_mwh")
+    wide = wide.apply(pd.to_numeric, errors="coerce")  # None (unsourced) -> NaN
+
+    def of(options: tuple[str, ...]) -> pd.Series:
+        present = [o for o in options if o in wide.columns]
+        if not present:
+            return pd.Series(np.nan, index=wide.index)
+        return wide[present].min(axis=1, skipna=True)
+
+    out = pd.DataFrame(
+        {
+            "network_eur_per_mwh": of((AREA_NETWORK_OPTION,)),
+            "decentral_eur_per_mwh": of(AREA_DECENTRAL_OPTIONS),
+        }
+    )
+    out.index = out.index.astype(str).rename("block_id")
+    return out

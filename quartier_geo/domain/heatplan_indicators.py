@@ -30,8 +30,8 @@ import pandas as pd
 
 from quartier_geo.base.columns import BuildingType
 from quartier_geo.data.reference import Reference, path_value
-from quartier_geo.domain.blocks import quarter_blocks
-from quartier_geo.domain.bundle import QuarterBundle
+from quartier_geo.domain.bundle import QuarterBundle, is_plan_view, plan_view
+from quartier_geo.domain.costs import area_heat_costs, block_option_costs
 from quartier_geo.domain.supply_areas import (
     AreaCategory,
     AreaContext,
@@ -210,8 +210,10 @@ class HeatPlan:
     ``areas`` are the blocks with criteria, likelihoods and categories per Stützjahr
     (:func:`~quartier_geo.domain.supply_areas.supply_areas`; None without blocks);
     ``rows`` and ``summary`` the indicators (:func:`indicator_rows`,
-    :func:`indicator_summary`). ``heat_costs`` is the place for the heat cost per option
-    (the cost module, merged later): None here, so rule C1 is skipped.
+    :func:`indicator_summary`). ``block_costs`` are the heat generation costs per block
+    and option (:func:`~quartier_geo.domain.costs.block_option_costs`, CO₂ price of
+    ``heat_cost_year``) and ``heat_costs`` their network and decentral side
+    (:func:`~quartier_geo.domain.costs.area_heat_costs`) that rule C1 used; None without.
     """
 
     rules: AreaRules
@@ -219,32 +221,48 @@ class HeatPlan:
     rows: pd.DataFrame
     summary: pd.DataFrame
     heat_costs: pd.DataFrame | None = None
+    block_costs: pd.DataFrame | None = None
+    heat_cost_year: int | None = None
 
 
 def quarter_heatplan(
-    bundle: QuarterBundle, *, ref: Reference, heat_costs: pd.DataFrame | None = None
+    bundle: QuarterBundle,
+    *,
+    ref: Reference,
+    heat_costs: pd.DataFrame | None = None,
+    heat_cost_year: int | None = None,
 ) -> HeatPlan:
-    """The heat plan of a quarter's bundle: blocks of all its buildings (every block, also
-    those under the privacy minimum: cut them for public views), their areas and the
-    indicators. ``heat_costs``: see :class:`AreaContext` (None: no cost rule)."""
+    """The heat plan of a quarter's bundle: its plan blocks (the Baublöcke of
+    :func:`~quartier_geo.domain.bundle.plan_view`; a bundle that is not yet a plan view is
+    turned into one with its own plan blocks) with every block, also those under the
+    privacy minimum (cut them for public views), their areas and the indicators (a building
+    in no block counts in the totals, as decentral). Rule C1 compares ``heat_costs`` (see
+    :class:`AreaContext`); with ``heat_cost_year`` and no ``heat_costs`` they are the costs
+    per block of :func:`~quartier_geo.domain.costs.block_option_costs` with that year's
+    CO₂ price; with neither the rule is skipped."""
     rules = area_rules(ref)
+    view = bundle if is_plan_view(bundle) else plan_view(bundle)
     areas = None
-    if "block_id" in bundle.buildings.columns and bundle.buildings["block_id"].notna().any():
-        blocks = quarter_blocks(bundle.buildings, min_buildings=1)
+    block_costs = None
+    if view.blocks is not None and len(view.blocks):
+        if heat_costs is None and heat_cost_year is not None:
+            block_costs = block_option_costs(view.buildings, ref, heat_cost_year)
+            heat_costs = area_heat_costs(block_costs)
         context = AreaContext(
-            streets=bundle.streets,
-            networks=bundle.networks,
-            potentials=bundle.potentials,
+            streets=view.streets,
+            networks=view.networks,
+            potentials=view.potentials,
             heat_costs=heat_costs,
         )
-        areas = supply_areas(blocks, rules=rules, context=context)
+        areas = supply_areas(view.blocks, rules=rules, context=context)
     empty = pd.DataFrame({"block_id": pd.Series(dtype=object)})
     for year in rules.years:
         empty[f"category_{year}"] = pd.Series(dtype=object)
     rows = indicator_rows(
-        bundle.buildings, areas if areas is not None else empty, rules=rules, ref=ref
+        view.buildings, areas if areas is not None else empty, rules=rules, ref=ref
     )
-    return HeatPlan(rules, areas, rows, indicator_summary(rows), heat_costs)
+    summary = indicator_summary(rows)
+    return HeatPlan(rules, areas, rows, summary, heat_costs, block_costs, heat_cost_year)
 
 
 def public_summary(summary: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:

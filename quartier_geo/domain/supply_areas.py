@@ -5,7 +5,9 @@ Every rule is a row of ``geodata/reference/wpg_area_rules.csv`` (threshold, scor
 source, status); this module only applies them. Per block and Stützjahr y:
 
 * criteria: Wärmeverbrauchsdichte = Σ consumption [MWh/a] / block area [ha] (WPG Anlage 2
-  I: heat consumption density per block; block area = the hull buffered by
+  I: heat consumption density per block; block area = the Baublock polygon of
+  :func:`quartier_geo.domain.bundle.plan_view`; only for the fallback of ``block_id`` hulls
+  (column ``source`` = ``block_id``, or no ``source``) the hull buffered by
   ``block_buffer_m``, ASSUMPTION: gardens and half the street), the same on the calculated
   demand, the linear heat density of the street segments within ``street_buffer_m`` of the block
   (Σ MWh/a × 1000 / Σ m), the distance to the nearest heat network and to the nearest heat
@@ -21,9 +23,10 @@ source, status); this module only applies them. Per block and Stützjahr y:
   than the others; Wärmenetzgebiet where the network is suitable, better than decentral and
   a network or source is within reach; dezentral where decentral is suitable and better
   than the network; otherwise Prüfgebiet (WPG §3 Abs. 1 Nr. 10), also without data
-* costs: where heat costs per option are given (:attr:`AreaContext.heat_costs`, from the
-  cost module once merged), the cheaper of network and decentral gains rule C1's step;
-  without costs the rule is skipped: no cost is invented here.
+* costs: where heat costs per option are given (:attr:`AreaContext.heat_costs`, from
+  :func:`quartier_geo.domain.costs.area_heat_costs`: district heating against the cheaper
+  air or ground heat pump), the cheaper of network and decentral gains rule C1's step; a
+  block whose cost is unsourced on either side (NaN) is skipped: no cost is invented.
 
 Pure functions: blocks in, a new frame on the same index out.
 """
@@ -162,8 +165,9 @@ class AreaContext:
 
     ``streets`` carry ``length_m`` and ``heat_demand_mwh_per_a`` (the bundle's streets);
     ``networks`` are existing or planned heat networks; ``potentials`` have a ``kind``;
-    ``heat_costs`` (index block_id; ``network_eur_per_mwh``, ``decentral_eur_per_mwh``) are
-    the heat generation costs per option from the cost module (None until it is merged);
+    ``heat_costs`` (index block_id; ``network_eur_per_mwh``, ``decentral_eur_per_mwh``, NaN
+    where unsourced) are the heat generation costs per side
+    (:func:`quartier_geo.domain.costs.area_heat_costs`; None: rule C1 skipped);
     ``hydrogen_plan`` maps a block id to the likelihood score (0..3) a gas grid operator's
     transformation plan gives it (empty: no plan, WPG §28 / GEG §71k).
     """
@@ -231,7 +235,17 @@ def block_criteria(
     (nearest heat source) and ``supply_distance_m`` (the nearer of the two)."""
     b = projected(blocks, what="Die Baublöcke")
     shapes = b.geometry.to_numpy()
-    gross = shapely.buffer(shapes, rules.value("parameter", "block_buffer_m"))
+    # a plan block's polygon is its area; only the fallback hull of a block_id group is
+    # buffered (gardens and half the street around the outermost buildings)
+    hull = (
+        b["source"].eq("block_id").to_numpy()
+        if "source" in b.columns
+        else np.ones(len(b), dtype=bool)
+    )
+    gross = shapes.copy()
+    if hull.any():
+        buffer = rules.value("parameter", "block_buffer_m")
+        gross[hull] = shapely.buffer(shapes[hull], buffer)
     area_ha = pd.Series(shapely.area(gross) / 10_000.0, index=b.index).where(lambda a: a > 0)
     demand = pd.to_numeric(b["useful_heat_kwh_per_a"], errors="coerce") / 1000.0
     consumption = pd.to_numeric(b["consumption_kwh_per_a"], errors="coerce") / 1000.0
@@ -285,7 +299,7 @@ def _cost_steps(crit: pd.DataFrame, context: AreaContext, step: float) -> tuple[
     costs = context.heat_costs
     if costs is None or costs.empty:
         return zero, zero
-    by_block = costs.reindex(crit["block_id"].to_numpy())
+    by_block = costs.reindex(crit["block_id"].astype(str).to_numpy())
     net = by_block["network_eur_per_mwh"].to_numpy(float)
     dec = by_block["decentral_eur_per_mwh"].to_numpy(float)
     return (

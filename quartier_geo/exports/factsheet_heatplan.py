@@ -1,7 +1,11 @@
 """The fact sheet's heat plan block: supply areas per Stützjahr (blocks and buildings per
 category) and the target indicators per year (WPG §17-§19), formatted for the template.
 
-Public sheets count only the public blocks (at least N buildings each) and hide the
+The blocks are the Baublöcke of the heat plan (:func:`quartier_geo.domain.bundle.plan_view`),
+with rule C1 on the heat costs of :data:`~quartier_geo.domain.costs.AREA_COST_YEAR`, as on
+the page. Public sheets count only the public Baublöcke (``baubloecke`` of
+:func:`quartier_geo.exports.public.public_units`: at least N buildings each; blocks without
+buildings stay, as in the Baublock layer) and hide the
 district-heating and gas figures of a year whose group is under N
 (:func:`quartier_geo.domain.heatplan_indicators.public_summary`).
 """
@@ -15,6 +19,8 @@ from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain import heatplan_indicators as hpi
 from quartier_geo.domain.bundle import QuarterBundle
+from quartier_geo.domain.costs import AREA_COST_YEAR
+from quartier_geo.domain.privacy import cut_layer
 from quartier_geo.domain.supply_areas import AreaCategory
 from quartier_geo.exports.public import public_units
 
@@ -37,15 +43,16 @@ def heatplan_block(
     bundle: QuarterBundle, *, ref: Reference, lang: Lang, public_min: int | None = None
 ) -> HeatplanBlock:
     """The block of ``bundle``; ``public_min``: the privacy minimum of a public sheet."""
-    plan = hpi.quarter_heatplan(bundle, ref=ref)
+    plan = hpi.quarter_heatplan(bundle, ref=ref, heat_cost_year=AREA_COST_YEAR)
     summary = plan.summary
     areas = plan.areas
     if public_min is not None:
         pooled = hpi.pooled_rows(plan.rows, min_buildings=public_min)
         summary = hpi.public_summary(summary, pooled)
         if areas is not None:
-            ids = public_units(bundle, min_buildings=public_min).get("blocks", frozenset())
-            areas = areas[areas["block_id"].isin(list(ids))]
+            units = public_units(bundle, min_buildings=public_min)
+            ids = frozenset(str(b) for b in units.get("baubloecke", frozenset()))
+            areas = cut_layer(areas, ids, id_column="block_id", min_buildings=public_min).shown
     years = plan.rules.years
     area_rows = []
     for category in AreaCategory:

@@ -43,7 +43,7 @@ class PublicLayers:
     withheld: dict[str, Withheld]
 
 
-def _assignments(data: QuarterBundle) -> dict[str, pd.Series]:
+def _assignments(data: QuarterBundle, plan: pd.Series | None = None) -> dict[str, pd.Series]:
     b = data.buildings
     out = {"hectare_grid": cell_ids(b)}
     if "block_id" in b.columns:
@@ -51,14 +51,19 @@ def _assignments(data: QuarterBundle) -> dict[str, pd.Series]:
     if data.streets is not None and len(data.streets) and "buildings" in data.streets:
         out["streets"] = assign_streets(b, data.streets)
     if data.plan_blocks is not None and len(data.plan_blocks):
-        out["baubloecke"] = assign_buildings(b, data.plan_blocks)
+        out["baubloecke"] = assign_buildings(b, data.plan_blocks) if plan is None else plan
     return out
 
 
-def public_units(data: QuarterBundle, *, min_buildings: int) -> dict[str, frozenset]:
+def public_units(
+    data: QuarterBundle, *, min_buildings: int, plan_assignment: pd.Series | None = None
+) -> dict[str, frozenset]:
     """The ids of the units that may be shown, per layer (``blocks``, ``hectare_grid``,
-    ``streets``, ``baubloecke``), by :func:`quartier_geo.domain.privacy.public_unit_ids`."""
-    return public_unit_ids(_assignments(data), min_buildings=min_buildings)
+    ``streets``, ``baubloecke``), by :func:`quartier_geo.domain.privacy.public_unit_ids`.
+    ``plan_assignment``: each building's Baublock if already derived (the ``block_id`` of
+    :func:`quartier_geo.domain.bundle.plan_view` of ``data``); else derived here."""
+    assignments = _assignments(data, plan_assignment)
+    return public_unit_ids(assignments, min_buildings=min_buildings)
 
 
 def block_buildings(
@@ -112,15 +117,22 @@ def public_baubloecke(
     ref: Reference,
     min_buildings: int,
     units: dict[str, frozenset] | None = None,
+    plan_assignment: pd.Series | None = None,
 ) -> Withheld | None:
     """The public Baublöcke with their WPG indicators
     (:func:`quartier_geo.domain.block_plan.block_indicators`): only the blocks of
     :func:`public_units` (at least ``min_buildings`` buildings, checked against the other
-    layers) and blocks without buildings (outline only). None without plan blocks."""
+    layers) and blocks without buildings (outline only). None without plan blocks.
+    ``plan_assignment``: see :func:`public_units`."""
     if data.plan_blocks is None or not len(data.plan_blocks):
         return None
-    ids = (units or public_units(data, min_buildings=min_buildings))["baubloecke"]
-    table = block_indicators(data.buildings, data.plan_blocks, ref, min_buildings=min_buildings)
+    n = min_buildings
+    ids = (units or public_units(data, min_buildings=n, plan_assignment=plan_assignment))[
+        "baubloecke"
+    ]
+    table = block_indicators(
+        data.buildings, data.plan_blocks, ref, min_buildings=n, assignment=plan_assignment
+    )
     counted = table.assign(buildings=table["n_buildings"])
     cut = cut_layer(counted, ids, id_column="block_id", min_buildings=min_buildings)
     shown = cut.shown.drop(columns="buildings")

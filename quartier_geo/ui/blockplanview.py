@@ -1,6 +1,7 @@
 """Wärmeplanung page, section "Baublöcke (WPG Anlage 2 I)": a block map and a table per block.
 
-The blocks are :func:`quartier_geo.ui.data.plan_blocks` (:mod:`quartier_geo.domain.block_plan`:
+The blocks are those of :func:`quartier_geo.ui.data.plan_bundle`
+(:mod:`quartier_geo.domain.block_plan`:
 from the street network, a layer the planner imported or the ``block_id`` hulls; the caption
 says which). The planner sees every block, those under the privacy minimum with outline and
 count only; public and workshop servers show only the blocks of
@@ -18,7 +19,7 @@ from quartier_geo.base.i18n import label, pick, t
 from quartier_geo.domain.block_plan import block_indicators
 from quartier_geo.exports.public import public_baubloecke
 from quartier_geo.ui import mapview, widgets
-from quartier_geo.ui.data import min_buildings, plan_blocks, public_units, quarter_bundle
+from quartier_geo.ui.data import min_buildings, plan_bundle, public_units, quarter_bundle
 from quartier_geo.ui.frame import Context
 from quartier_geo.ui.quartermap import value_labels
 from quartier_geo.views import maps
@@ -109,21 +110,32 @@ def section(ctx: Context) -> None:
     st.header(ctx.t("bplan_title"))
     st.caption(ctx.t("bplan_intro"))
     data = quarter_bundle(ctx.quarter_id)
-    blocks = plan_blocks(ctx.quarter_id)  # the planner's imported layer, if any
+    view = plan_bundle(ctx.quarter_id)  # the planner's imported layer, if any
+    blocks = view.plan_blocks
     if blocks is None or blocks.empty:
         st.info(ctx.t("bplan_none"))
         return
     source = str(blocks["source"].iloc[0])
     st.caption(ctx.t(f"bplan_source_{source}").format(blocks=len(blocks)))
     if ctx.planner:
-        table = block_indicators(data.buildings, blocks, ctx.data.ref, min_buildings=n)
+        table = block_indicators(
+            view.buildings,
+            blocks,
+            ctx.data.ref,
+            min_buildings=n,
+            assignment=view.buildings["block_id"],
+        )
         outside = len(data.buildings) - int(table["n_buildings"].sum())
         notes = [ctx.t("bplan_small").format(n=n)]
         if outside:
             notes.append(ctx.t("bplan_outside").format(buildings=outside))
     else:
         cut = public_baubloecke(
-            data, ref=ctx.data.ref, min_buildings=n, units=public_units(ctx.quarter_id)
+            data,
+            ref=ctx.data.ref,
+            min_buildings=n,
+            units=public_units(ctx.quarter_id),
+            plan_assignment=view.buildings["block_id"],
         )
         if cut is None:  # plan blocks exist, so the cut does too
             return

@@ -35,6 +35,7 @@ from quartier_geo.domain.bundle import (
     RegionBundle,
     build_quarter_bundle,
     build_region,
+    plan_view,
     select_quarter,
 )
 from quartier_geo.domain.privacy import pool_small_groups
@@ -181,22 +182,70 @@ def quarter_bundle(quarter_id: int) -> QuarterBundle:
     )
 
 
-def plan_blocks(quarter_id: int) -> gpd.GeoDataFrame | None:
-    """The Baublöcke of the planner's heat plan: the block layer imported for the quarter
-    (drafts, :func:`quartier_geo.imports.saved.save_blocks`) if there is one, else the
-    bundle's (street network, ``block_id`` hulls). Public and workshop servers read no
-    drafts: they get the bundle's blocks, the same as their public cut."""
-    own = quarter_bundle(quarter_id).plan_blocks
+def plan_key(quarter_id: int) -> str:
+    """Which plan blocks the quarter's heat plan uses: the file of the block layer the
+    planner imported (drafts, :func:`quartier_geo.imports.saved.save_blocks`), or "" for
+    the bundle's own. A key for the caches of the heat-plan sections (a new save writes a
+    new file). Public and workshop servers read no drafts: always ""."""
     if current_mode() is not Mode.PLANNER:
-        return own
+        return ""
     try:
         rec = workspace().get(BLOCKS_KIND, str(int(quarter_id)))
     except QuartierGeoError:  # an unreadable workspace: the blocks of the street network
-        return own
-    if rec is None:
-        return own
-    imported = _imported_blocks(quarter_id, str(rec.payload.get("file")))
-    return own if imported is None else imported
+        return ""
+    if rec is None or _imported_blocks(quarter_id, str(rec.payload.get("file"))) is None:
+        return ""
+    return str(rec.payload.get("file"))
+
+
+def plan_blocks(quarter_id: int) -> gpd.GeoDataFrame | None:
+    """The Baublöcke of the planner's heat plan: the block layer imported for the quarter
+    if there is one (:func:`plan_key`), else the bundle's (street network, ``block_id``
+    hulls). Public and workshop servers get the bundle's blocks, the same as their
+    public cut."""
+    key = plan_key(quarter_id)
+    own = quarter_bundle(quarter_id).plan_blocks
+    return _imported_blocks(quarter_id, key) if key else own
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _plan_view(quarter_id: int, key: str) -> QuarterBundle:
+    blocks = _imported_blocks(quarter_id, key) if key else None
+    return plan_view(quarter_bundle(quarter_id), blocks)
+
+
+def plan_bundle(quarter_id: int) -> QuarterBundle:
+    """The quarter's bundle as the heat plan sees it (:func:`quartier_geo.domain.bundle.plan_view`
+    with :func:`plan_blocks`): every building's ``block_id`` is its Baublock, ``blocks``
+    are the Baublöcke with their sums. Derived once per quarter and block layer (cached);
+    every section of the Wärmeplanung page reads it. Never mutate."""
+    return _plan_view(quarter_id, plan_key(quarter_id))
+
+
+def public_plan_cut(quarter_id: int) -> privacy.Withheld | None:
+    """The Baublöcke a public or workshop audience may see
+    (:func:`quartier_geo.domain.privacy.cut_layer` of :func:`plan_bundle`'s blocks with the
+    ``baubloecke`` units of :func:`public_units`: >= N buildings, checked against the other
+    public layers; blocks without buildings stay) and what was withheld; the same cut as
+    the Baublock section's and in every section of the Wärmeplanung page. None without
+    blocks."""
+    blocks = plan_bundle(quarter_id).blocks
+    if blocks is None:
+        return None
+    ids = frozenset(str(i) for i in public_units(quarter_id).get("baubloecke", frozenset()))
+    return privacy.cut_layer(blocks, ids, id_column="block_id", min_buildings=min_buildings())
+
+
+def public_plan_blocks(quarter_id: int) -> frozenset:
+    """The ids of the Baublöcke of :func:`public_plan_cut` (empty without blocks)."""
+    cut = public_plan_cut(quarter_id)
+    return frozenset() if cut is None else frozenset(cut.shown["block_id"].astype(str))
+
+
+def public_plan_withheld(quarter_id: int) -> tuple[int, int]:
+    """How many Baublöcke :func:`public_plan_cut` withholds, and their buildings."""
+    cut = public_plan_cut(quarter_id)
+    return (0, 0) if cut is None else (cut.units, cut.buildings)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -242,7 +291,9 @@ def quarter_streets(quarter_id: int) -> gpd.GeoDataFrame:
 
 @st.cache_resource(max_entries=24, show_spinner=False)
 def _public_units(quarter_id: int, n: int) -> dict[str, frozenset]:
-    return public.public_units(quarter_bundle(quarter_id), min_buildings=n)
+    # the Baublöcke of the bundle (never a planner's draft layer), assigned once per quarter
+    plan = _plan_view(quarter_id, "").buildings["block_id"]
+    return public.public_units(quarter_bundle(quarter_id), min_buildings=n, plan_assignment=plan)
 
 
 def public_units(quarter_id: int) -> dict[str, frozenset]:

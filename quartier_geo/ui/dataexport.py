@@ -127,9 +127,12 @@ def show(data: Bundle, quarter_id: int, *, mode: Mode, lang: Lang) -> None:
 
     s1, s2, s3 = st.columns(3)
     modules = _module_status(data, quarter_id, public=public)
-    # the page's own bundle, titled with the municipality (a copy: the cached one stays)
+    # the page's own bundle, titled with the municipality (a copy: the cached one stays),
+    # with the Baublöcke of the Wärmeplanung page (the planner's imported layer, if any)
     sheet = dataclasses.replace(
-        quarter_bundle(quarter_id), name=f"{quarter['municipality']} – {quarter['name']}"
+        quarter_bundle(quarter_id),
+        name=f"{quarter['municipality']} – {quarter['name']}",
+        plan_blocks=plan_blocks(quarter_id),
     )
     if s1.button(t("sheet_html", lang), key="exp_html"):
         _prepare(

@@ -4,7 +4,7 @@ A map of the blocks coloured by their area category in the chosen Stützjahr (se
 in the URL as ``jahr``, clamped to the nearest Stützjahr), the table beside the map, a table
 per block (category, likelihoods, criteria with units), the target indicators per Stützjahr
 (charts and table) and a GeoPackage download. Public and workshop servers show only the
-public blocks (at least N buildings, :func:`quartier_geo.ui.data.public_cut`) and pooled
+public Baublöcke (at least N buildings, :func:`quartier_geo.ui.data.public_plan_blocks`) and pooled
 indicator groups (:func:`quartier_geo.domain.heatplan_indicators.pooled_rows`).
 """
 
@@ -23,10 +23,18 @@ import streamlit as st
 from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.numfmt import fmt_exact
 from quartier_geo.domain import heatplan_indicators as hpi
+from quartier_geo.domain.costs import AREA_COST_YEAR
 from quartier_geo.domain.supply_areas import CATEGORY_COLORS, AreaCategory, likelihood_label
 from quartier_geo.exports.heatplan import AREAS_LAYER, write_heatplan
 from quartier_geo.ui import mapview, state, widgets
-from quartier_geo.ui.data import current, min_buildings, public_cut, quarter_bundle
+from quartier_geo.ui.data import (
+    current,
+    min_buildings,
+    plan_bundle,
+    plan_key,
+    public_plan_blocks,
+    public_plan_withheld,
+)
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import charts_heatplan, maps
 
@@ -46,9 +54,16 @@ _KINDS = ("network", "decentral", "hydrogen")
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
+def _heatplan(quarter_id: int, key: str) -> hpi.HeatPlan:
+    return hpi.quarter_heatplan(
+        plan_bundle(quarter_id), ref=current().ref, heat_cost_year=AREA_COST_YEAR
+    )
+
+
 def heatplan(quarter_id: int) -> hpi.HeatPlan:
-    """The heat plan of a quarter (all blocks; cached, never mutate)."""
-    return hpi.quarter_heatplan(quarter_bundle(quarter_id), ref=current().ref)
+    """The heat plan of a quarter on its Baublöcke (:func:`quartier_geo.ui.data.plan_bundle`;
+    all blocks; rule C1 with the costs of :data:`AREA_COST_YEAR`; cached, never mutate)."""
+    return _heatplan(quarter_id, plan_key(quarter_id))
 
 
 def shown_plan(ctx: Context) -> tuple[hpi.HeatPlan, set[str] | None]:
@@ -58,7 +73,7 @@ def shown_plan(ctx: Context) -> tuple[hpi.HeatPlan, set[str] | None]:
     if ctx.planner:
         return plan, None
     n = min_buildings()
-    ids = {str(b) for b in public_cut(ctx.quarter_id).block_buildings.shown["block_id"].unique()}
+    ids = set(public_plan_blocks(ctx.quarter_id))
     pooled = hpi.pooled_rows(plan.rows, min_buildings=n)
     areas = plan.areas
     if areas is not None:
@@ -74,8 +89,7 @@ def download_layer(quarter_id: int, *, public: bool) -> gpd.GeoDataFrame:
     plan = heatplan(quarter_id)
     ids = None
     if public:
-        shown = public_cut(quarter_id).block_buildings.shown
-        ids = {str(b) for b in shown["block_id"].unique()}
+        ids = set(public_plan_blocks(quarter_id))
     return areas_layer(plan, block_ids=ids)
 
 
@@ -278,7 +292,15 @@ def _indicators(ctx: Context, plan: hpi.HeatPlan) -> None:
             lang=lang,
             style=widgets.TableStyle(key="hp_sector_table"),
         )
-    st.caption(t("hp_cost_placeholder", lang))
+    areas, costs = plan.areas, plan.heat_costs
+    if areas is not None and costs is not None:
+        both = costs.dropna().index
+        priced = int(areas["block_id"].astype(str).isin(both).sum())
+        st.caption(
+            t("hp_cost_rule", lang).format(
+                year=plan.heat_cost_year, priced=priced, blocks=len(areas)
+            )
+        )
 
 
 def _download(ctx: Context, plan: hpi.HeatPlan, ids: set[str] | None) -> None:
@@ -307,13 +329,11 @@ def section(ctx: Context) -> None:
         frame = _block_frame(plan.areas, year, plan=plan, lang=lang)
         _map(ctx, frame)
         if ids is not None:
-            cut = public_cut(ctx.quarter_id).block_buildings
+            units, buildings = public_plan_withheld(ctx.quarter_id)
             st.caption(
                 t("privacy_rule", lang).format(n=min_buildings())
                 + " "
-                + t("privacy_withheld_blocks_note", lang).format(
-                    units=cut.units, buildings=cut.buildings
-                )
+                + t("privacy_withheld_blocks_note", lang).format(units=units, buildings=buildings)
             )
         with st.expander(t("hp_block_table_title", lang).format(year=year)):
             _block_table(frame, lang)

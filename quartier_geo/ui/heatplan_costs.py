@@ -5,7 +5,8 @@ Potentials with energy per quarter and block (WPG §16,
 option (:mod:`quartier_geo.domain.costs`) for a chosen year of the CO2 price. Every figure is
 modelled; where the reference tables hold no sourced number the cell says "keine belegte
 Zahl" and names what is missing. Public and workshop servers show blocks only where the
-privacy rule lets them (>= N buildings, :func:`quartier_geo.ui.data.public_cut`).
+privacy rule lets them (>= N buildings, :func:`quartier_geo.ui.data.public_plan_blocks`).
+Blocks are the Baublöcke of :func:`quartier_geo.ui.data.plan_bundle`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from quartier_geo.data.cost_tables import CostTables, load_cost_tables, value_or
 from quartier_geo.data.reference import load_reference
 from quartier_geo.domain import costs, potentials_energy
 from quartier_geo.ui import widgets
-from quartier_geo.ui.data import public_cut, quarter_bundle
+from quartier_geo.ui.data import (
+    plan_bundle,
+    plan_key,
+    public_plan_blocks,
+    public_plan_withheld,
+    quarter_bundle,
+)
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import cost_charts
 
@@ -46,8 +53,8 @@ _KINDS = ("mine_water", "mine_water_candidate", "mine_gas", "waste_heat", "chp")
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def _block_potentials(quarter_id: int) -> pd.DataFrame:
-    data = quarter_bundle(quarter_id)
+def _block_potentials(quarter_id: int, key: str) -> pd.DataFrame:
+    data = plan_bundle(quarter_id)  # the Baublöcke: free space = polygon - footprints
     if data.blocks is None:
         return pd.DataFrame()
     spf = float(load_reference().systems.loc["heat_pump_ground", "efficiency"])
@@ -62,18 +69,17 @@ def _quarter_costs(quarter_id: int, year: int) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
-def _block_costs(quarter_id: int, year: int) -> pd.DataFrame:
-    buildings = quarter_bundle(quarter_id).buildings
+def _block_costs(quarter_id: int, year: int, key: str) -> pd.DataFrame:
+    buildings = plan_bundle(quarter_id).buildings  # block_id = the Baublock
     return costs.block_option_costs(buildings, load_reference(), year)
 
 
 def _shown_blocks(ctx: Context, table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The blocks this audience may see and how many were withheld."""
+    """The Baublöcke this audience may see and how many (with buildings) were withheld."""
     if ctx.planner or table.empty:
         return table, 0
-    cut = public_cut(ctx.quarter_id).block_buildings
-    ids = set(cut.shown["block_id"].dropna())
-    return table[table.index.isin(ids)], cut.units
+    ids = public_plan_blocks(ctx.quarter_id)
+    return table[table.index.astype(str).isin(ids)], public_plan_withheld(ctx.quarter_id)[0]
 
 
 def _missing_text(missing: list[str], lang: Lang) -> str:
@@ -91,7 +97,7 @@ def potentials(ctx: Context) -> None:
     """Potentials with energy per quarter (bar chart) and per block (table), modelled."""
     lang = ctx.lang
     st.subheader(t("hpc_potentials", lang))
-    table = _block_potentials(ctx.quarter_id)
+    table = _block_potentials(ctx.quarter_id, plan_key(ctx.quarter_id))
     if table.empty:
         st.info(t("hpc_no_blocks", lang))
         return
@@ -244,7 +250,7 @@ def cost_comparison(ctx: Context) -> None:
 
 def _block_cost_table(ctx: Context, year: int, labels: dict[str, str]) -> None:
     lang = ctx.lang
-    long = _block_costs(ctx.quarter_id, year)
+    long = _block_costs(ctx.quarter_id, year, plan_key(ctx.quarter_id))
     if long.empty:
         return
     wide = long.pivot(index="block_id", columns="option", values="cost_eur_per_mwh")

@@ -28,7 +28,13 @@ from quartier_geo.base.numfmt import Lang, fmt_number
 from quartier_geo.data.reference import load_reference
 from quartier_geo.domain import network
 from quartier_geo.ui import mapview, widgets
-from quartier_geo.ui.data import min_buildings, public_cut, quarter_bundle
+from quartier_geo.ui.data import (
+    min_buildings,
+    plan_bundle,
+    plan_key,
+    public_plan_blocks,
+    quarter_bundle,
+)
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import maps
 from quartier_geo.views.palette import HEAT_NETWORK_COLOR, POTENTIAL_COLOR
@@ -52,10 +58,11 @@ class _Result:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _layout(
-    quarter_id: int, blocks: tuple[str, ...], source: tuple[float, float] | None
+    quarter_id: int, blocks: tuple[str, ...], source: tuple[float, float] | None, key: str
 ) -> _Result:
-    """The layout of ``blocks`` from ``source`` (None: the nearest existing network)."""
-    data = quarter_bundle(quarter_id)
+    """The layout of the Baublöcke ``blocks`` from ``source`` (None: the nearest existing
+    network); ``key``: :func:`quartier_geo.ui.data.plan_key`."""
+    data = plan_bundle(quarter_id)
     chosen = network.select_blocks(data.buildings, blocks)
     network_id: object = None
     if source is None:
@@ -75,13 +82,14 @@ def _layout(
 
 
 def _block_options(ctx: Context) -> list[str]:
-    data = quarter_bundle(ctx.quarter_id)
+    """The Baublöcke with buildings; public and workshop: the public ones."""
+    data = plan_bundle(ctx.quarter_id)
     if data.blocks is None:
         return []
-    if ctx.planner:
-        return sorted(data.blocks["block_id"].astype(str))
-    shown = public_cut(ctx.quarter_id).block_buildings.shown
-    return sorted(shown["block_id"].dropna().astype(str).unique())
+    ids = data.blocks.loc[data.blocks["buildings"] > 0, "block_id"].astype(str)
+    if not ctx.planner:
+        ids = ids[ids.isin(public_plan_blocks(ctx.quarter_id))]
+    return sorted(ids)
 
 
 def _source_input(ctx: Context) -> tuple[float, float] | None:
@@ -107,7 +115,7 @@ def _source_input(ctx: Context) -> tuple[float, float] | None:
 
 
 def _map(ctx: Context, result: _Result, blocks: tuple[str, ...]) -> None:
-    data = quarter_bundle(ctx.quarter_id)
+    data = plan_bundle(ctx.quarter_id)
     lang = ctx.lang
     assert data.blocks is not None
     shown = data.blocks[data.blocks["block_id"].astype(str).isin(blocks)]
@@ -225,7 +233,7 @@ def section(ctx: Context) -> None:
     """The section: block and source pickers, the layout map and its figures."""
     st.header(ctx.t("network_title"))
     st.caption(ctx.t("network_intro"))
-    data = quarter_bundle(ctx.quarter_id)
+    data = plan_bundle(ctx.quarter_id)
     options = _block_options(ctx)
     if data.streets is None or not options:
         st.info(ctx.t("network_unavailable"))
@@ -243,7 +251,7 @@ def section(ctx: Context) -> None:
         return
     blocks = tuple(sorted(chosen))
     try:
-        result = _layout(ctx.quarter_id, blocks, source)
+        result = _layout(ctx.quarter_id, blocks, source, plan_key(ctx.quarter_id))
     except QuartierGeoError as exc:
         st.error(str(exc))
         return

@@ -32,10 +32,10 @@ def _block_table(at: AppTest, lang: str = "de") -> pd.DataFrame:
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert t("bplan_title", lang) in [h.value for h in at.header]
-    header = t("bplan_block", lang)
-    tables = [d.value for d in at.dataframe if header in d.value.columns]
-    # this section is the first of the page; the later sections have block tables too
-    assert tables
+    # the Baublock table: other sections of the page have block tables too
+    header = {t("bplan_block", lang), t("bplan_main_type", lang)}
+    tables = [d.value for d in at.dataframe if header <= set(d.value.columns)]
+    assert len(tables) == 1
     return tables[0]
 
 

@@ -16,6 +16,23 @@ PLANNER, PUBLIC = Mode.PLANNER.value, Mode.PUBLIC.value
 SLIDER = f"_w_{YEAR}"
 
 
+def _baubloecke():  # type: ignore[no-untyped-def]
+    """The Baublöcke of quarter 1 with their building counts (the heat plan's view) and
+    the ids of the public ones (>= 5 buildings, checked across the public layers, and
+    those without buildings)."""
+    from quartier_geo.domain.bundle import plan_view
+    from quartier_geo.exports.public import public_units
+    from quartier_geo.ui.data import quarter_bundle
+
+    raw = quarter_bundle(1)
+    blocks = plan_view(raw).blocks
+    assert blocks is not None
+    sizes = blocks.set_index("block_id")["buildings"]
+    public = set(public_units(raw, min_buildings=5)["baubloecke"])
+    # blocks without buildings carry no building's figure: shown, as in the Baublock layer
+    return sizes, public | set(sizes.index[sizes == 0])
+
+
 def _block_table(at):  # type: ignore[no-untyped-def]
     # the supply-area table: other sections of the page have block tables too
     columns = {t("hp_block", "de"), t("hp_category", "de")}
@@ -27,11 +44,10 @@ def test_planner_sees_every_block_and_the_year_moves_the_url(new_app: NewApp) ->
     assert not problems(at), problems(at)
     assert at.select_slider(key=SLIDER).value == 2030  # the first Stützjahr by default
     assert t("hp_areas", "de") in [s.value for s in at.subheader]
-    from quartier_geo.ui.data import quarter_bundle
-
-    n_blocks = quarter_bundle(1).buildings["block_id"].nunique()
+    sizes, _public = _baubloecke()
     table = _block_table(at)
-    assert len(table) == n_blocks  # planner: every block, also those under 5 buildings
+    # planner: every Baublock, also those under 5 buildings; the ids of the Baublock section
+    assert list(table[t("hp_block", "de")]) == list(sizes.index)
     assert table[t("hp_category", "de")].isin(
         [t(f"area_cat_{c}", "de") for c in ("heat_network", "hydrogen_network", "decentral",
                                             "test_area")]
@@ -62,12 +78,11 @@ def test_public_shows_only_blocks_of_at_least_five_buildings(new_app: NewApp) ->
     assert not problems(at), problems(at)
     table = _block_table(at)
     counts = table[t("buildings", "de")].astype(int)
-    assert len(table) > 0 and (counts >= 5).all()
-    from quartier_geo.ui.data import quarter_bundle
-
-    sizes = quarter_bundle(1).buildings["block_id"].value_counts()
-    assert (sizes < 5).any()  # quarter 1 has small blocks: they are withheld here
+    assert len(table) > 0 and ((counts >= 5) | (counts == 0)).all()
+    sizes, public = _baubloecke()
+    assert ((sizes > 0) & (sizes < 5)).any()  # quarter 1 has small blocks: withheld here
     assert len(table) < len(sizes)
+    assert set(table[t("hp_block", "de")]) == set(public)  # the one public cut
     note = t("privacy_rule", "de").format(n=5)
     assert any(note in c.value for c in at.caption)
     # the sector/carrier table pools groups under 5 buildings
@@ -83,7 +98,6 @@ def test_the_data_page_download_holds_the_areas_layer(new_app: NewApp, tmp_path,
     import geopandas as gpd
 
     from quartier_geo.exports.heatplan import AREAS_LAYER
-    from quartier_geo.ui.data import quarter_bundle
 
     at = goto(new_app(mode, q="1"), "page_data")
     at.button(key="exp_layers").click().run()
@@ -93,10 +107,36 @@ def test_the_data_page_download_holds_the_areas_layer(new_app: NewApp, tmp_path,
     path = tmp_path / "export.gpkg"
     path.write_bytes(data)
     areas = gpd.read_file(path, layer=AREAS_LAYER)
-    sizes = quarter_bundle(1).buildings["block_id"].value_counts()
+    sizes, public = _baubloecke()
     if mode == PLANNER:
-        assert len(areas) == len(sizes)
+        assert list(areas["block_id"]) == list(sizes.index)
     else:
         assert 0 < len(areas) < len(sizes)
-        assert (areas["buildings"] >= 5).all()
-        assert set(areas["block_id"]) <= set(sizes[sizes >= 5].index)
+        assert ((areas["buildings"] >= 5) | (areas["buildings"] == 0)).all()
+        assert set(areas["block_id"]) == set(public)
+
+
+@pytest.mark.parametrize("mode", [PLANNER, PUBLIC])
+def test_every_section_shows_the_same_baubloecke(new_app: NewApp, mode: str) -> None:
+    """The Baublock section, the supply areas, the costs per block and the network's block
+    picker name the same blocks (the heat plan's view): in public mode the one public cut."""
+    at = goto(new_app(mode, q="1"), "page_heatplan")
+    assert not problems(at), problems(at)
+    sizes, public = _baubloecke()
+    shown = set(sizes.index) if mode == PLANNER else public
+    inhabited = {b for b in shown if sizes[b] > 0}
+    plan_header = {t("bplan_block", "de"), t("bplan_main_type", "de")}
+    baubloecke = next(d.value for d in at.dataframe if plan_header <= set(d.value.columns))
+    assert set(baubloecke[t("bplan_block", "de")]) == shown
+    assert set(_block_table(at)[t("hp_block", "de")]) == shown
+    # the potentials and cost tables: block tables that are neither of the two above
+    others = {t("hp_category", "de"), t("bplan_main_type", "de")}
+    cost_tables = [
+        d.value
+        for d in at.dataframe
+        if t("hpc_block", "de") in d.value.columns and not others & set(d.value.columns)
+    ]
+    assert len(cost_tables) == 2
+    cost_ids = {str(b) for f in cost_tables for b in f[t("hpc_block", "de")]}
+    assert cost_ids and cost_ids <= inhabited  # potentials and costs: blocks with buildings
+    assert set(at.multiselect(key="network_blocks_1").options) == inhabited
