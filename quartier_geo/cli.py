@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 from quartier_geo.base.errors import DataValidationError, QuartierGeoError
-from quartier_geo.domain.costs import AREA_COST_YEAR
+from quartier_geo.cli_common import clean, emit, gated_buildings, records, target_bundle
+from quartier_geo.cli_heatplan import add_heatplan_command
+from quartier_geo.cli_network import add_network_command
 
 __all__ = ["main", "report_main"]
 
@@ -47,31 +48,6 @@ _BUILDING_FIELDS = (
 )
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe scalars: numpy to Python, NaN/NA to None, floats rounded to 3 decimals."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 3)
-    return value
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
-
-
-def _emit(payload: Any, fmt: str, table: pd.DataFrame | None = None) -> None:
-    if fmt == "json":
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
-    elif table is not None:
-        with pd.option_context("display.width", 200, "display.max_columns", 50):
-            sys.stdout.write(table.to_string(index=False) + "\n")
-    else:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
-
-
 def _cmd_quarters(args: argparse.Namespace) -> int:
     from quartier_geo.data import layers
     from quartier_geo.data.reference import load_reference
@@ -81,7 +57,7 @@ def _cmd_quarters(args: argparse.Namespace) -> int:
     ref = load_reference()
     figures = build_region(layers.load_region(ref), ref=ref).figures
     log.info("quarters: %.2f s", time.perf_counter() - started)
-    _emit(_records(figures), args.format, figures)
+    emit(records(figures), args.format, figures)
     return 0
 
 
@@ -113,28 +89,21 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     )
     buildings, notes, schema = gated_buildings(path, ref=ref, options=options)
     assessed = energy.assess_buildings(buildings, ref)
-    summary = {k: _clean(v) for k, v in summary_record(assessed).items()}
+    summary = {k: clean(v) for k, v in summary_record(assessed).items()}
     payload: dict[str, Any] = {
         "summary": summary,
         "schema": schema,
         "problems": notes,
     }
     if args.buildings:
-        payload["buildings"] = _records(assessed[list(_BUILDING_FIELDS)])
+        payload["buildings"] = records(assessed[list(_BUILDING_FIELDS)])
     if args.format == "json":
-        _emit(payload, "json")
+        emit(payload, "json")
     else:
-        _emit(payload, "table", pd.DataFrame([summary]))
+        emit(payload, "table", pd.DataFrame([summary]))
         for note in notes:
             sys.stderr.write(f"Hinweis: {note}\n")
     return 0
-
-
-def gated_buildings(path: Path, *, ref: Any, options: Any) -> tuple[Any, list[str], str]:
-    """Buildings of a file through the upload gate (:mod:`quartier_geo.imports.gated`)."""
-    from quartier_geo.imports.gated import gated_buildings as gate
-
-    return gate(path, ref=ref, options=options)
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
@@ -163,7 +132,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
         district_heating_switch_rate_per_a=args.district_heating_switch,
     )
     path = scenario_path(energy.assess_buildings(buildings, ref), params, ref)
-    _emit(_records(path), args.format, path)
+    emit(records(path), args.format, path)
     return 0
 
 
@@ -187,106 +156,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report_main(args.target, Path(args.out), lang=args.lang)
 
 
-def _report_bundle(target: str, ref: Any, *, by_name: bool = False) -> Any:
-    """The bundle of a quarter id (``"5"``), with ``by_name`` also of a quarter's name
-    (``"Wulfen-Barkenberg"``, case-insensitive), or of a canonical building file (path)."""
-    from quartier_geo.data import layers
-    from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle, select_quarter
-
-    text = str(target).strip()
-    if text.isdigit():
-        return build_quarter_bundle(select_quarter(layers.load_region(ref), int(text)), ref=ref)
-    if by_name and not Path(text).exists():
-        region = layers.load_region(ref)
-        names = region.quarters.set_index("quarter_id")["name"].astype(str)
-        hits = names[names.str.casefold() == text.casefold()]
-        if hits.empty:
-            raise QuartierGeoError(
-                f"{text!r} ist weder eine Datei noch ein Quartier; Quartiere: "
-                + ", ".join(f"{i} {n}" for i, n in names.items())
-            )
-        return build_quarter_bundle(select_quarter(region, int(hits.index[0])), ref=ref)
-    from quartier_geo.imports.pipeline import ImportOptions
-
-    path = Path(text)
-    buildings, _notes, _schema = gated_buildings(path, ref=ref, options=ImportOptions())
-    return build_quarter_bundle(
-        QuarterLayers(buildings=buildings, name=path.stem, file_name=path.name), ref=ref
-    )
-
-
-#: Per block and Stützjahr in ``heatplan``'s output.
-_BLOCK_FIELDS = (
-    "block_id",
-    "buildings",
-    "heat_demand_mwh_per_a",
-    "consumption_mwh_per_a",
-    "heat_density_mwh_per_ha_a",
-    "linear_heat_density_kwh_per_m_a",
-    "network_distance_m",
-    "supply_distance_m",
-)
-
-
-def _cmd_heatplan(args: argparse.Namespace) -> int:
-    """Supply areas per block and Stützjahr and the target indicators (WPG §17-§19)."""
-    from quartier_geo.data.reference import load_reference
-    from quartier_geo.domain.heatplan_indicators import quarter_heatplan
-    from quartier_geo.exports.heatplan import write_heatplan
-
-    ref = load_reference()
-    bundle = _report_bundle(args.target, ref, by_name=True)
-    plan = quarter_heatplan(bundle, ref=ref, heat_cost_year=args.cost_year)
-    years = plan.rules.years
-    costs: dict[str, dict[str, Any]] = {}
-    if plan.block_costs is not None:
-        for block_id, group in plan.block_costs.groupby("block_id"):
-            costs[str(block_id)] = {
-                str(o): _clean(c)
-                for o, c in zip(group["option"], group["cost_eur_per_mwh"], strict=True)
-            }
-    blocks: list[dict[str, Any]] = []
-    if plan.areas is not None:
-        for row in plan.areas.itertuples(index=False):
-            record = {k: _clean(getattr(row, k)) for k in _BLOCK_FIELDS}
-            record["heat_cost_eur_per_mwh"] = costs.get(str(row.block_id), {})
-            record["years"] = {
-                str(y): {
-                    "category": getattr(row, f"category_{y}"),
-                    "likelihood": {
-                        kind: _clean(getattr(row, f"{kind}_{y}"))
-                        for kind in ("network", "decentral", "hydrogen")
-                    },
-                }
-                for y in years
-            }
-            blocks.append(record)
-    summary = plan.summary.reset_index()
-    payload: dict[str, Any] = {
-        "quarter": bundle.name,
-        "stuetzjahre": years,
-        "likelihood_scale": {
-            "3": "sehr wahrscheinlich geeignet",
-            "2": "wahrscheinlich geeignet",
-            "1": "wahrscheinlich ungeeignet",
-            "0": "sehr wahrscheinlich ungeeignet",
-        },
-        "blocks": blocks,
-        "indicators": _records(summary),
-        "indicators_by_carrier": _records(plan.rows),
-        # the CO2 price year of the heat generation costs per block (rule C1)
-        "heat_cost_year": plan.heat_cost_year,
-    }
-    if args.out:
-        write_heatplan(plan, Path(args.out))
-        sys.stderr.write(f"Wärmeplan geschrieben: {args.out}\n")
-    if args.format == "json":
-        _emit(payload, "json")
-    else:
-        _emit(payload, "table", summary)
-    return 0
-
-
 def report_main(target: str, out: Path, *, lang: str = "de") -> int:
     """Write the fact sheet of ``target`` to ``out`` (``.html`` or ``.pdf``).
 
@@ -305,7 +174,7 @@ def report_main(target: str, out: Path, *, lang: str = "de") -> int:
         if suffix not in (".html", ".htm", ".pdf"):
             raise QuartierGeoError(f"Ausgabe {out.name}: Endung .html oder .pdf angeben.")
         ref = load_reference()
-        html = fact_sheet_html(_report_bundle(target, ref), ref=ref, lang=_lang(lang))
+        html = fact_sheet_html(target_bundle(target, ref), ref=ref, lang=_lang(lang))
         if suffix == ".pdf":
             fact_sheet_pdf(html, out)
         else:
@@ -369,20 +238,6 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["de", "en"], default="de")
     r.set_defaults(func=_cmd_report)
 
-    h = sub.add_parser(
-        "heatplan", help="supply areas per block and Stützjahr, target indicators (WPG)"
-    )
-    h.add_argument("target", help="quarter id 1-20, quarter name or a building file")
-    h.add_argument("--format", choices=["table", "json"], default="table")
-    h.add_argument("--out", default=None, help="plan.gpkg: areas, indicator and cost layers")
-    h.add_argument(
-        "--cost-year",
-        type=int,
-        default=AREA_COST_YEAR,
-        help=f"CO2 price year of the heat generation costs (default {AREA_COST_YEAR})",
-    )
-    h.set_defaults(func=_cmd_heatplan)
-
     d = sub.add_parser("demo", help="regenerate the bundled demo GeoPackage")
     d.add_argument("--out", default=None, help="folder (default: geodata/)")
     d.add_argument("--seed", type=int, default=2016)
@@ -416,9 +271,8 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("--format", choices=["table", "json"], default="table")
     db.set_defaults(func=_cmd_database)
 
-    from quartier_geo.cli_network import add_network_command
-
-    add_network_command(sub, emit=_emit, clean=_clean, gated=gated_buildings)
+    add_heatplan_command(sub)
+    add_network_command(sub)
     return p
 
 
@@ -449,7 +303,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         progress=lambda line: sys.stderr.write(line + "\n"),
     )
     result = run_batch([Path(p) for p in args.inputs], Path(args.out), options)
-    _emit(json.loads((result.out / "summary.json").read_text("utf-8")), args.format, result.table)
+    emit(json.loads((result.out / "summary.json").read_text("utf-8")), args.format, result.table)
     for report in result.failed:
         sys.stderr.write(f"Fehlgeschlagen: {report.file}: {report.reason}\n")
     sys.stderr.write(
@@ -473,7 +327,7 @@ def _cmd_database(args: argparse.Namespace) -> int:
         from quartier_geo.data.pg.aggregate import aggregate
 
         result = aggregate(url, args.level)
-        _emit(result.as_dict(), args.format, result.frame)
+        emit(result.as_dict(), args.format, result.frame)
         return 0
     if args.action == "init":
         applied, rows = admin.init(url, derive=_assessed_layer)
@@ -484,7 +338,7 @@ def _cmd_database(args: argparse.Namespace) -> int:
         )
     state = admin.status(url).as_dict()
     if args.format == "json":
-        _emit(state, "json")
+        emit(state, "json")
     else:
         layers = state.pop("layers")
         lines = [f"{key}: {value}" for key, value in state.items()]
@@ -525,10 +379,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataValidationError as exc:
         sys.stderr.write(str(exc) + "\n")
         if getattr(args, "format", "table") == "json":
-            _emit({"error": exc.what, "problems": exc.problems}, "json")
+            emit({"error": exc.what, "problems": exc.problems}, "json")
         return 2
     except QuartierGeoError as exc:
         sys.stderr.write(f"Fehler: {exc}\n")
         if getattr(args, "format", "table") == "json":
-            _emit({"error": str(exc), "problems": [str(exc)]}, "json")
+            emit({"error": str(exc), "problems": [str(exc)]}, "json")
         return 2

@@ -14,7 +14,6 @@ import argparse
 import dataclasses
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.cli_common import clean, emit, gated_buildings
 
 __all__ = ["add_network_command", "parse_source"]
 
@@ -79,8 +79,8 @@ def parse_source(text: str, crs: str | None) -> Point | None:
     return point
 
 
-def _layers(target: str, gated: Callable[..., Any]) -> tuple[Any, Any]:
-    """(bundle, reference) of a quarter id or a building file (read through ``gated``);
+def _layers(target: str) -> tuple[Any, Any]:
+    """(bundle, reference) of a quarter id or a building file (read through the upload gate);
     the bundle is the plan view: blocks are the Baublöcke of the heat plan."""
     from quartier_geo.data import layers
     from quartier_geo.data.reference import load_reference
@@ -100,7 +100,7 @@ def _layers(target: str, gated: Callable[..., Any]) -> tuple[Any, Any]:
     path = Path(text)
     if not path.is_file():
         raise QuartierGeoError(f"{text}: weder eine Quartiersnummer (1–20) noch eine Datei.")
-    buildings, _notes, _schema = gated(path, ref=ref, options=ImportOptions())
+    buildings, _notes, _schema = gated_buildings(path, ref=ref, options=ImportOptions())
     box = buildings.to_crs(region.streets.crs).total_bounds
     minx, miny, maxx, maxy = box
     m = _FILE_STREET_MARGIN_M
@@ -131,22 +131,11 @@ def _write(out: Path, layout: Any, *, blocks: gpd.GeoDataFrame | None) -> None:
             )
 
 
-@dataclasses.dataclass(frozen=True)
-class _Io:
-    """The command line's output helpers (:mod:`quartier_geo.cli`), passed in: this module
-    sits below it in the layers and must not import it."""
-
-    emit: Callable[..., None]
-    clean: Callable[[Any], Any]
-    gated: Callable[..., Any]
-
-
-def _cmd_network(args: argparse.Namespace, io: _Io) -> int:
+def _cmd_network(args: argparse.Namespace) -> int:
     from quartier_geo.domain import network as net
 
-    _clean, _emit = io.clean, io.emit
     source = parse_source(args.source, args.crs)  # bad input fails before the data loads
-    bundle, ref = _layers(args.target, io.gated)
+    bundle, ref = _layers(args.target)
     if args.blocks:
         block_ids = [b for b in args.blocks.split(",") if b.strip()]
     else:
@@ -158,11 +147,11 @@ def _cmd_network(args: argparse.Namespace, io: _Io) -> int:
     layout = net.layout_network(chosen, bundle.streets, source)
     figures = net.network_figures(layout, net.network_parameters(ref.network_parameters))
     values = dataclasses.asdict(figures)
-    payload: dict[str, Any] = {k: _clean(values[k]) for k in _FIELDS}
+    payload: dict[str, Any] = {k: clean(values[k]) for k in _FIELDS}
     payload |= {
         "blocks": sorted(str(b) for b in block_ids),
         "source": [round(source.x, 2), round(source.y, 2)],
-        "source_network_id": _clean(network_id),
+        "source_network_id": clean(network_id),
         "left_out_buildings": len(layout.left_out),
         "demand_basis": "consumption_kwh_per_a where present, else useful_heat_kwh_per_a",
         "modelled": True,
@@ -173,7 +162,7 @@ def _cmd_network(args: argparse.Namespace, io: _Io) -> int:
             blocks = blocks[blocks["block_id"].astype(str).isin(payload["blocks"])]
         _write(Path(args.out), layout, blocks=blocks)
         payload["out"] = str(args.out)
-    _emit(payload, args.format)
+    emit(payload, args.format)
     if layout.left_out:
         sys.stderr.write(
             f"Hinweis: {len(layout.left_out)} Gebäude nicht angeschlossen (Straßennetz nicht "
@@ -182,12 +171,8 @@ def _cmd_network(args: argparse.Namespace, io: _Io) -> int:
     return 0
 
 
-def add_network_command(
-    sub: Any, *, emit: Callable[..., None], clean: Callable[[Any], Any], gated: Callable[..., Any]
-) -> None:
-    """Register ``network`` on the subparsers ``sub`` of :func:`quartier_geo.cli._parser`;
-    ``emit``, ``clean`` and ``gated`` are the command line's output and file helpers."""
-    io = _Io(emit=emit, clean=clean, gated=gated)
+def add_network_command(sub: Any) -> None:
+    """Register ``network`` on the subparsers ``sub`` of :func:`quartier_geo.cli._parser`."""
     n = sub.add_parser("network", help="first heat-network layout along the streets")
     n.add_argument("target", help="quarter id 1-20 or a building file (GeoJSON/GeoPackage)")
     n.add_argument(
@@ -199,4 +184,4 @@ def add_network_command(
     n.add_argument("--blocks", default=None, help="block ids, comma-separated (default: densest)")
     n.add_argument("--out", default=None, help="write the layout to a GeoPackage (.gpkg)")
     n.add_argument("--format", choices=["table", "json"], default="json")
-    n.set_defaults(func=lambda args: _cmd_network(args, io))
+    n.set_defaults(func=_cmd_network)
