@@ -145,7 +145,7 @@ def _cmd_network(args: argparse.Namespace) -> int:
     if source is None:
         source, network_id = net.network_source_point(bundle.networks, chosen)
     layout = net.layout_network(chosen, bundle.streets, source)
-    figures = net.network_figures(layout, net.network_parameters(ref.network_parameters))
+    figures = net.network_figures(layout, net.layout_parameters(layout, ref))
     values = dataclasses.asdict(figures)
     payload: dict[str, Any] = {k: clean(values[k]) for k in _FIELDS}
     payload |= {

@@ -198,3 +198,28 @@ def test_reference_parameters_have_source_and_status(ref) -> None:
     for key in ("service_cost_eur_per_m", "lifetime_a", "interest_rate"):
         assert np.isnan(table.loc[key, "value"])
         assert "keine belegte Zahl" in table.loc[key, "note_de"]
+
+
+def test_the_heat_pump_comparison_is_the_cheaper_sourced_heat_pump_of_the_cost_module() -> None:
+    """network_parameters.csv leaves the comparison empty; the layout then takes the cost
+    module's heat cost of the cheaper sourced heat pump for the connected buildings (each
+    with a plant of its own; the cost module's figures are checked by hand in test_costs)."""
+    from quartier_geo.data.reference import load_reference
+    from quartier_geo.domain import costs
+
+    ref = load_reference()
+    assert N.network_parameters(ref.network_parameters).heat_pump_cost_eur_per_mwh is None
+    layout = N.layout_network(_three(), _cross(), _src(100, 0))
+    params = N.layout_parameters(layout, ref)
+    table = costs.option_costs(layout.connected, ref, costs.AREA_COST_YEAR).set_index("option")
+    air = table.at["heat_pump_air", "cost_eur_per_mwh"]
+    ground = table.at["heat_pump_ground", "cost_eur_per_mwh"]
+    assert air is not None and ground is not None  # both sourced (EWI cost functions)
+    assert params.heat_pump_cost_eur_per_mwh == pytest.approx(min(air, ground))
+    figures = N.network_figures(layout, params)
+    assert figures.heat_pump_cost_eur_per_mwh == pytest.approx(min(air, ground))
+    # the network's own parameters are unchanged (the main pipe's €/m, the loss share)
+    assert (
+        params.main_cost_eur_per_m
+        == N.network_parameters(ref.network_parameters).main_cost_eur_per_m
+    )

@@ -45,6 +45,7 @@ __all__ = [
     "block_option_costs",
     "capex_eur",
     "co2_price_eur_per_t",
+    "decentral_cost_eur_per_mwh",
     "heat_loads_kw",
     "option_costs",
 ]
@@ -276,6 +277,20 @@ def block_option_costs(
     if not frames:
         return pd.DataFrame(columns=["block_id", "buildings", "option", "cost_eur_per_mwh"])
     return pd.concat(frames, ignore_index=True)
+
+
+def decentral_cost_eur_per_mwh(
+    buildings: pd.DataFrame, ref: Reference, year: int = AREA_COST_YEAR
+) -> float | None:
+    """The heat cost [€/MWh] of the cheaper sourced decentral heat pump
+    (:data:`AREA_DECENTRAL_OPTIONS`) for ``buildings``, each with a plant of its own; None
+    where neither option has a sourced cost (the comparison of the network layout)."""
+    if buildings.empty:
+        return None
+    table = option_costs(buildings, ref, year).set_index("option")
+    costs = [table.at[o, "cost_eur_per_mwh"] for o in AREA_DECENTRAL_OPTIONS if o in table.index]
+    sourced = [float(c) for c in costs if c is not None]
+    return min(sourced) if sourced else None
 
 
 def area_heat_costs(block_costs: pd.DataFrame) -> pd.DataFrame:

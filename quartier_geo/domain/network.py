@@ -32,6 +32,7 @@ Pure functions: no I/O, inputs unchanged.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ from shapely.ops import substring
 
 from quartier_geo.base.crs import WORK_CRS, to_work_crs
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.reference import Reference
+from quartier_geo.domain.costs import decentral_cost_eur_per_mwh
 from quartier_geo.domain.heat_density import classify
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "building_demand_kwh_per_a",
     "densest_blocks",
     "layout_network",
+    "layout_parameters",
     "network_figures",
     "network_parameters",
     "network_source_point",
@@ -155,6 +159,18 @@ def network_parameters(table: pd.DataFrame) -> NetworkParameters:
     return NetworkParameters(
         **{name: _value(table, name) for name in NetworkParameters.__dataclass_fields__}
     )
+
+
+def layout_parameters(layout: NetworkLayout, ref: Reference) -> NetworkParameters:
+    """The parameters of ``network_parameters.csv`` for ``layout``; the comparison with
+    decentral heat pumps, where the table leaves it empty, is the heat generation cost of
+    the cheaper sourced heat pump for the connected buildings, each with a plant of its own
+    (:func:`quartier_geo.domain.costs.decentral_cost_eur_per_mwh`, CO2 price year 2025)."""
+    params = network_parameters(ref.network_parameters)
+    if params.heat_pump_cost_eur_per_mwh is None and not layout.connected.empty:
+        cost = decentral_cost_eur_per_mwh(layout.connected, ref)
+        params = dataclasses.replace(params, heat_pump_cost_eur_per_mwh=cost)
+    return params
 
 
 # ----------------------------------------------------------------------------- selection

@@ -70,7 +70,7 @@ def _layout(
     else:
         point = Point(*source)
     layout = network.layout_network(chosen, data.streets, point)
-    params = network.network_parameters(load_reference().network_parameters)
+    params = network.layout_parameters(layout, load_reference())
     figures = dataclasses.asdict(network.network_figures(layout, params))
     return _Result(
         trenches=layout.trenches,
