@@ -157,3 +157,35 @@ def test_buildings_without_blocks_give_an_empty_block_table(ref):
     assert costs.block_option_costs(no_block, ref, 2025).empty
     no_column = pd.DataFrame({"useful_heat_kwh_per_a": [1.0]})
     assert costs.block_option_costs(no_column, ref, 2025).empty
+
+
+# The same 18 000 kWh/a house (TABULA demand) with a calibrated consumption of 12 000 kWh/a:
+# the plant is still sized from the demand (10 kW, same capex), but every EUR/MWh part is per
+# MWh actually supplied, 12 MWh: capex GAS_CAPEX_10KW x 0.0802426 / 12, O&M 20 EUR/(kW a) x
+# 10 kW / 12 MWh (EWI FOM_gb_de); energy and CO2 per MWh do not change (price / efficiency).
+CALIBRATED = {"useful_heat_kwh_per_a": 18_000.0, "consumption_kwh_per_a": 12_000.0, "buildings": 1}
+
+
+def test_costs_are_per_mwh_of_consumption_plants_sized_from_demand(ref):
+    row = _row(costs.option_costs(CALIBRATED, ref, 2025), "gas_condensing")
+    assert row["heat_load_kw"] == pytest.approx(10.0)
+    assert row["capex_eur"] == pytest.approx(GAS_CAPEX_10KW, rel=1e-5)
+    assert row["heat_mwh_per_a"] == pytest.approx(12.0)
+    assert row["capex_eur_per_mwh"] == pytest.approx(GAS_CAPEX_10KW * A_5_20 / 12, rel=1e-5)
+    assert row["om_eur_per_mwh"] == pytest.approx(200 / 12)
+    assert row["energy_eur_per_mwh"] == pytest.approx(GAS_ENERGY)
+    total = GAS_CAPEX_10KW * A_5_20 / 12 + 200 / 12 + GAS_ENERGY + GAS_CO2_2025
+    assert row["cost_eur_per_mwh"] == pytest.approx(total, rel=1e-5)
+
+
+def test_buildings_without_consumption_fall_back_to_useful_heat(ref):
+    # two 18 000 kWh/a houses (2 x 10 kW); one calibrated to 12 000 kWh/a, one without a
+    # consumption value (NaN -> its useful heat): 12 + 18 = 30 MWh supplied
+    two = pd.DataFrame(
+        {"useful_heat_kwh_per_a": [18_000.0, 18_000.0], "consumption_kwh_per_a": [12_000.0, None]}
+    )
+    row = _row(costs.option_costs(two, ref, 2025), "gas_condensing")
+    assert row["heat_load_kw"] == pytest.approx(20.0)
+    assert row["heat_mwh_per_a"] == pytest.approx(30.0)
+    assert row["capex_eur_per_mwh"] == pytest.approx(2 * GAS_CAPEX_10KW * A_5_20 / 30, rel=1e-5)
+    assert row["om_eur_per_mwh"] == pytest.approx(400 / 30)

@@ -2,17 +2,22 @@
 
 Annuity method in the style of VDI 2067 Blatt 1, per year of operation:
 
-    cost [EUR/MWh] = (capex x annuity factor + fixed O&M + energy cost + CO2 cost) / useful heat
+    cost [EUR/MWh] = (capex x annuity factor + fixed O&M + energy cost + CO2 cost) / heat supplied
 
-* **capex**: each building gets its own plant, sized from its useful heat by the full-load
-  hours (``cost_parameters.csv``): heat load [kW] = useful heat [kWh/a] / full-load hours.
+* **heat supplied** is the heat the plant actually delivers per year: the building's
+  consumption (``consumption_kwh_per_a``, the calibrated typical consumption, measured where
+  imported) where present, else its useful heat (TABULA demand) - the same quantity the block
+  density, the indicators and the network use. Every EUR/MWh part is per MWh of it.
+* **capex**: each building gets its own plant, sized from its useful heat (the demand) by the
+  full-load hours (``cost_parameters.csv``): heat load [kW] = useful heat [kWh/a] / full-load
+  hours.
   The cost functions per component (``cost_catalogue.csv``, EWI Working Paper 05/2024
   supplementary code) are ``(coef x size^exponent + constant) x (1 + markup)``; a heat
   pump's unit is sized in kW_el = kW_th / design COP.
 * **annuity factor** a = i (1+i)^n / ((1+i)^n - 1) with the interest rate i and the period n
   of ``cost_parameters.csv`` (both labelled assumptions there).
 * **fixed O&M**: EUR/(kW·a) x size plus a share of a component's capex per year.
-* **energy**: final energy = useful heat / efficiency (``heating_systems.csv``; the supply
+* **energy**: final energy = heat supplied / efficiency (``heating_systems.csv``; the supply
   option's own efficiency where ``supply_options.csv`` gives one) x price
   (``energy_prices.csv``). Gas prices include the BEHG CO2 price of their price year: that
   part is taken out and priced separately.
@@ -47,10 +52,11 @@ __all__ = [
     "co2_price_eur_per_t",
     "decentral_cost_eur_per_mwh",
     "heat_loads_kw",
+    "heat_supplied_kwh",
     "option_costs",
 ]
 
-#: the parts of the cost in EUR per MWh of useful heat, in stacking order
+#: the parts of the cost in EUR per MWh of heat supplied, in stacking order
 COST_PARTS = ("capex_eur_per_mwh", "om_eur_per_mwh", "energy_eur_per_mwh", "co2_eur_per_mwh")
 
 #: German names of the ``missing`` codes (for notes in reference-style tables)
@@ -109,6 +115,29 @@ def heat_loads_kw(values: pd.DataFrame | Mapping[str, float], tables: CostTables
         n = int(values.get("buildings", 1) or 1)
         heat = np.full(n, float(values["useful_heat_kwh_per_a"]) / n)
     return np.nan_to_num(heat) / hours
+
+
+def heat_supplied_kwh(values: pd.DataFrame | Mapping[str, float]) -> float:
+    """The heat supplied per year [kWh/a]: ``consumption_kwh_per_a`` (calibrated or measured)
+    where present, else ``useful_heat_kwh_per_a``; per building for a frame, once for a
+    block's values.
+
+    >>> heat_supplied_kwh(pd.DataFrame({"useful_heat_kwh_per_a": [10.0, 20.0],
+    ...     "consumption_kwh_per_a": [8.0, None]}))
+    28.0
+    >>> heat_supplied_kwh({"useful_heat_kwh_per_a": 10.0, "buildings": 2})
+    10.0
+    """
+    if isinstance(values, pd.DataFrame):
+        useful = pd.to_numeric(values["useful_heat_kwh_per_a"], errors="coerce")
+        if "consumption_kwh_per_a" in values.columns:
+            used = pd.to_numeric(values["consumption_kwh_per_a"], errors="coerce")
+            useful = used.where(used.notna(), useful)
+        return float(useful.fillna(0.0).sum())
+    used = values.get("consumption_kwh_per_a")
+    if used is not None and pd.notna(used):
+        return float(used)
+    return float(values["useful_heat_kwh_per_a"])
 
 
 def _component_cost(row: pd.Series, size_kw: np.ndarray) -> np.ndarray:
@@ -176,14 +205,14 @@ def _efficiency(ref: Reference, option: str) -> tuple[float, str]:
 def _energy_parts(
     ref: Reference, tables: CostTables, option: str, year: int
 ) -> tuple[float | None, float | None, list[str]]:
-    """(energy EUR/MWh, CO2 EUR/MWh, missing) per MWh of useful heat."""
+    """(energy EUR/MWh, CO2 EUR/MWh, missing) per MWh of heat supplied."""
     eff, carrier = _efficiency(ref, option)
     share = ref.supply_options.loc[option].get("solar_share")
     fuel_share = 1.0 - (float(share) if pd.notna(share) else 0.0)
     key = option if option in tables.prices.index else _PRICE_CARRIER.get(carrier, carrier)
     price = value_or_none(tables.prices, key, "price_ct_per_kwh")
     missing: list[str] = []
-    final_mwh = fuel_share / eff  # MWh final energy per MWh useful heat
+    final_mwh = fuel_share / eff  # MWh final energy per MWh heat supplied
     if price is None:
         return None, None, ["energy_price"]
     co2_cost: float | None = 0.0
@@ -210,8 +239,8 @@ def _one(
     option: str,
     year: int,
 ) -> dict[str, object]:
-    loads = heat_loads_kw(values, tables)
-    heat_mwh = float(loads.sum()) * float(_param(tables, "full_load_hours_h_per_a") or 0) / 1000
+    loads = heat_loads_kw(values, tables)  # sized from the demand (useful heat)
+    heat_mwh = heat_supplied_kwh(values) / 1000  # every EUR/MWh part is per MWh supplied
     rows = _rows(tables, ref, option)
     capex, om = capex_eur(loads, rows, design_cop=_param(tables, "hp_design_cop"))
     rate, years = _param(tables, "interest_rate"), _param(tables, "period_a")
@@ -246,8 +275,11 @@ def option_costs(
 ) -> pd.DataFrame:
     """Heat generation cost of every supply option (except the status quo) for ``values``.
 
-    ``values``: the buildings (a frame with ``useful_heat_kwh_per_a``) or a block's values
-    (``useful_heat_kwh_per_a`` and ``buildings``). One row per option with ``cost_eur_per_mwh``,
+    ``values``: the buildings (a frame with ``useful_heat_kwh_per_a``, optionally
+    ``consumption_kwh_per_a``) or a block's values (``useful_heat_kwh_per_a``, optionally
+    ``consumption_kwh_per_a``, and ``buildings``). Plants are sized from the useful heat;
+    costs are per MWh of :func:`heat_supplied_kwh` (``heat_mwh_per_a``). One row per option
+    with ``cost_eur_per_mwh``,
     the parts of :data:`COST_PARTS` (None where unsourced, never 0) and ``missing``.
     ``tables`` defaults to the bundled cost tables.
     """

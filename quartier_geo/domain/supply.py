@@ -442,7 +442,11 @@ def supply_options(
         SupplyOption.MINE_WATER_NETWORK,
         SupplyOption.GAS_CHP_NETWORK,
     )
-    cost_frame = pd.DataFrame({"useful_heat_kwh_per_a": _values(b, "useful_heat_kwh_per_a")})
+    # plants sized from the demand, costs per MWh of the heat supplied (heat_col)
+    cost_frame = pd.DataFrame(
+        {"useful_heat_kwh_per_a": _values(b, "useful_heat_kwh_per_a")}
+        | {"consumption_kwh_per_a": _values(b, heat_col)}
+    )
     cost = costs.option_costs(cost_frame, ref, context.now_year).set_index("option")
     records = []
     for option in SupplyOption:

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import Lang, t
-from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.base.numfmt import fmt_exact, fmt_number
 from quartier_geo.base.settings import min_buildings
 from quartier_geo.data.cost_tables import CostTables, load_cost_tables, value_or_none
 from quartier_geo.data.reference import load_reference
@@ -31,7 +31,7 @@ from quartier_geo.ui.data import (
 from quartier_geo.ui.frame import Context
 from quartier_geo.views import cost_charts
 
-__all__ = ["DEFAULT_YEAR", "YEAR_KEY", "section"]
+__all__ = ["DEFAULT_YEAR", "YEAR_KEY", "costs_note", "section"]
 
 #: year of the CO2 price shown first (the last year with a fixed BEHG price)
 DEFAULT_YEAR = 2025
@@ -201,6 +201,18 @@ def _co2_caption(tables: CostTables, year: int, lang: Lang) -> str:
     return text
 
 
+def costs_note(lang: Lang, tables: CostTables | None = None) -> str:
+    """The method caption of the cost table; interest, period and full-load hours from
+    ``cost_parameters.csv`` (never typed into the text)."""
+    tables = tables if tables is not None else load_cost_tables()
+    rate = value_or_none(tables.params, "interest_rate")
+    return t("hpc_costs_note", lang).format(
+        hours=fmt_exact(value_or_none(tables.params, "full_load_hours_h_per_a"), lang=lang),
+        rate=fmt_exact(None if rate is None else rate * 100, lang=lang),
+        years=fmt_exact(value_or_none(tables.params, "period_a"), lang=lang),
+    )
+
+
 def cost_comparison(ctx: Context) -> None:
     """Heat generation cost of the options (stacked bars, table) for a CO2 price year."""
     lang = ctx.lang
@@ -243,7 +255,7 @@ def cost_comparison(ctx: Context) -> None:
         lang=lang,
         style=widgets.TableStyle(static=True),
     )
-    st.caption(t("hpc_costs_note", lang))
+    st.caption(costs_note(lang, tables))
     with st.expander(t("hpc_block_costs", lang)):
         _block_cost_table(ctx, int(year), labels)
 
