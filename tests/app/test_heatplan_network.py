@@ -62,6 +62,14 @@ def test_planner_sees_the_layout_with_service_pipes_and_figures(new_app: NewApp)
     value, basis = figures[t("network_fig_trench_length_m", "de")]
     assert "." in value and "," not in value and basis == "modelliert"
     assert figures[t("network_fig_cost_eur_per_mwh", "de")] == ("–", "nicht belegt")
+    # the pipes' capital cost is not set next to a full heat cost without saying so (review)
+    assert (
+        "Kapitalkosten der Rohrleitungen je MWh (Annuität; nur Netz, ohne Wärmeerzeugung)"
+        in figures
+    )
+    assert "Wärmegestehungskosten dezentraler Wärmepumpen (Vollkosten, zum Vergleich)" in figures
+    assert "angeschlossener Wärmeverbrauch (typisch, kalibriert)" in figures
+    assert any("mit kalibriertem oder gemessenem Verbrauch" in c.value for c in at.caption)
     captions = [c.value for c in at.caption]
     assert t("network_public_no_service", "de") not in captions
 
