@@ -37,6 +37,15 @@ def test_annuity_factor_by_hand():
     assert costs.annuity_factor(0.0, 20) == pytest.approx(1 / 20)
 
 
+def test_annuity_factor_is_the_one_of_the_network_and_refuses_no_period():
+    from quartier_geo.base.errors import QuartierGeoError
+    from quartier_geo.domain import network
+
+    assert network.annuity_factor is costs.annuity_factor  # one implementation (review)
+    with pytest.raises(QuartierGeoError):
+        costs.annuity_factor(0.05, 0)
+
+
 def test_gas_condensing_cost_by_hand(ref):
     row = _row(costs.option_costs(HOUSE, ref, 2025), "gas_condensing")
     assert row["heat_load_kw"] == pytest.approx(10.0)

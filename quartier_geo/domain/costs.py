@@ -36,6 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.data.cost_tables import CostTables, load_cost_tables, value_or_none
 from quartier_geo.data.reference import Reference
 
@@ -84,6 +85,8 @@ def annuity_factor(interest_rate: float, years: float) -> float:
     >>> annuity_factor(0.0, 20)
     0.05
     """
+    if years <= 0:
+        raise QuartierGeoError("Nutzungsdauer muss größer als 0 sein.")
     if interest_rate == 0:
         return 1.0 / years
     q = (1.0 + interest_rate) ** years

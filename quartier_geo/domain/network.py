@@ -47,8 +47,9 @@ from shapely.ops import substring
 
 from quartier_geo.base.crs import WORK_CRS, to_work_crs
 from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.data.cost_tables import value_or_none
 from quartier_geo.data.reference import Reference
-from quartier_geo.domain.costs import decentral_cost_eur_per_mwh
+from quartier_geo.domain.costs import annuity_factor, decentral_cost_eur_per_mwh
 from quartier_geo.domain.heat_density import classify
 
 __all__ = [
@@ -141,13 +142,6 @@ class NetworkFigures:
     heat_pump_cost_eur_per_mwh: float | None
 
 
-def _value(table: pd.DataFrame, key: str) -> float | None:
-    if key not in table.index:
-        return None
-    value = pd.to_numeric(pd.Series([table.loc[key, "value"]]), errors="coerce").iloc[0]
-    return None if pd.isna(value) else float(value)
-
-
 def network_parameters(table: pd.DataFrame) -> NetworkParameters:
     """The parameters of ``network_parameters.csv`` (indexed by key); empty cells -> None.
 
@@ -156,8 +150,9 @@ def network_parameters(table: pd.DataFrame) -> NetworkParameters:
     >>> p.main_cost_eur_per_m, p.lifetime_a
     (400.0, None)
     """
+    numeric = table.assign(value=pd.to_numeric(table["value"], errors="coerce"))
     return NetworkParameters(
-        **{name: _value(table, name) for name in NetworkParameters.__dataclass_fields__}
+        **{name: value_or_none(numeric, name) for name in NetworkParameters.__dataclass_fields__}
     )
 
 
@@ -421,20 +416,6 @@ def layout_network(
 
 
 # ----------------------------------------------------------------------------- figures
-def annuity_factor(interest_rate: float, lifetime_a: float) -> float:
-    """Capital recovery factor a = q^n (q - 1) / (q^n - 1), q = 1 + i; 1/n at i = 0.
-
-    >>> round(annuity_factor(0.05, 20), 5)
-    0.08024
-    """
-    if lifetime_a <= 0:
-        raise QuartierGeoError("Nutzungsdauer muss größer als 0 sein.")
-    if interest_rate == 0:
-        return 1.0 / lifetime_a
-    q = 1.0 + interest_rate
-    return q**lifetime_a * (q - 1.0) / (q**lifetime_a - 1.0)
-
-
 def network_figures(layout: NetworkLayout, params: NetworkParameters) -> NetworkFigures:
     """Figures of ``layout`` with the parameters; None where a parameter is missing.
 

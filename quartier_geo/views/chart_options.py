@@ -13,9 +13,39 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from quartier_geo.base.errors import QuartierGeoError
+import plotly.graph_objects as go
 
-__all__ = ["Grouping", "HeatmapLabels", "Measure", "RankingRows", "TimelineLabels"]
+from quartier_geo.base.errors import QuartierGeoError
+from quartier_geo.base.escape import plotly_safe
+from quartier_geo.base.numfmt import Lang, plotly_separators
+
+__all__ = [
+    "FONT_PX",
+    "Grouping",
+    "HeatmapLabels",
+    "Measure",
+    "RankingRows",
+    "TimelineLabels",
+    "plain_layout",
+]
+
+#: font size of the Wärmeplanung charts (cost_charts, charts_heatplan)
+FONT_PX = 14
+
+
+def plain_layout(fig: go.Figure, *, title: str | None, lang: Lang) -> go.Figure:
+    """The shared layout of the Wärmeplanung charts: white template, the language's
+    separators, the escaped ``title``, legend above the plot."""
+    fig.update_layout(
+        template="plotly_white",
+        separators=plotly_separators(lang),
+        title=plotly_safe(title) if title else None,
+        font={"family": "sans-serif", "size": FONT_PX},
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"namelength": -1},
+    )
+    return fig
 
 
 @dataclass(frozen=True)

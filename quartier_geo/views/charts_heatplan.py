@@ -14,25 +14,11 @@ import plotly.graph_objects as go
 
 from quartier_geo.base.escape import plotly_safe
 from quartier_geo.base.i18n import t
-from quartier_geo.base.numfmt import Lang, plotly_separators
+from quartier_geo.base.numfmt import Lang
+from quartier_geo.views.chart_options import plain_layout
 from quartier_geo.views.palette import CARRIER_COLORS, MISSING_COLOR
 
 __all__ = ["carrier_bars", "indicator_lines"]
-
-_FONT_PX = 14
-
-
-def _layout(fig: go.Figure, *, title: str | None, lang: Lang) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        separators=plotly_separators(lang),
-        title=plotly_safe(title) if title else None,
-        font={"family": "sans-serif", "size": _FONT_PX},
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"namelength": -1},
-    )
-    return fig
 
 
 def carrier_bars(
@@ -63,7 +49,7 @@ def carrier_bars(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", title=plotly_safe(t("hp_year", lang)))
     fig.update_yaxes(title=plotly_safe(axis), tickformat=",.0f", rangemode="tozero")
-    return _layout(fig, title=None, lang=lang)
+    return plain_layout(fig, title=None, lang=lang)
 
 
 def indicator_lines(summary: pd.DataFrame, *, names: Mapping[str, str], lang: Lang) -> go.Figure:
@@ -85,4 +71,4 @@ def indicator_lines(summary: pd.DataFrame, *, names: Mapping[str, str], lang: La
         )
     fig.update_xaxes(type="category", title=plotly_safe(t("hp_year", lang)))
     fig.update_yaxes(title=plotly_safe(t("hp_share_axis", lang)), range=[0, 100])
-    return _layout(fig, title=None, lang=lang)
+    return plain_layout(fig, title=None, lang=lang)

@@ -16,25 +16,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from quartier_geo.base.escape import plotly_safe
-from quartier_geo.base.numfmt import Lang, plotly_separators
+from quartier_geo.base.numfmt import Lang
+from quartier_geo.views.chart_options import plain_layout
 from quartier_geo.views.palette import categorical
 
 __all__ = ["cost_bars", "potential_bars"]
-
-_FONT_PX = 14
-
-
-def _layout(fig: go.Figure, *, title: str | None, lang: Lang) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        separators=plotly_separators(lang),
-        title=plotly_safe(title) if title else None,
-        font={"family": "sans-serif", "size": _FONT_PX},
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"namelength": -1},
-    )
-    return fig
 
 
 def cost_bars(
@@ -70,7 +56,7 @@ def cost_bars(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", tickangle=-30, automargin=True)
     fig.update_yaxes(title=plotly_safe(y_title), tickformat=",.0f", rangemode="tozero")
-    return _layout(fig, title=None, lang=lang)
+    return plain_layout(fig, title=None, lang=lang)
 
 
 def potential_bars(
@@ -94,4 +80,4 @@ def potential_bars(
     )
     fig.update_yaxes(type="category", autorange="reversed")
     fig.update_xaxes(title=plotly_safe(x_title), tickformat=",.0f", rangemode="tozero")
-    return _layout(fig, title=None, lang=lang)
+    return plain_layout(fig, title=None, lang=lang)
