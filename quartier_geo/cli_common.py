@@ -17,7 +17,7 @@ import pandas as pd
 
 from quartier_geo.base.errors import QuartierGeoError
 
-__all__ = ["clean", "emit", "gated_buildings", "records", "target_bundle"]
+__all__ = ["FILE_STREET_MARGIN_M", "clean", "emit", "gated_buildings", "records", "target_bundle"]
 
 
 def clean(value: Any) -> Any:
@@ -52,16 +52,27 @@ def gated_buildings(path: Path, *, ref: Any, options: Any) -> tuple[Any, list[st
     return gate(path, ref=ref, options=options)
 
 
+#: streets of the region within this margin of a building file's extent [m] (the network
+#: layout needs the streets around the buildings, the block plan their street blocks)
+FILE_STREET_MARGIN_M = 200.0
+
+
 def target_bundle(target: str, ref: Any, *, by_name: bool = False) -> Any:
     """The bundle of a quarter id (``"5"``), with ``by_name`` also of a quarter's name
-    (``"Wulfen-Barkenberg"``, case-insensitive), or of a canonical building file (path)."""
+    (``"Wulfen-Barkenberg"``, case-insensitive), or of a canonical building file (path).
+
+    A file's buildings come through the upload gate and get the region's streets within
+    :data:`FILE_STREET_MARGIN_M` of their extent and the region's heat networks and
+    potentials whole (as a quarter does: distances reach outside), so that street blocks and
+    network distances exist for a file too."""
     from quartier_geo.data import layers
     from quartier_geo.domain.bundle import QuarterLayers, build_quarter_bundle, select_quarter
 
     text = str(target).strip()
     if text.isdigit():
         return build_quarter_bundle(select_quarter(layers.load_region(ref), int(text)), ref=ref)
-    if by_name and not Path(text).exists():
+    path = Path(text)
+    if by_name and not path.exists():
         region = layers.load_region(ref)
         names = region.quarters.set_index("quarter_id")["name"].astype(str)
         hits = names[names.str.casefold() == text.casefold()]
@@ -71,10 +82,20 @@ def target_bundle(target: str, ref: Any, *, by_name: bool = False) -> Any:
                 + ", ".join(f"{i} {n}" for i, n in names.items())
             )
         return build_quarter_bundle(select_quarter(region, int(hits.index[0])), ref=ref)
+    if not path.is_file():
+        raise QuartierGeoError(f"{text}: weder eine Quartiersnummer (1–20) noch eine Datei.")
     from quartier_geo.imports.pipeline import ImportOptions
 
-    path = Path(text)
     buildings, _notes, _schema = gated_buildings(path, ref=ref, options=ImportOptions())
-    return build_quarter_bundle(
-        QuarterLayers(buildings=buildings, name=path.stem, file_name=path.name), ref=ref
+    region = layers.load_region(ref)
+    minx, miny, maxx, maxy = buildings.to_crs(region.streets.crs).total_bounds
+    m = FILE_STREET_MARGIN_M
+    data = QuarterLayers(
+        buildings=buildings,
+        streets=region.streets.cx[minx - m : maxx + m, miny - m : maxy + m],
+        networks=region.heat_networks,
+        potentials=region.potentials,
+        name=path.stem,
+        file_name=path.name,
     )
+    return build_quarter_bundle(data, ref=ref)

@@ -21,7 +21,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from quartier_geo.base.errors import QuartierGeoError
-from quartier_geo.cli_common import clean, emit, gated_buildings
+from quartier_geo.cli_common import clean, emit, target_bundle
 
 __all__ = ["add_network_command", "parse_source"]
 
@@ -39,8 +39,6 @@ _FIELDS = (
     "connected_buildings",
     "consumption_buildings",
 )
-#: streets of the region within this distance of a file's buildings are used (m)
-_FILE_STREET_MARGIN_M = 200.0
 
 
 def parse_source(text: str, crs: str | None) -> Point | None:
@@ -80,39 +78,13 @@ def parse_source(text: str, crs: str | None) -> Point | None:
 
 
 def _layers(target: str) -> tuple[Any, Any]:
-    """(bundle, reference) of a quarter id or a building file (read through the upload gate);
-    the bundle is the plan view: blocks are the Baublöcke of the heat plan."""
-    from quartier_geo.data import layers
+    """(bundle, reference) of a quarter id or a building file (:func:`target_bundle`); the
+    bundle is the plan view: blocks are the Baublöcke of the heat plan."""
     from quartier_geo.data.reference import load_reference
-    from quartier_geo.domain.bundle import (
-        QuarterLayers,
-        build_quarter_bundle,
-        plan_view,
-        select_quarter,
-    )
-    from quartier_geo.imports.pipeline import ImportOptions
+    from quartier_geo.domain.bundle import plan_view
 
     ref = load_reference()
-    region = layers.load_region(ref)
-    text = str(target).strip()
-    if text.isdigit():
-        return plan_view(build_quarter_bundle(select_quarter(region, int(text)), ref=ref)), ref
-    path = Path(text)
-    if not path.is_file():
-        raise QuartierGeoError(f"{text}: weder eine Quartiersnummer (1–20) noch eine Datei.")
-    buildings, _notes, _schema = gated_buildings(path, ref=ref, options=ImportOptions())
-    box = buildings.to_crs(region.streets.crs).total_bounds
-    minx, miny, maxx, maxy = box
-    m = _FILE_STREET_MARGIN_M
-    streets = region.streets.cx[minx - m : maxx + m, miny - m : maxy + m]
-    data = QuarterLayers(
-        buildings=buildings,
-        streets=streets,
-        networks=region.heat_networks,
-        name=path.stem,
-        file_name=path.name,
-    )
-    return plan_view(build_quarter_bundle(data, ref=ref)), ref
+    return plan_view(target_bundle(target, ref)), ref
 
 
 def _write(out: Path, layout: Any, *, blocks: gpd.GeoDataFrame | None) -> None:

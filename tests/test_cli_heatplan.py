@@ -96,3 +96,18 @@ def test_heatplan_of_a_file_without_blocks(tmp_path, three_buildings) -> None:  
     payload = json.loads(res.stdout)
     assert payload["blocks"] == []
     assert all(r["buildings"] == pytest.approx(3) for r in payload["indicators"])
+
+
+def test_heatplan_of_a_file_gets_street_blocks_and_network_distances(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A building file gets the region's streets around it (street blocks) and the heat
+    networks (distances), as ``network FILE`` does (cli_common.target_bundle)."""
+    buildings = layers.load_layer("buildings")
+    quarter = buildings[buildings["quarter_id"] == 20]  # the smallest demo quarter
+    path = tmp_path / "q20.geojson"
+    quarter.drop(columns=["quarter_id", "block_id"]).to_file(path, driver="GeoJSON")
+    res = run("heatplan", str(path), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    payload = json.loads(res.stdout)
+    assert payload["blocks"], "no street blocks for a building file"
+    assert sum(b["buildings"] for b in payload["blocks"]) > 0
+    assert all(b["network_distance_m"] is not None for b in payload["blocks"])
