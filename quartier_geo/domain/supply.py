@@ -3,9 +3,8 @@
 This is the supply API of the package. Heat density (hectare grid), linear heat density and
 the density classes live in :mod:`quartier_geo.domain.heat_density` and are re-exported here.
 
-* CO2 of a supply option [t/a] = Q_nd x (1 - solar share) / η x f_CO2(year) / 1e6
-  (η or SPF: heating_systems.csv or supply_options.csv; f_CO2: GEG Anlage 9, carriers.csv,
-  with the electricity and district-heating paths of paths.csv)
+* final energy and CO2 of an option and of the status quo, and the cost cells of the option
+  table: :mod:`quartier_geo.domain.supply_energy`
 * suitability = the lowest cap of all triggered rules, starting from 3 (gut geeignet)
 
 The option parameters and the suitability rules are data, not code:
@@ -15,7 +14,7 @@ threshold with its source, most of them marked ``assumption``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,10 +24,10 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from quartier_geo.base.errors import DataValidationError, QuartierGeoError, ReferenceDataError
+from quartier_geo.base.errors import QuartierGeoError, ReferenceDataError
 from quartier_geo.base.i18n import LANGS, t
 from quartier_geo.base.numfmt import Lang, fmt_number
-from quartier_geo.data.reference import Reference, path_value
+from quartier_geo.data.reference import Reference
 from quartier_geo.domain import costs
 from quartier_geo.domain.heat_density import (
     Classification,
@@ -38,6 +37,13 @@ from quartier_geo.domain.heat_density import (
     linear_heat_density,
     projected,
     require_columns,
+)
+from quartier_geo.domain.supply_energy import (
+    buildings_carrier,
+    cost_cells,
+    numeric,
+    option_energy,
+    status_quo_energy,
 )
 
 __all__ = [
@@ -177,16 +183,6 @@ def supply_tables(ref: Reference) -> SupplyTables:
 
 
 # --------------------------------------------------------------------------- criteria
-def _values(df: pd.DataFrame, column: str) -> pd.Series:
-    return pd.to_numeric(df[column], errors="coerce").astype(float)
-
-
-def _carrier(buildings: pd.DataFrame, ref: Reference) -> pd.Series:
-    if "heating_carrier" in buildings.columns:
-        return buildings["heating_carrier"].astype(object)
-    return buildings["heating_system"].map(ref.systems["carrier"]).astype(object)
-
-
 def _min_distance(features: gpd.GeoDataFrame | None, shape: BaseGeometry, *, what: str) -> float:
     """Smallest distance [m] from ``shape`` to any feature; inf when there is none."""
     if features is None or len(features) == 0:
@@ -234,7 +230,7 @@ def supply_criteria(
     if b.empty:
         raise QuartierGeoError("Das Quartier hat keine Gebäude: erst Gebäude laden oder wählen.")
     require_columns(b, ["useful_heat_kwh_per_a"], what="Die Gebäude des Quartiers")
-    heat = _values(b, "useful_heat_kwh_per_a").fillna(0.0)
+    heat = numeric(b, "useful_heat_kwh_per_a").fillna(0.0)
     total = float(heat.sum())
 
     def heat_share(mask: pd.Series) -> float:
@@ -270,7 +266,7 @@ def supply_criteria(
                 (state == "existing") & old.isin(HIGH_TEMPERATURE_AGE_CLASSES)
             ),
             "listed_share": float(listed.mean()),
-            "fossil_share": heat_share(_carrier(b, ref).isin(_FOSSIL_CARRIERS)),
+            "fossil_share": heat_share(buildings_carrier(b, ref).isin(_FOSSIL_CARRIERS)),
         },
         name="criteria",
     )
@@ -339,57 +335,6 @@ def _suitability(option: str, criteria: pd.Series, rules: pd.DataFrame) -> tuple
     return score, de, en
 
 
-def _factor_g_per_kwh(carrier: str, year: int, ref: Reference) -> float:
-    """Emission factor: electricity and district heating follow paths.csv, others GEG."""
-    if carrier in ("electricity", "district_heating"):
-        return path_value(ref, f"{carrier}_co2", year)
-    return float(ref.carriers.loc[carrier, "co2_g_per_kwh"])
-
-
-def _status_quo(b: pd.DataFrame, ref: Reference, years: Sequence[int]) -> tuple[float, list[float]]:
-    """Final energy [kWh/a] and CO2 [t/a] per year of the buildings' current systems."""
-    carrier = _carrier(b, ref)
-    unknown = sorted(set(carrier.dropna().astype(str)) - set(ref.carriers.index))
-    if carrier.isna().any() or unknown:
-        raise DataValidationError(
-            [
-                f"Energieträger unbekannt oder leer ({', '.join(unknown) or 'leer'}); "
-                "heating_system/heating_carrier nach heating_systems.csv zuordnen."
-            ],
-            what="Die Gebäude des Quartiers",
-        )
-    if "final_energy_kwh_per_a" in b.columns:
-        final = _values(b, "final_energy_kwh_per_a").fillna(0.0)
-    else:
-        eff = b["heating_system"].map(ref.systems["efficiency"]).astype(float)
-        final = (_values(b, "useful_heat_kwh_per_a") / eff).fillna(0.0)
-    by_carrier = final.groupby(carrier.to_numpy()).sum()
-    co2 = [
-        sum(kwh * _factor_g_per_kwh(str(c), y, ref) for c, kwh in by_carrier.items()) / 1e6
-        for y in years
-    ]
-    return float(final.sum()), co2
-
-
-def _option_energy(
-    row: pd.Series, heat_kwh: float, ref: Reference, years: Sequence[int]
-) -> tuple[float, list[float]]:
-    """Final energy [kWh/a] and CO2 [t/a] per year when ``row``'s option supplies all heat."""
-    system = str(row["system"])
-    eff = float(row["efficiency"]) if pd.notna(row["efficiency"]) else None
-    eff = eff or float(ref.systems.loc[system, "efficiency"])
-    solar = float(row["solar_share"]) if pd.notna(row["solar_share"]) else 0.0
-    final = heat_kwh * (1.0 - solar) / eff  # the solar share carries no CO2 (GEG Anlage 9: 0)
-    if pd.notna(row["co2_path"]):
-        factors = [path_value(ref, str(row["co2_path"]), y) for y in years]
-    elif pd.notna(row["co2_g_per_kwh"]):
-        factors = [float(row["co2_g_per_kwh"])] * len(years)
-    else:
-        carrier = str(ref.systems.loc[system, "carrier"])
-        factors = [_factor_g_per_kwh(carrier, y, ref) for y in years]
-    return final, [final * f / 1e6 for f in factors]
-
-
 def supply_options(
     quarter_buildings: gpd.GeoDataFrame,
     *,
@@ -426,8 +371,8 @@ def supply_options(
     # the heat an option must supply: the (calibrated or measured) consumption where the
     # buildings are assessed, so that the options compare with the status quo's final energy
     heat_col = "consumption_kwh_per_a" if "consumption_kwh_per_a" in b else "useful_heat_kwh_per_a"
-    heat_kwh = float(_values(b, heat_col).fillna(0.0).sum())
-    demand_kwh = float(_values(b, "useful_heat_kwh_per_a").fillna(0.0).sum())
+    heat_kwh = float(numeric(b, heat_col).fillna(0.0).sum())
+    demand_kwh = float(numeric(b, "useful_heat_kwh_per_a").fillna(0.0).sum())
     years = (context.now_year, 2030, 2045)
     density_class = classify(
         pd.Series([criteria["heat_density_median_mwh_per_ha_a"]]), thresholds, kind="heat_density"
@@ -444,17 +389,17 @@ def supply_options(
     )
     # plants sized from the demand, costs per MWh of the heat supplied (heat_col)
     cost_frame = pd.DataFrame(
-        {"useful_heat_kwh_per_a": _values(b, "useful_heat_kwh_per_a")}
-        | {"consumption_kwh_per_a": _values(b, heat_col)}
+        {"useful_heat_kwh_per_a": numeric(b, "useful_heat_kwh_per_a")}
+        | {"consumption_kwh_per_a": numeric(b, heat_col)}
     )
     cost = costs.option_costs(cost_frame, ref, context.now_year).set_index("option")
     records = []
     for option in SupplyOption:
         row = tables.options.loc[option.value]
         if option is SupplyOption.STATUS_QUO:
-            final, co2 = _status_quo(b, ref, years)
+            final, co2 = status_quo_energy(b, ref, years)
         else:
-            final, co2 = _option_energy(row, heat_kwh, ref, years)
+            final, co2 = option_energy(row, heat_kwh, ref, years)
         score, reasons_de, reasons_en = _suitability(option.value, criteria, tables.rules)
         if option in network_options and class_de is not None:
             reasons_de += " | " + t("supply_density_class", "de").format(name=class_de)
@@ -476,24 +421,13 @@ def supply_options(
                 "co2_2030_t_per_a": co2[1],
                 "co2_2045_t_per_a": co2[2],
                 "source_distance_m": float(distance.get(option, np.nan)),
-                **_cost_cells(cost, option.value),
+                **cost_cells(cost, option.value),
                 "assumptions_de": row["note_de"],
                 "source": row["source"],
                 "status": row["status"],
             }
         )
     return pd.DataFrame.from_records(records).set_index("option")
-
-
-def _cost_cells(cost: pd.DataFrame, option: str) -> dict[str, object]:
-    """``cost_eur_per_mwh`` (NaN without a sourced total) and ``cost_note`` of one option."""
-    if option not in cost.index:
-        return {"cost_eur_per_mwh": np.nan, "cost_note": "keine belegte Zahl"}
-    total = cost.loc[option, "cost_eur_per_mwh"]
-    if total is None:
-        missing = ", ".join(costs.MISSING_DE[m] for m in cost.loc[option, "missing"])
-        return {"cost_eur_per_mwh": np.nan, "cost_note": f"keine belegte Zahl: {missing}"}
-    return {"cost_eur_per_mwh": float(total), "cost_note": "berechnet (domain/costs.py)"}
 
 
 def suitability_matrix(
