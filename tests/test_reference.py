@@ -82,3 +82,21 @@ def test_every_new_figure_of_the_review_keeps_its_source_and_status():
     assert systems.loc["gas_low_temp", "advanced_system"] == "gas_condensing"
     assert systems.loc["oil_low_temp", "advanced_system"] == "oil_condensing"
     assert "assumption" in systems.loc["gas_low_temp", "source"]
+
+
+def test_rows_whose_source_says_not_verified_are_assumptions() -> None:
+    """A value the source column itself calls "NOT verified" (the KEA-BW density classes,
+    recalled from the Handlungsleitfaden) is no inference from a read source: status
+    ``assumption`` (house rule on sources; review of the Wärmeplanung features)."""
+    import csv
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "geodata" / "reference"
+    wrong = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                said = " ".join(str(v) for v in row.values() if v).casefold()
+                if "not verified" in said and row.get("status") not in (None, "assumption"):
+                    wrong.append((path.name, row.get("status")))
+    assert wrong == []
