@@ -93,3 +93,17 @@ def test_the_plan_of_a_quarter_follows_the_programme_tables(templates) -> None:
         "S1"
         not in implementation_measures(templates.reset_index(), measures, without)["key"].tolist()
     )
+
+
+def test_funding_source_agrees_with_the_funding_programme(templates) -> None:
+    """The Projektphasen page shows ``funding_source``, the Wärmeplanung page the programme:
+    both must name the same funder (review: R1 said KfW beside BAFA BEG EM, S2 said BAFA
+    beside KfW 458)."""
+    funder = {"BAFA": "BAFA BEG", "KfW": "KfW"}
+    checked = 0
+    for key, row in templates.iterrows():
+        prefix = row["funding_programme"].split(" ")[0]
+        if prefix in funder:
+            assert row["funding_source"] == funder[prefix], key
+            checked += 1
+    assert checked >= 3  # R1, R2 (BAFA BEG EM), S2 (KfW 458)
