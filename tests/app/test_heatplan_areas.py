@@ -44,6 +44,8 @@ def test_planner_sees_every_block_and_the_year_moves_the_url(new_app: NewApp) ->
     assert not problems(at), problems(at)
     assert at.select_slider(key=SLIDER).value == 2030  # the first Stützjahr by default
     assert t("hp_areas", "de") in [s.value for s in at.subheader]
+    # WPG Anlage 2 III Nr. 3: the network's generation mix is not modelled, and it says so
+    assert any("Erzeugungsmix des Wärmenetzes" in c.value for c in at.caption)
     sizes, _public = _baubloecke()
     table = _block_table(at)
     # planner: every Baublock, also those under 5 buildings; the ids of the Baublock section
