@@ -107,3 +107,13 @@ def test_funding_source_agrees_with_the_funding_programme(templates) -> None:
             assert row["funding_source"] == funder[prefix], key
             checked += 1
     assert checked >= 3  # R1, R2 (BAFA BEG EM), S2 (KfW 458)
+
+
+def test_a_filled_cost_is_shown_with_the_language_separators() -> None:
+    """Once a template has a cost it is formatted by numfmt, not printed as a raw float."""
+    from quartier_geo.ui.heatplan_measures import _cost
+
+    row = pd.Series({"cost_eur": 12500.5, "cost_unit": "€ je Gebäude"})
+    assert _cost(row, NO_FIGURE, "de") == "12.500,5 € je Gebäude"
+    assert _cost(row, NO_FIGURE, "en") == "12,500.5 € je Gebäude"
+    assert _cost(pd.Series({"cost_eur": "", "cost_unit": ""}), NO_FIGURE, "de") == NO_FIGURE

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from quartier_geo.base.i18n import Lang, label, pick
-from quartier_geo.base.numfmt import fmt_number
+from quartier_geo.base.numfmt import fmt_exact, fmt_number
 from quartier_geo.domain import phases
 from quartier_geo.domain.heatplan_measures import implementation_measures
 from quartier_geo.ui import widgets
@@ -25,9 +25,20 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _cost(row: pd.Series, missing: str) -> str:
-    cost = _text(row["cost_eur"])
-    return f"{cost} {_text(row['cost_unit'])}".strip() if cost else missing
+def _cost(row: pd.Series, missing: str, lang: Lang) -> str:
+    """The cost with the language's separators (numfmt) and its unit, else ``missing``.
+
+    >>> _cost(pd.Series({"cost_eur": 12500.5, "cost_unit": "€"}), "–", "de")
+    '12.500,5 €'
+    >>> _cost(pd.Series({"cost_eur": "12500", "cost_unit": "€"}), "–", "en")
+    '12,500 €'
+    >>> _cost(pd.Series({"cost_eur": None, "cost_unit": ""}), "keine belegte Zahl", "de")
+    'keine belegte Zahl'
+    """
+    cost = pd.to_numeric(pd.Series([row["cost_eur"]]), errors="coerce").iloc[0]
+    if pd.isna(cost):
+        return missing
+    return f"{fmt_exact(float(cost), lang=lang)} {_text(row['cost_unit'])}".strip()
 
 
 def _funding(row: pd.Series, lang: Lang, missing: str) -> str:
@@ -59,7 +70,7 @@ def section(ctx: Context) -> None:
             ctx.t("heatplan_year_n").format(n=fmt_number(int(n), lang=lang))
             for n in plan["implementation_year"]
         ],
-        cost=[_cost(r, missing) for _, r in plan.iterrows()],
+        cost=[_cost(r, missing, lang) for _, r in plan.iterrows()],
         funding=[_funding(r, lang, missing) for _, r in plan.iterrows()],
         funding_source=[
             f"{_text(r['funding_url'])} ({label('source_status', r['funding_status'], lang)})"
