@@ -173,6 +173,23 @@ def test_densest_blocks_picks_the_highest_class(ref) -> None:
     assert N.densest_blocks(blocks, ref.thresholds) == ["high"]
 
 
+def test_densest_blocks_uses_consumption_where_present(ref) -> None:
+    """The default blocks follow the consumption (as block density and network demand): 1 ha
+    each; "a" 500 MWh/a demand but 100 MWh/a consumption (class 70-175), "b" 100 MWh/a
+    demand but 450 MWh/a consumption (class 415-1050), "c" without consumption: its demand
+    300 MWh/a (175-415). thresholds.csv heat_density classes."""
+    blocks = gpd.GeoDataFrame(
+        {
+            "block_id": ["a", "b", "c"],
+            "useful_heat_kwh_per_a": [500_000.0, 100_000.0, 300_000.0],
+            "consumption_kwh_per_a": [100_000.0, 450_000.0, None],
+        },
+        geometry=[shapely.box(X + 200 * i, Y, X + 200 * i + 100, Y + 100) for i in range(3)],
+        crs="EPSG:25832",
+    )
+    assert N.densest_blocks(blocks, ref.thresholds) == ["b"]
+
+
 def test_existing_network_as_source(ref) -> None:
     nets = gpd.GeoDataFrame(
         {"network_id": ["N1", "N2"]},

@@ -200,11 +200,16 @@ def select_blocks(buildings: gpd.GeoDataFrame, block_ids: Sequence[str]) -> gpd.
 
 def densest_blocks(blocks: gpd.GeoDataFrame, thresholds: pd.DataFrame) -> list[str]:
     """Ids of the blocks in the highest heat-density class present (thresholds.csv kind
-    ``heat_density``): useful heat [MWh/a] per block area [ha]."""
+    ``heat_density``): consumption (calibrated or measured; the useful heat where a block has
+    none) [MWh/a] per block area [ha], as the block plan's density and the network's demand."""
     if blocks is None or blocks.empty:
         return []
     area_ha = to_work_crs(blocks, what="Die Baublöcke").geometry.area / 10_000.0
-    density = blocks["useful_heat_kwh_per_a"] / 1000.0 / area_ha.where(area_ha > 0)
+    heat = pd.to_numeric(blocks["useful_heat_kwh_per_a"], errors="coerce")
+    if "consumption_kwh_per_a" in blocks.columns:
+        used = pd.to_numeric(blocks["consumption_kwh_per_a"], errors="coerce")
+        heat = used.where(used.notna(), heat)
+    density = heat / 1000.0 / area_ha.where(area_ha > 0)
     index = classify(density, thresholds, kind="heat_density").index
     if index.dropna().empty:
         return []
