@@ -82,3 +82,29 @@ def test_no_two_public_figures_single_out_fewer_than_n_buildings(region, quarter
                 if inner <= outer:
                     rest = len(outer - inner)
                     assert rest == 0 or rest >= N, (first, second, rest)
+
+
+@pytest.mark.parametrize("quarter_id", [5, 12])
+def test_public_carrier_shares_are_of_n_buildings_or_more(region, quarter_id) -> None:
+    # quarter 5, block B001: one biomass building had its own share (5.55 %); with the
+    # block's CO₂ and the public factors that was its energy
+    data, ref = region
+    bundle = build_quarter_bundle(select_quarter(data, quarter_id, synthetic=True), ref=ref)
+    shown = public_layers(bundle, min_buildings=N, ref=ref).layers["baubloecke"]
+    b = bundle.buildings.assign(_unit=_in_polygons(bundle.buildings, shown))
+    checked = 0
+    for row in shown[shown["n_buildings"] > 0].itertuples(index=False):
+        members = b[b["_unit"] == row.block_id]
+        counts = members["heating_carrier"].value_counts()
+        pooled = len(members)
+        for carrier in ref.carriers.index:
+            share = getattr(row, f"share_{carrier}")
+            held = int(counts.get(carrier, 0))
+            if pd.notna(share):
+                assert held == 0 or held >= N, (row.block_id, carrier, held)
+                pooled -= held
+                checked += held > 0
+        # the pooled rest: none or at least N buildings, never "1 - the others" of fewer
+        assert pooled == 0 or pooled >= N, (row.block_id, pooled)
+        assert (row.share_other > 0) == (pooled > 0), row.block_id
+    assert checked > 0  # some carrier is shown at all

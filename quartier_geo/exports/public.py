@@ -122,7 +122,9 @@ def public_baubloecke(
     """The public Baublöcke with their WPG indicators
     (:func:`quartier_geo.domain.block_plan.block_indicators`): only the blocks of
     :func:`public_units` (at least ``min_buildings`` buildings, checked against the other
-    layers) and blocks without buildings (outline only). None without plan blocks.
+    layers) and blocks without buildings (outline only). Carriers of fewer than
+    ``min_buildings`` buildings in a block are pooled into ``share_other``. None without plan
+    blocks.
     ``plan_assignment``: see :func:`public_units`."""
     if data.plan_blocks is None or not len(data.plan_blocks):
         return None
@@ -131,7 +133,12 @@ def public_baubloecke(
         "baubloecke"
     ]
     table = block_indicators(
-        data.buildings, data.plan_blocks, ref, min_buildings=n, assignment=plan_assignment
+        data.buildings,
+        data.plan_blocks,
+        ref,
+        min_buildings=n,
+        assignment=plan_assignment,
+        pool_carriers=True,  # no carrier share of fewer than n buildings
     )
     counted = table.assign(buildings=table["n_buildings"])
     cut = cut_layer(counted, ids, id_column="block_id", min_buildings=min_buildings)
