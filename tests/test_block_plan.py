@@ -256,3 +256,33 @@ def test_the_planners_geopackage_has_a_baubloecke_layer(tmp_path, ref) -> None:
     glossary = pyogrio.read_dataframe(target, layer="columns")
     units = dict(zip(glossary["column"], glossary["unit"], strict=True))
     assert units["density_mwh_per_ha_a"] == "MWh/(ha·a)" and units["share_gas"] == "0..1"
+
+
+def test_public_shares_pool_the_carriers_of_fewer_than_n_buildings(ref) -> None:
+    # gas 4 buildings (160 MWh/a), district heating 1 (40), electricity 1 (100); Σ 300
+    blocks = block_plan.street_blocks(_streets())
+    row = block_plan.block_indicators(
+        _buildings(), blocks, ref, min_buildings=2, pool_carriers=True
+    ).iloc[0]
+    assert row["share_gas"] == pytest.approx(160 / 300)
+    # one building each: no own share, pooled (2 buildings >= 2) into "other"
+    assert np.isnan(row["share_district_heating"]) and np.isnan(row["share_electricity"])
+    assert row["share_other"] == pytest.approx(140 / 300)
+    assert row["share_oil"] == pytest.approx(0.0)  # nobody: 0, no building behind it
+    # minimum 5: gas (4) is under it too, everything is "other"; no carrier can be derived
+    row = block_plan.block_indicators(
+        _buildings(), blocks, ref, min_buildings=5, pool_carriers=True
+    ).iloc[0]
+    assert row["share_other"] == pytest.approx(1.0)
+    assert all(np.isnan(row[f"share_{c}"]) for c in ("gas", "district_heating", "electricity"))
+
+
+def test_secondary_suppression_when_the_pooled_rest_is_too_small(ref) -> None:
+    # minimum 3: district heating and electricity (1 + 1 = 2 < 3) would give the rest
+    # "1 - gas"; so gas (the smallest shown) joins them and the pool holds all six
+    blocks = block_plan.street_blocks(_streets())
+    row = block_plan.block_indicators(
+        _buildings(), blocks, ref, min_buildings=3, pool_carriers=True
+    ).iloc[0]
+    assert np.isnan(row["share_gas"]) and np.isnan(row["share_district_heating"])
+    assert row["share_other"] == pytest.approx(1.0)

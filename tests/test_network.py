@@ -240,3 +240,23 @@ def test_the_heat_pump_comparison_is_the_cheaper_sourced_heat_pump_of_the_cost_m
         params.main_cost_eur_per_m
         == N.network_parameters(ref.network_parameters).main_cost_eur_per_m
     )
+
+
+def test_public_trenches_end_at_street_nodes_not_at_a_buildings_foot() -> None:
+    # four buildings: the west leg runs crossing -> foot (60, 100) -> foot (20, 100), two
+    # dead ends at single feet in a row; east and north legs end at one foot each
+    buildings = _buildings(
+        {"a": (20, 110), "b": (180, 95), "c": (108, 190), "d": (60, 110)},
+        useful_heat_kwh_per_a=[1.0, 1.0, 1.0, 1.0],
+    )
+    layout = N.layout_network(buildings, _cross(), _src(100, 0))
+    assert layout.main_length_m == pytest.approx(350.0, abs=0.01)  # as by hand above
+    shown = N.public_trenches(layout.trenches, _src(100, 0), _cross())
+    assert list(shown["kind"]) == ["main"]  # no service pipe, one merged main line
+    # left: source (100, 0, a street end) -> crossing (100, 100) = 100 m
+    assert shown["length_m"].iloc[0] == pytest.approx(100.0, abs=0.01)
+    line = shown.geometry.iloc[0]
+    assert line.length == pytest.approx(100.0, abs=0.01)
+    for foot in ((20, 100), (60, 100), (180, 100), (100, 190)):
+        assert line.distance(_src(*foot)) > 1.0, foot
+    assert layout.trenches["kind"].eq("service").sum() == 4  # the layout itself unchanged

@@ -104,3 +104,17 @@ def test_a_planner_value_in_the_layer_wins(ref):
     layer = pd.DataFrame({"potential_id": ["P1"], "temperature_c": [22.0]})
     out = pe.site_potentials(layer, ref.potentials)
     assert out.loc[0, "temperature_c"] == 22.0
+
+
+def test_public_quarter_total_is_withheld_when_it_would_single_out_a_small_rest():
+    # B1: 6 buildings shown; B2: 3 buildings withheld. Total - B1 = B2's potentials: hide
+    six = pe.block_potentials(*_block(100.0, [50.0] * 6), TABLES, spf_ground=4.3)
+    three = pe.block_potentials(*_block(100.0, [50.0] * 3), TABLES, spf_ground=4.3)
+    table = pd.concat([six, three.rename(index={"B1": "B2"})])
+    assert pe.public_quarter_potentials(table, {"B1"}, min_buildings=5) is None
+    # both shown, or the withheld rest of 3 under a minimum of 3: the total is shown
+    both = pe.public_quarter_potentials(table, {"B1", "B2"}, min_buildings=5)
+    assert both is not None and both["buildings"] == 9
+    # PV: 9 roofs of 50 m² / 10 m² per kWp x 900 kWh/kWp = 40 500 kWh/a
+    assert both["pv_kwh_per_a"] == pytest.approx(9 * 50 * 0.1 * 900)
+    assert pe.public_quarter_potentials(table, {"B1"}, min_buildings=3) is not None

@@ -32,6 +32,7 @@ from quartier_geo.base.errors import DataValidationError
 from quartier_geo.base.settings import MIN_BUILDINGS_DEFAULT
 from quartier_geo.data.reference import Reference
 from quartier_geo.domain.blocks import BLOCK_VALUES, aggregate_to_blocks, block_ratio
+from quartier_geo.domain.privacy import OTHER, pool_small_groups
 
 __all__ = [
     "BLOCK_SOURCES",
@@ -263,6 +264,17 @@ def block_values(buildings: pd.DataFrame, blocks: gpd.GeoDataFrame) -> gpd.GeoDa
     return gpd.GeoDataFrame(out, geometry=blocks.geometry.to_numpy(), crs=blocks.crs)
 
 
+def _pooled_carriers(b: pd.DataFrame, min_buildings: int) -> pd.Series:
+    """The heating carrier of each building, :data:`OTHER` where its carrier has fewer
+    than ``min_buildings`` buildings in its block (``_block``; secondary suppression)."""
+    out = b["heating_carrier"].astype(object).to_numpy(copy=True)
+    for rows in b.groupby("_block", sort=False).indices.values():
+        part = b.iloc[rows][["heating_carrier"]]
+        pooled = pool_small_groups(part, ["heating_carrier"], min_buildings=min_buildings)
+        out[rows] = pooled["heating_carrier"].to_numpy()
+    return pd.Series(out, index=b.index)
+
+
 def _mode(values: pd.Series, groups: pd.Series) -> pd.Series:
     """The most frequent value per group (ties: the first in sort order; missing values
     do not count)."""
@@ -280,8 +292,15 @@ def block_indicators(
     *,
     min_buildings: int = MIN_BUILDINGS_DEFAULT,
     assignment: pd.Series | None = None,
+    pool_carriers: bool = False,
 ) -> gpd.GeoDataFrame:
     """The table per block of WPG Anlage 2 I, one row per block of ``blocks``.
+
+    ``pool_carriers`` (public and workshop output): per block, the carriers of fewer than
+    ``min_buildings`` buildings (with the secondary suppression of
+    :func:`quartier_geo.domain.privacy.pool_small_groups`) are pooled into one
+    ``share_other``; their own ``share_<carrier>`` is NaN. So no share is that of fewer
+    than ``min_buildings`` buildings, nor the rest "1 - the shown shares".
 
     ``assignment``: the block of each building if already derived (:func:`assign_buildings`,
     e.g. the ``block_id`` of :func:`quartier_geo.domain.bundle.plan_view`); else derived here.
@@ -334,10 +353,18 @@ def block_indicators(
     )
     final = total("final_energy_kwh_per_a")
     final = final.where(final > 0)
-    for carrier in ref.carriers.index:
-        part = b["final_energy_kwh_per_a"].where(b["heating_carrier"] == carrier, 0.0)
+    carriers = b["heating_carrier"].astype(object)
+    if pool_carriers:
+        carriers = _pooled_carriers(b, min_buildings)
+    energy = b["final_energy_kwh_per_a"]
+    for carrier in [*ref.carriers.index, *([OTHER] if pool_carriers else [])]:
+        part = energy.where(carriers == carrier, 0.0)
         summed = part.groupby(b["_block"]).sum().reindex(order).fillna(0.0)
-        out[f"share_{carrier}"] = (summed / final).to_numpy()
+        share = summed / final
+        if pool_carriers and carrier != OTHER:
+            hidden = (b["heating_carrier"] == carrier) & (carriers == OTHER)
+            share = share.where(~hidden.groupby(b["_block"]).any().reindex(order, fill_value=False))
+        out[f"share_{carrier}"] = share.to_numpy()
     small = out["n_buildings"] < min_buildings
     values = [c for c in out.columns if c in INDICATOR_COLUMNS or c.startswith("share_")]
     for column in values:

@@ -65,6 +65,7 @@ __all__ = [
     "network_figures",
     "network_parameters",
     "network_source_point",
+    "public_trenches",
     "select_blocks",
 ]
 
@@ -421,6 +422,38 @@ def layout_network(
 
 
 # ----------------------------------------------------------------------------- figures
+def public_trenches(
+    trenches: gpd.GeoDataFrame,
+    source: Point,
+    streets: gpd.GeoDataFrame | None,
+    *,
+    options: LayoutOptions = DEFAULT_OPTIONS,
+) -> gpd.GeoDataFrame:
+    """The trenches of a layout (:attr:`NetworkLayout.trenches`, from ``source``) for
+    public output: no service pipe (each points at one
+    building); the main pipe cut back to the street network's nodes (crossings, street
+    ends; the source's foot stays), so that no dead end stops at a building's foot point,
+    and merged into one line, so that no split point marks one either. The lengths in
+    the figures stay those of the full layout."""
+    link = trenches[trenches["kind"] == "source_link"]
+    main = trenches[trenches["kind"] == "main"]
+    pieces = _noded_pieces(_street_lines(streets), options.snap_tolerance_m)
+    keep = set(_piece_graph(pieces).nodes) | {_key(source.x, source.y)}
+    keep |= {_key(*g.coords[-1][:2]) for g in link.geometry}
+    g = nx.Graph()
+    for geom in main.geometry:
+        g.add_edge(_key(*geom.coords[0][:2]), _key(*geom.coords[-1][:2]), geom=geom)
+    while stubs := [n for n in g.nodes if g.degree(n) == 1 and n not in keep]:
+        g.remove_nodes_from(stubs)  # a dead end at a foot point: back to the last node
+    lines = [d["geom"] for _, _, d in g.edges(data=True)]
+    rows = link.drop(columns="building_id").to_dict("records")
+    if lines:
+        merged = shapely.line_merge(shapely.union_all(lines))
+        rows.append({"kind": "main", "length_m": float(merged.length), "geometry": merged})
+    columns = ["kind", "length_m", "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), crs=WORK_CRS)
+
+
 def network_figures(layout: NetworkLayout, params: NetworkParameters) -> NetworkFigures:
     """Figures of ``layout`` with the parameters; None where a parameter is missing.
 

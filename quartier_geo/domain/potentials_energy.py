@@ -20,6 +20,8 @@ Pure functions; None / NaN where a parameter has no sourced number, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -28,6 +30,7 @@ from quartier_geo.data.cost_tables import CostTables, value_or_none
 __all__ = [
     "POTENTIAL_COLUMNS",
     "block_potentials",
+    "public_quarter_potentials",
     "quarter_potentials",
     "roof_potentials",
     "site_potentials",
@@ -127,6 +130,20 @@ def quarter_potentials(block_table: pd.DataFrame) -> pd.Series:
     cols = ["buildings", "useful_heat_kwh_per_a", "roof_area_m2", "free_m2", "boreholes"]
     cols += list(POTENTIAL_COLUMNS)
     return block_table[cols].sum(min_count=1).where(block_table[cols].notna().all())
+
+
+def public_quarter_potentials(
+    block_table: pd.DataFrame, shown: Collection[str], *, min_buildings: int
+) -> pd.Series | None:
+    """:func:`quarter_potentials` for public output, or None where it must be withheld:
+    the quarter total minus the shown blocks (``shown``: ids of ``block_table``'s index)
+    is the sum of the withheld blocks, so the total is shown only when these hold no
+    building or at least ``min_buildings`` buildings together."""
+    withheld = ~block_table.index.astype(str).isin([str(b) for b in shown])
+    rest = int(block_table.loc[withheld, "buildings"].sum())
+    if 0 < rest < min_buildings:
+        return None
+    return quarter_potentials(block_table)
 
 
 def site_potentials(potentials: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:

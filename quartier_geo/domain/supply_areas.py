@@ -48,6 +48,8 @@ from quartier_geo.domain.heat_density import projected
 
 __all__ = [
     "CATEGORY_COLORS",
+    "CRITERIA",
+    "NO_BUILDINGS",
     "AreaCategory",
     "AreaContext",
     "AreaRules",
@@ -55,6 +57,7 @@ __all__ = [
     "areas_long",
     "block_count_column",
     "block_criteria",
+    "block_street_ids",
     "likelihood_label",
     "supply_areas",
 ]
@@ -179,6 +182,22 @@ class AreaContext:
     hydrogen_plan: Mapping[str, int] = field(default_factory=dict)
 
 
+#: Public category of a block without buildings: outline only, no criteria, no likelihood.
+NO_BUILDINGS = "no_buildings"
+
+#: The criteria of :func:`block_criteria` that a public cut blanks (all but ``area_ha``).
+CRITERIA = (
+    "heat_demand_mwh_per_a",
+    "consumption_mwh_per_a",
+    "heat_density_mwh_per_ha_a",
+    "demand_density_mwh_per_ha_a",
+    "linear_heat_density_kwh_per_m_a",
+    "network_distance_m",
+    "source_distance_m",
+    "supply_distance_m",
+)
+
+
 def block_count_column(blocks: pd.DataFrame) -> str:
     """The building count of a block frame: ``n_buildings`` or ``buildings``."""
     return "n_buildings" if "n_buildings" in blocks.columns else "buildings"
@@ -202,6 +221,30 @@ def _nearest_m(shapes: np.ndarray, layer: gpd.GeoDataFrame | None, *, what: str)
     return out
 
 
+def _street_pairs(shapes: np.ndarray, streets: gpd.GeoDataFrame, buffer_m: float) -> np.ndarray:
+    """(block position, street position) of every street segment within ``buffer_m`` of a
+    block (``streets`` projected)."""
+    tree = shapely.STRtree(streets.geometry.to_numpy())
+    return tree.query(shapes, predicate="dwithin", distance=buffer_m)
+
+
+def block_street_ids(
+    blocks: gpd.GeoDataFrame, *, rules: AreaRules, streets: gpd.GeoDataFrame | None
+) -> list[frozenset]:
+    """Per block (in order) the ``street_id`` of the street segments its linear heat
+    density draws on (within ``street_buffer_m``; empty without streets)."""
+    out: list[set] = [set() for _ in range(len(blocks))]
+    if streets is None or len(streets) == 0 or len(blocks) == 0:
+        return [frozenset(s) for s in out]
+    shapes = projected(blocks, what="Die Baublöcke").geometry.to_numpy()
+    s = projected(streets, what="Die Straßen")
+    pairs = _street_pairs(shapes, s, rules.value("parameter", "street_buffer_m"))
+    ids = s["street_id"].to_numpy()
+    for block, street in zip(pairs[0], pairs[1], strict=True):
+        out[int(block)].add(ids[int(street)])
+    return [frozenset(s) for s in out]
+
+
 def _street_density(
     shapes: np.ndarray, streets: gpd.GeoDataFrame | None, buffer_m: float
 ) -> np.ndarray:
@@ -211,8 +254,7 @@ def _street_density(
     if streets is None or len(streets) == 0 or len(shapes) == 0:
         return out
     s = projected(streets, what="Die Straßen")
-    tree = shapely.STRtree(s.geometry.to_numpy())
-    pairs = tree.query(shapes, predicate="dwithin", distance=buffer_m)
+    pairs = _street_pairs(shapes, s, buffer_m)
     frame = pd.DataFrame(
         {
             "block": pairs[0],

@@ -21,8 +21,8 @@ from quartier_geo.domain import heatplan_indicators as hpi
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.domain.costs import AREA_COST_YEAR
 from quartier_geo.domain.privacy import cut_layer
-from quartier_geo.domain.supply_areas import AreaCategory
-from quartier_geo.exports.public import public_units
+from quartier_geo.domain.supply_areas import NO_BUILDINGS, AreaCategory
+from quartier_geo.exports.public import public_areas, public_streets, public_units
 
 __all__ = ["HeatplanBlock", "heatplan_block"]
 
@@ -53,15 +53,25 @@ def heatplan_block(
             units = public_units(bundle, min_buildings=public_min)
             ids = frozenset(str(b) for b in units.get("baubloecke", frozenset()))
             areas = cut_layer(areas, ids, id_column="block_id", min_buildings=public_min).shown
+            streets = public_streets(bundle, min_buildings=public_min, units=units)
+            areas = public_areas(
+                areas,
+                rules=plan.rules,
+                streets=bundle.streets,
+                public_street_ids=None if streets is None else set(streets.shown["street_id"]),
+            )
     years = plan.rules.years
     area_rows = []
-    for category in AreaCategory:
-        cells = [t(f"area_cat_{category.value}", lang)]
+    categories = [c.value for c in AreaCategory]
+    if public_min is not None:  # public blocks without buildings: outline only
+        categories.append(NO_BUILDINGS)
+    for category in categories:
+        cells = [t(f"area_cat_{category}", lang)]
         for year in years:
             if areas is None:
                 cells.append("–")
                 continue
-            hit = areas[areas[f"category_{year}"] == category.value]
+            hit = areas[areas[f"category_{year}"] == category]
             cells.append(
                 t("fs_hp_blocks_buildings", lang).format(
                     blocks=len(hit), buildings=fmt_number(hit["buildings"].sum(), lang=lang)

@@ -11,9 +11,11 @@ units from here, so a visitor who combines a map with a download finds the same 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from quartier_geo.data.reference import Reference
@@ -22,10 +24,18 @@ from quartier_geo.domain.blocks import quarter_blocks
 from quartier_geo.domain.bundle import QuarterBundle
 from quartier_geo.domain.heat_density import assign_streets, cell_ids
 from quartier_geo.domain.privacy import Withheld, cut_layer, public_unit_ids
+from quartier_geo.domain.supply_areas import (
+    CRITERIA,
+    NO_BUILDINGS,
+    AreaRules,
+    block_count_column,
+    block_street_ids,
+)
 
 __all__ = [
     "PublicLayers",
     "block_buildings",
+    "public_areas",
     "public_baubloecke",
     "public_blocks",
     "public_grid",
@@ -122,7 +132,9 @@ def public_baubloecke(
     """The public Baublöcke with their WPG indicators
     (:func:`quartier_geo.domain.block_plan.block_indicators`): only the blocks of
     :func:`public_units` (at least ``min_buildings`` buildings, checked against the other
-    layers) and blocks without buildings (outline only). None without plan blocks.
+    layers) and blocks without buildings (outline only). Carriers of fewer than
+    ``min_buildings`` buildings in a block are pooled into ``share_other``. None without plan
+    blocks.
     ``plan_assignment``: see :func:`public_units`."""
     if data.plan_blocks is None or not len(data.plan_blocks):
         return None
@@ -131,7 +143,12 @@ def public_baubloecke(
         "baubloecke"
     ]
     table = block_indicators(
-        data.buildings, data.plan_blocks, ref, min_buildings=n, assignment=plan_assignment
+        data.buildings,
+        data.plan_blocks,
+        ref,
+        min_buildings=n,
+        assignment=plan_assignment,
+        pool_carriers=True,  # no carrier share of fewer than n buildings
     )
     counted = table.assign(buildings=table["n_buildings"])
     cut = cut_layer(counted, ids, id_column="block_id", min_buildings=min_buildings)
@@ -160,3 +177,35 @@ def public_layers(
         if cut is not None:
             layers[name], withheld[name] = cut.shown, cut
     return PublicLayers(layers, withheld)
+
+
+def public_areas(
+    areas: gpd.GeoDataFrame,
+    *,
+    rules: AreaRules,
+    streets: gpd.GeoDataFrame | None,
+    public_street_ids: Collection | None,
+) -> gpd.GeoDataFrame:
+    """The supply areas (:func:`quartier_geo.domain.supply_areas.supply_areas`) of the
+    public blocks, for public output (a new frame).
+
+    A block without buildings keeps its outline, id, area and count (0) but no criteria, no
+    likelihood and the category :data:`~quartier_geo.domain.supply_areas.NO_BUILDINGS`:
+    its linear heat density is that of street segments whose buildings lie outside it.
+    A block's linear heat density is blanked where any street segment it draws on
+    (:func:`~quartier_geo.domain.supply_areas.block_street_ids`) is not in
+    ``public_street_ids`` (withheld: fewer than N buildings; None = no public streets).
+    """
+    out = areas.copy()
+    empty = (out[block_count_column(out)].fillna(0) == 0).to_numpy()
+    used = block_street_ids(out, rules=rules, streets=streets)
+    shown = frozenset(public_street_ids or ())
+    withheld = np.array([not ids <= shown for ids in used], dtype=bool)
+    for column in CRITERIA:
+        out[column] = out[column].astype(float).where(~empty)
+    out["linear_heat_density_kwh_per_m_a"] = out["linear_heat_density_kwh_per_m_a"].where(~withheld)
+    for year in rules.years:
+        for kind in ("network", "decentral", "hydrogen"):
+            out[f"{kind}_{year}"] = out[f"{kind}_{year}"].astype(float).where(~empty)
+        out[f"category_{year}"] = out[f"category_{year}"].astype(object).where(~empty, NO_BUILDINGS)
+    return out

@@ -83,6 +83,9 @@ def _columns(table: pd.DataFrame, ctx: Context) -> dict[str, tuple[str, str | No
         if (share.fillna(0) > 0).any():  # carriers nobody in the quarter uses: no column
             name = str(pick(carriers.loc[carrier], "label", lang))
             columns[f"pct_{carrier}"] = (t("bplan_share", lang).format(carrier=name), "%", 0)
+    if "pct_other" in table.columns:  # public: carriers of fewer than N buildings pooled
+        name = t("bplan_other_carriers", lang)
+        columns["pct_other"] = (t("bplan_share", lang).format(carrier=name), "%", 0)
     return columns
 
 
@@ -101,6 +104,8 @@ def _displayed(table: gpd.GeoDataFrame, ctx: Context) -> gpd.GeoDataFrame:
     )
     for carrier in ctx.data.ref.carriers.index:
         out[f"pct_{carrier}"] = table[f"share_{carrier}"] * 100.0
+    if "share_other" in table.columns:
+        out["pct_other"] = table["share_other"] * 100.0
     return out
 
 
@@ -140,7 +145,7 @@ def section(ctx: Context) -> None:
         if cut is None:  # plan blocks exist, so the cut does too
             return
         table = cut.shown
-        notes = [ctx.t("privacy_rule").format(n=n)]
+        notes = [ctx.t("privacy_rule").format(n=n), ctx.t("bplan_pooled_carriers").format(n=n)]
         if cut.units:
             notes.append(ctx.t("bplan_withheld").format(units=cut.units, buildings=cut.buildings))
     shown = _displayed(table, ctx)

@@ -24,14 +24,21 @@ from quartier_geo.base.i18n import Lang, label, t
 from quartier_geo.base.numfmt import fmt_exact
 from quartier_geo.domain import heatplan_indicators as hpi
 from quartier_geo.domain.costs import AREA_COST_YEAR
-from quartier_geo.domain.supply_areas import CATEGORY_COLORS, AreaCategory, likelihood_label
+from quartier_geo.domain.supply_areas import (
+    CATEGORY_COLORS,
+    NO_BUILDINGS,
+    AreaCategory,
+    likelihood_label,
+)
 from quartier_geo.exports.heatplan import AREAS_LAYER, write_heatplan
+from quartier_geo.exports.public import public_areas
 from quartier_geo.ui import mapview, state, widgets
 from quartier_geo.ui.data import (
     current,
     min_buildings,
     plan_bundle,
     plan_key,
+    public_cut,
     public_plan_blocks,
     public_plan_withheld,
 )
@@ -75,11 +82,25 @@ def shown_plan(ctx: Context) -> tuple[hpi.HeatPlan, set[str] | None]:
     n = min_buildings()
     ids = set(public_plan_blocks(ctx.quarter_id))
     pooled = hpi.pooled_rows(plan.rows, min_buildings=n)
-    areas = plan.areas
-    if areas is not None:
-        areas = areas[areas["block_id"].astype(str).isin(ids)]
+    areas = _public_areas(ctx.quarter_id, plan, ids)
     summary = hpi.public_summary(plan.summary, pooled)
     return dataclasses.replace(plan, areas=areas, rows=pooled, summary=summary), ids
+
+
+def _public_areas(quarter_id: int, plan: hpi.HeatPlan, ids: set[str]) -> gpd.GeoDataFrame | None:
+    """The areas of the public blocks ``ids``: blocks without buildings without criteria,
+    no linear heat density drawn from withheld street segments
+    (:func:`quartier_geo.exports.public.public_areas`)."""
+    if plan.areas is None:
+        return None
+    areas = plan.areas[plan.areas["block_id"].astype(str).isin(ids)]
+    streets = public_cut(quarter_id).streets
+    return public_areas(
+        areas,
+        rules=plan.rules,
+        streets=plan_bundle(quarter_id).streets,
+        public_street_ids=None if streets is None else set(streets.shown["street_id"]),
+    )
 
 
 def download_layer(quarter_id: int, *, public: bool) -> gpd.GeoDataFrame:
@@ -90,6 +111,7 @@ def download_layer(quarter_id: int, *, public: bool) -> gpd.GeoDataFrame:
     ids = None
     if public:
         ids = set(public_plan_blocks(quarter_id))
+        plan = dataclasses.replace(plan, areas=_public_areas(quarter_id, plan, ids))
     return areas_layer(plan, block_ids=ids)
 
 
@@ -172,6 +194,8 @@ def _map(ctx: Context, frame: gpd.GeoDataFrame) -> None:
     names: dict[object, str] = {
         _category_label(c.value, lang): CATEGORY_COLORS[c] for c in AreaCategory
     }
+    if (frame["_category"] == _category_label(NO_BUILDINGS, lang)).any():  # public blocks
+        names[_category_label(NO_BUILDINGS, lang)] = "#BBBBBB"
     colour = maps.ColourBy(
         "_category",
         t("hp_category", lang),
@@ -334,6 +358,8 @@ def section(ctx: Context) -> None:
                 t("privacy_rule", lang).format(n=min_buildings())
                 + " "
                 + t("privacy_withheld_blocks_note", lang).format(units=units, buildings=buildings)
+                + " "
+                + t("hp_public_areas_note", lang).format(n=min_buildings())
             )
         with st.expander(t("hp_block_table_title", lang).format(year=year)):
             _block_table(frame, lang)

@@ -101,8 +101,16 @@ def potentials(ctx: Context) -> None:
     if table.empty:
         st.info(t("hpc_no_blocks", lang))
         return
-    quarter = potentials_energy.quarter_potentials(table)
-    if ctx.planner or quarter["buildings"] >= min_buildings():
+    n = min_buildings()
+    if ctx.planner:
+        quarter = potentials_energy.quarter_potentials(table)
+    else:  # the total minus the shown blocks must not single out a withheld block
+        quarter = potentials_energy.public_quarter_potentials(
+            table, public_plan_blocks(ctx.quarter_id), min_buildings=n
+        )
+        if quarter is None:
+            st.info(t("hpc_total_withheld", lang).format(n=n))
+    if quarter is not None and (ctx.planner or quarter["buildings"] >= n):
         pairs = [(t("hpc_pot_heat", lang), quarter["useful_heat_kwh_per_a"] / 1000)]
         pairs += [(t(k, lang), quarter[c] / 1000) for c, k in _POTENTIALS.items()]
         widgets.chart(

@@ -7,8 +7,11 @@ with a table of figures. Layouts are cached per quarter, blocks and source
 (``st.cache_data``).
 
 Public and workshop servers: only blocks shown publicly can be chosen, the layout is shown
-only when it connects at least the privacy minimum of buildings, and no service pipe is
-drawn (each points at one building); their length stays in the total.
+only when it connects at least the privacy minimum of buildings and leaves out none or at
+least that many (block consumption minus connected demand would be theirs); no service
+pipe is drawn and the main pipe only between street nodes
+(:func:`quartier_geo.domain.network.public_trenches`: no dead end at a building's foot
+point); the lengths stay in the figures.
 """
 
 from __future__ import annotations
@@ -260,11 +263,17 @@ def section(ctx: Context) -> None:
     if not ctx.planner and figures["connected_buildings"] < n:
         st.warning(ctx.t("network_public_min").format(n=n))
         return
+    if not ctx.planner and 0 < result.left_out < n:
+        # block consumption minus the connected demand would be the left-out buildings'
+        st.warning(ctx.t("network_public_left_out_few").format(n=n))
+        return
     if not ctx.planner:
-        result = dataclasses.replace(
-            result, trenches=result.trenches[result.trenches["kind"] != "service"]
+        trenches = network.public_trenches(
+            result.trenches, Point(*result.source), plan_bundle(ctx.quarter_id).streets
         )
+        result = dataclasses.replace(result, trenches=trenches)
         st.caption(ctx.t("network_public_no_service"))
+        st.caption(ctx.t("network_public_main_trimmed"))
     _map(ctx, result, blocks)
     _table(ctx, figures)
     total = figures["connected_buildings"]
@@ -275,10 +284,7 @@ def section(ctx: Context) -> None:
         )
     )
     if result.left_out:
-        if ctx.planner or result.left_out >= n:
-            st.warning(ctx.t("network_left_out").format(count=result.left_out))
-        else:
-            st.warning(ctx.t("network_left_out_few").format(n=n))
+        st.warning(ctx.t("network_left_out").format(count=result.left_out))
     widgets.modelled_caption(ctx.lang)
     with st.expander(ctx.t("network_sources")):
         parameters_table(ctx)

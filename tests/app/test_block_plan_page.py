@@ -134,3 +134,15 @@ def test_planner_uses_an_imported_block_layer_public_the_streets(
             expected_version=record.version,
             editor=Editor("anna", Mode.PLANNER),
         )
+
+
+def test_public_pools_the_carriers_of_fewer_than_n_buildings(new_app: NewApp) -> None:
+    at = new_app(Mode.PUBLIC.value).switch_page(PAGE).run()
+    table = _block_table(at)
+    name = t("bplan_other_carriers", "de")
+    column = f"{t('bplan_share', 'de').format(carrier=name)} [%]"
+    assert column in table.columns
+    counts = _counts(table)
+    assert any(table[column].iloc[i] != "–" for i, c in enumerate(counts) if c >= N)
+    captions = " ".join(c.value for c in at.caption)
+    assert t("bplan_pooled_carriers", "de").format(n=N) in captions

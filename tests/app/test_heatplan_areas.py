@@ -116,6 +116,15 @@ def test_the_data_page_download_holds_the_areas_layer(new_app: NewApp, tmp_path,
         assert 0 < len(areas) < len(sizes)
         assert ((areas["buildings"] >= 5) | (areas["buildings"] == 0)).all()
         assert set(areas["block_id"]) == set(public)
+        # blocks without buildings: outline and area only; their criteria came from
+        # street segments of other (possibly withheld) buildings
+        empty = areas[areas["buildings"] == 0]
+        assert len(empty) > 0
+        assert empty["area_ha"].notna().all()
+        for column in ("linear_heat_density_kwh_per_m_a", "heat_density_mwh_per_ha_a"):
+            assert empty[column].isna().all(), column
+        assert (empty["category_2045"] == "no_buildings").all()
+        assert empty["network_2045"].isna().all()
 
 
 @pytest.mark.parametrize("mode", [PLANNER, PUBLIC])

@@ -104,3 +104,33 @@ def test_a_point_source_far_away_is_an_error_message(new_app: NewApp) -> None:
     at.radio(key="network_source_kind").set_value("point").run()
     at.number_input(key="network_x").set_value(300_000.0).run()
     assert any("vom nächsten Straßenstück entfernt" in e.value for e in at.error)
+
+
+def test_public_withholds_the_figures_when_few_buildings_are_left_out(
+    new_app: NewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two buildings of the chosen blocks left out (street graph in parts): block consumption
+    # minus the connected demand would be theirs, so neither map nor figures are shown
+    import dataclasses
+
+    real = heatplan_network._layout
+
+    def two_left_out(*args: object) -> object:
+        return dataclasses.replace(real(*args), left_out=2)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(heatplan_network, "_layout", two_left_out)
+    at = _open(new_app, Mode.PUBLIC.value)
+    assert not _network_frames(at)
+    name = t("network_fig_trench_length_m", "de")
+    assert not any(name in x.value.index for x in at.table)
+    warning = t("network_public_left_out_few", "de").format(n=5)
+    assert warning in [w.value for w in at.warning]
+    # the planner still sees both, with the count
+    at = _open(new_app, Mode.PLANNER.value)
+    assert len(_network_frames(at)) == 1
+    assert t("network_left_out", "de").format(count=2) in [w.value for w in at.warning]
+
+
+def test_public_main_pipe_is_drawn_between_street_nodes_and_says_so(new_app: NewApp) -> None:
+    at = _open(new_app, Mode.PUBLIC.value)
+    assert t("network_public_main_trimmed", "de") in [c.value for c in at.caption]
