@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from quartier_geo.base.i18n import t
 from quartier_geo.ui import frame
@@ -121,15 +122,20 @@ def test_building_card_shows_payload_address_as_text(browser: Any, payload_serve
         fr = drawn[0][0]
         points = feature_points(fr, 8, containing=t("building_type", "de"))
         assert points, "no reachable building"
-        x, y = to_page(fr, points[0])
-        page.mouse.click(x, y)
         label = f"{t('address', 'de')}: "
-        page.wait_for_function(
-            """(label) => document.querySelector('[data-testid="stMain"]').innerText
-                   .split('\\n').some(l => l.startsWith(label) && l.includes('pwned'))""",
-            arg=label,
-            timeout=20_000,
-        )
+        card = """(label) => document.querySelector('[data-testid="stMain"]').innerText
+                   .split('\\n').some(l => l.startsWith(label) && l.includes('pwned'))"""
+        # This test is about the card's escaping, not the click (test_interactions): a click
+        # that lands while the map redraws on a loaded machine is repeated on the next building.
+        for point in points[:3]:
+            x, y = to_page(fr, point)
+            page.mouse.click(x, y)
+            try:
+                page.wait_for_function(card, arg=label, timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                wait_idle(page)
+        page.wait_for_function(card, arg=label, timeout=5_000)
         wait_idle(page)
         lines = [x for x in main_text(page).splitlines() if x.startswith(label)]
         assert any(x[len(label) :].strip() in PAYLOADS for x in lines), lines
