@@ -29,12 +29,12 @@ __all__ = [
     "plain_layout",
 ]
 
-#: font size of the Wärmeplanung charts (cost_charts, charts_heatplan)
+#: font size of the charts on a screen (charts, cost_charts, charts_heatplan)
 FONT_PX = 14
 
 
 def plain_layout(fig: go.Figure, *, title: str | None, lang: Lang) -> go.Figure:
-    """The shared layout of the Wärmeplanung charts: white template, the language's
+    """The shared layout of every chart: white template, the language's
     separators, the escaped ``title``, legend above the plot."""
     fig.update_layout(
         template="plotly_white",

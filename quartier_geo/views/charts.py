@@ -26,13 +26,15 @@ import plotly.graph_objects as go
 from quartier_geo.base.errors import QuartierGeoError
 from quartier_geo.base.escape import plotly_safe
 from quartier_geo.base.i18n import t
-from quartier_geo.base.numfmt import Lang, plotly_separators
+from quartier_geo.base.numfmt import Lang
 from quartier_geo.views.chart_options import (
+    FONT_PX,
     Grouping,
     HeatmapLabels,
     Measure,
     RankingRows,
     TimelineLabels,
+    plain_layout,
 )
 from quartier_geo.views.palette import (
     AGE_CLASS_COLORS,
@@ -72,7 +74,7 @@ AXIS_KEYS: dict[str, str] = {
     "fossil_heat_share": "chart_axis_fossil_share",
 }
 _SHARES = ("refurbished_share", "fossil_heat_share")
-_FONT_PX = 14  # type size of the charts on a screen
+_FONT_PX = FONT_PX  # type size of the charts on a screen
 _BAR, _SELECTED = "#56B4E9", "#D55E00"  # Okabe-Ito sky blue; the selected quarter vermillion
 _FIXED: dict[str, Mapping[Any, str]] = {
     "building_type": BUILDING_TYPE_COLORS,
@@ -94,15 +96,7 @@ _TARGETS = (
 def _layout(
     fig: go.Figure, *, title: str | None, lang: Lang, height: int | None = None
 ) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        separators=plotly_separators(lang),
-        title=plotly_safe(title) if title else None,
-        font={"family": "sans-serif", "size": _FONT_PX},
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"namelength": -1},
-    )
+    plain_layout(fig, title=title, lang=lang)
     if height:
         fig.update_layout(height=height)
     return fig
